@@ -1,0 +1,367 @@
+"""The analysis engine that the CLI, the Slack app and the digest share.
+
+`Analyzer.analyze(article, scope)` compares one article with the earlier coverage visible in
+`scope` and returns a `Report`: copied passages, shared quotes, contradictions, corroborated and new
+claims, and the copied share. Archived articles' NLP features (sentences, attributions, claims) are
+computed once, at their first comparison, and cached in SQLite; only candidate articles from the
+archive's index are compared, never the whole archive.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rapidfuzz import fuzz
+
+from . import attributions as attrib
+from . import claims as claimsmod
+from . import copying, doc as docmod, nlp as nlpmod
+from .model import CLI_SCOPE, Article, Scope
+from .settings import Settings
+from .text import Span, normalize, word_count
+
+FEATURES_VERSION = "1"
+CANDIDATES = 30
+SHARED_QUOTE_MIN = 88.0  # quote wording similarity (0-100) for "the same words"
+QUOTE_MIN_WORDS = 4
+
+
+@dataclass
+class Features:
+    """What the analysis needs of one article; cached per archived article."""
+
+    sentences: list[Span]
+    attributions: list  # attrib.Attribution
+    claims: list  # claimsmod.Claim
+    quotes: list[tuple[int, int]]
+
+    def to_dict(self) -> dict:
+        return {
+            "sentences": [[s.start, s.end, s.para] for s in self.sentences],
+            "attributions": [a.to_dict() for a in self.attributions],
+            "claims": [c.to_dict() for c in self.claims],
+            "quotes": [list(q) for q in self.quotes],
+        }
+
+    @classmethod
+    def from_dict(cls, text: str, d: dict) -> "Features":
+        return cls(
+            sentences=[Span(s, e, text[s:e], p) for s, e, p in d["sentences"]],
+            attributions=[attrib.Attribution.from_dict(a) for a in d["attributions"]],
+            claims=[claimsmod.Claim.from_dict(c) for c in d["claims"]],
+            quotes=[tuple(q) for q in d["quotes"]],
+        )
+
+
+@dataclass
+class Report:
+    article: Article
+    text: str
+    claims: list[dict] = field(default_factory=list)
+    attributions: list[dict] = field(default_factory=list)
+    copied: list[dict] = field(default_factory=list)
+    shared_quotes: list[dict] = field(default_factory=list)
+    contradictions: list[dict] = field(default_factory=list)
+    corroborated: list[dict] = field(default_factory=list)
+    new: list[dict] = field(default_factory=list)
+    copied_share: float = 0.0
+    compared_with: int = 0
+
+    def to_dict(self) -> dict:
+        a = self.article
+        return {
+            "article": {"id": str(a.id) if a.id is not None else None, "title": a.title, "outlet": a.outlet,
+                        "url": a.url, "published": a.published, "words": a.words},
+            "text": self.text,
+            "claims": self.claims,
+            "attributions": self.attributions,
+            "copied": self.copied,
+            "shared_quotes": self.shared_quotes,
+            "contradictions": self.contradictions,
+            "corroborated": self.corroborated,
+            "new": self.new,
+            "copied_share": round(self.copied_share, 4),
+            "compared_with": self.compared_with,
+        }
+
+
+def _order_key(article: Article) -> tuple:
+    """Earliest first: by published date when known, else archive order."""
+    return (article.published is None, article.published or "", article.id or 0)
+
+
+class Analyzer:
+    def __init__(self, archive=None, settings: Settings | None = None, nlp=None):
+        self.archive = archive
+        self.settings = settings or Settings()
+        self._nlp = nlp
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = nlpmod.load(self.settings.spacy_model)
+        return self._nlp
+
+    @property
+    def version(self) -> str:
+        return f"{FEATURES_VERSION}:{self.nlp.meta.get('name', '')}-{self.nlp.meta.get('version', '')}"
+
+    # ------------------------------------------------------------ features
+    def features(self, text: str, parsed=None) -> Features:
+        parsed = parsed or docmod.parse(text, self.nlp)
+        atts = attrib.extract(parsed)
+        return Features(parsed.sentences, atts, claimsmod.extract(parsed, atts), attrib.quote_spans(text))
+
+    def features_for(self, articles: Iterable[Article]) -> dict[int, Features]:
+        """Features of archived articles: from the cache, else computed (in one nlp.pipe) and cached."""
+        articles = [a for a in articles if a.id is not None]
+        version = self.version
+        cached = self.archive.nlp_cache_get([a.id for a in articles], version) if self.archive else {}
+        out = {i: Features.from_dict(next(a.text for a in articles if a.id == i), d) for i, d in cached.items()}
+        missing = [a for a in articles if a.id not in out]
+        if missing:
+            computed = {}
+            for a, parsed in zip(missing, docmod.parse_many([a.text for a in missing], self.nlp)):
+                computed[a.id] = self.features(a.text, parsed)
+            if self.archive:
+                self.archive.nlp_cache_put({i: f.to_dict() for i, f in computed.items()}, version)
+            out.update(computed)
+        return out
+
+    # ------------------------------------------------------------ entry points
+    def analyze(self, article: Article, scope: Scope = CLI_SCOPE, *, store: bool = False,
+                message_ts: str | None = None) -> Report:
+        """Compare `article` with the earlier coverage visible in `scope`; optionally store it after."""
+        feats = self.features(article.text)
+        earlier: list[Article] = []
+        if self.archive is not None:
+            existing = self.archive.find_existing(article, scope.team_id)
+            ids = self.archive.candidates(article.text, scope, limit=CANDIDATES,
+                                          exclude=[existing] if existing else [])
+            found = self.archive.get_many(ids)
+            earlier = [found[i] for i in ids if i in found]
+        report = self._report(article, feats, earlier, self.features_for(earlier))
+        if store and self.archive is not None:
+            article_id, created = self.archive.add(article, scope, message_ts=message_ts)
+            if created:
+                self.archive.nlp_cache_put({article_id: feats.to_dict()}, self.version)
+            report.article.id = article_id
+        return report
+
+    def compare(self, first: Article, second: Article) -> Report:
+        """Two articles side by side: the later one (by published date, else the second given) is
+        reported against the earlier one. No archive needed."""
+        if first.published and second.published and second.published < first.published:
+            first, second = second, first
+        if first.id is None:
+            first.id = 1
+        pf = self.features(first.text)
+        return self._report(second, self.features(second.text), [first], {first.id: pf})
+
+    # ------------------------------------------------------------ the comparison
+    def _report(self, article: Article, feats: Features, earlier: list[Article],
+                earlier_feats: dict[int, Features]) -> Report:
+        text = article.text
+        earlier = sorted((a for a in earlier if a.id in earlier_feats), key=_order_key)
+        report = Report(article=article, text=text, compared_with=len(earlier))
+        report.attributions = [
+            {"speaker": a.speaker, "cue": a.cue, "content": a.content, "direct": a.direct, "start": a.start,
+             "end": a.end} for a in feats.attributions
+        ]
+        report.claims = [{"text": c.text, "start": c.start, "end": c.end} for c in feats.claims]
+
+        copied_sentences = self._copied(report, article, feats, earlier, earlier_feats)
+        quote_sentences = self._quotes(report, article, feats, earlier, earlier_feats)
+        self._claims(report, feats, earlier, earlier_feats, copied_sentences, quote_sentences)
+
+        copied_words = sum(word_count(text[c["start"]:c["end"]]) for c in report.copied)
+        report.copied_share = min(1.0, copied_words / max(1, article.words))
+        return report
+
+    def _copied(self, report: Report, article: Article, feats: Features, earlier: list[Article],
+                earlier_feats: dict[int, Features]) -> set[int]:
+        sources = [(a.text, earlier_feats[a.id].sentences, earlier_feats[a.id].quotes) for a in earlier]
+        matches = copying.find(article.text, feats.sentences, feats.quotes, sources)
+        best: dict[int, copying.Match] = {}
+        by_sentence: dict[int, list[copying.Match]] = {}
+        for m in matches:
+            by_sentence.setdefault(m.sentence, []).append(m)
+        for i, ms in by_sentence.items():
+            top = max(m.score for m in ms)
+            # the earliest source among the near-best matches (earlier list is in publication order)
+            best[i] = min((m for m in ms if m.score >= top - 3), key=lambda m: (m.article, -m.score))
+        # merge neighbouring sentences copied from the same source into passages
+        passages: list[list[copying.Match]] = []
+        for i in sorted(best):
+            m = best[i]
+            if passages and passages[-1][-1].sentence == i - 1 and passages[-1][-1].article == m.article:
+                passages[-1].append(m)
+            else:
+                passages.append([m])
+        for group in passages:
+            src = earlier[group[0].article]
+            src_sents = earlier_feats[src.id].sentences
+            start, end = feats.sentences[group[0].sentence].start, feats.sentences[group[-1].sentence].end
+            s0 = min(src_sents[m.source_sentence].start for m in group)
+            s1 = max(src_sents[m.source_sentence].end for m in group)
+            weights = [word_count(feats.sentences[m.sentence].text) for m in group]
+            sim = sum(w * m.score for w, m in zip(weights, group)) / max(1, sum(weights)) / 100
+            report.copied.append({
+                "text": article.text[start:end], "start": start, "end": end, "similarity": round(sim, 3),
+                "source": src.source(), "source_text": src.text[s0:s1],
+            })
+        return set(best)
+
+    def _quotes(self, report: Report, article: Article, feats: Features, earlier: list[Article],
+                earlier_feats: dict[int, Features]) -> set[int]:
+        """Shared quotes (same speaker, same words) and quote contradictions (changed words, or the
+        same words given to another speaker). Returns the sentences these cover."""
+        covered: set[int] = set()
+        for att in feats.attributions:
+            if not att.direct or word_count(att.content) < QUOTE_MIN_WORDS:
+                continue
+            mine = normalize(att.content)
+            shared, changed, other_speaker = None, [], []
+            for src in earlier:
+                for other in earlier_feats[src.id].attributions:
+                    if not other.direct or word_count(other.content) < QUOTE_MIN_WORDS:
+                        continue
+                    theirs = normalize(other.content)
+                    score = fuzz.partial_ratio(mine, theirs) if min(len(mine), len(theirs)) >= 20 else fuzz.ratio(mine, theirs)
+                    same = attrib.same_speaker(att.speaker_key, other.speaker_key)
+                    if score >= SHARED_QUOTE_MIN:
+                        if same:
+                            if shared is None:
+                                shared = (src, other)
+                        elif att.speaker_key and other.speaker_key and score >= 95 and _named(att) and _named(other):
+                            other_speaker.append((src, other))
+                    elif same and score >= 70:
+                        why = _changed_words(mine, theirs)
+                        if why:
+                            changed.append((src, other, why))
+            if shared:
+                covered.add(att.sentence)
+                report.shared_quotes.append({
+                    "text": report.text[att.start:att.end], "start": att.start, "end": att.end,
+                    "speaker": att.speaker, "source": shared[0].source(),
+                })
+            if changed:
+                src, other, why = changed[0]
+                covered.add(att.sentence)
+                report.contradictions.append(_contradiction(
+                    report.text, att.start, att.end, "quote", other.content, [c[0] for c in changed],
+                    f"{att.speaker} is quoted differently: {why}", []))
+            elif other_speaker and not shared:
+                src, other = other_speaker[0]
+                covered.add(att.sentence)
+                report.contradictions.append(_contradiction(
+                    report.text, att.start, att.end, "speaker", other.content, [o[0] for o in other_speaker],
+                    f"these words are attributed to {att.speaker} here but to {other.speaker} in "
+                    f"{src.label()}", []))
+        return covered
+
+    def _claims(self, report: Report, feats: Features, earlier: list[Article], earlier_feats: dict[int, Features],
+                copied: set[int], quoted: set[int]) -> None:
+        index: dict[str, list[tuple[Article, claimsmod.Claim]]] = {}
+        for src in earlier:
+            for c in earlier_feats[src.id].claims:
+                for t in set(c.terms) | set(c.entities):
+                    index.setdefault(t, []).append((src, c))
+        contradicted_sentences = {
+            i for i, s in enumerate(feats.sentences)
+            for c in report.contradictions if s.start < c["end"] and c["start"] < s.end
+        }
+        for claim in feats.claims:
+            counts: dict[int, int] = {}
+            pool: dict[int, tuple[Article, claimsmod.Claim]] = {}
+            for t in set(claim.terms) | set(claim.entities):
+                for src, other in index.get(t, ()):
+                    key = id(other)
+                    counts[key] = counts.get(key, 0) + 1
+                    pool[key] = (src, other)
+            agree: dict[int, tuple[Article, claimsmod.Claim]] = {}
+            disagree: dict[str, dict[int, tuple[Article, claimsmod.Claim, str]]] = {}
+            for key, n in counts.items():
+                if n < 3:
+                    continue
+                src, other = pool[key]
+                verdict = claimsmod.compare(claim, other)
+                if verdict is None:
+                    continue
+                if verdict.kind is None:
+                    agree.setdefault(src.id, (src, other))
+                else:
+                    disagree.setdefault(verdict.kind, {}).setdefault(src.id, (src, other, verdict.explanation))
+            disagree_ids = {sid for group in disagree.values() for sid in group}
+            for kind, group in disagree.items():
+                if claim.sentence in contradicted_sentences:
+                    break
+                items = sorted(group.values(), key=lambda t: _order_key(t[0]))
+                agreeing = [a for sid, (a, _) in agree.items() if sid not in disagree_ids]
+                report.contradictions.append(_contradiction(
+                    report.text, claim.start, claim.end, kind, items[0][1].text, [t[0] for t in items],
+                    items[0][2], agreeing))
+                contradicted_sentences.add(claim.sentence)
+                break
+            if claim.sentence in contradicted_sentences:
+                continue
+            if agree:
+                if claim.sentence not in copied:
+                    srcs = sorted((a for a, _ in agree.values()), key=_order_key)
+                    report.corroborated.append({"text": claim.text, "start": claim.start, "end": claim.end,
+                                                "sources": [s.source() for s in srcs]})
+            elif claim.sentence not in copied and claim.sentence not in quoted:
+                report.new.append({"text": claim.text, "start": claim.start, "end": claim.end})
+
+
+def _named(att) -> bool:
+    return bool(att.speaker) and att.speaker.lower() not in {"he", "she", "they", "it", "we", "i"}
+
+
+_NEG = {"not", "no", "never", "nt", "none", "neither", "nor", "without"}
+
+
+def _changed_words(a: str, b: str) -> str | None:
+    """What makes two wordings of one quote say different things: a negation, a figure, or a word
+    replaced by its opposite. None when the change is mere trimming or rewording."""
+    from .lexicon import opposed
+
+    wa, wb = a.split(), b.split()
+    sm = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        da, db = wa[i1:i2], wb[j1:j2]
+        if set(da) & _NEG or set(db) & _NEG:
+            if (set(da) & _NEG) != (set(db) & _NEG):
+                return f"“{' '.join(da) or '…'}” here, “{' '.join(db) or '…'}” earlier (a negation)"
+        nums_a = [w for w in da if w.replace(".", "").isdigit()]
+        nums_b = [w for w in db if w.replace(".", "").isdigit()]
+        if nums_a and nums_b and nums_a != nums_b:
+            return f"“{' '.join(da)}” here, “{' '.join(db)}” earlier"
+        if op == "replace" and any(opposed(x, y) for x in da for y in db):
+            return f"“{' '.join(da)}” here, “{' '.join(db)}” earlier"
+    return None
+
+
+def _contradiction(text: str, start: int, end: int, kind: str, other_text: str, sources: list[Article],
+                   explanation: str, agreeing: list[Article]) -> dict:
+    uniq: list[Article] = []
+    for s in sources:
+        if all(s.id != u.id for u in uniq):
+            uniq.append(s)
+    names = ", ".join(s.label() for s in uniq)
+    if len(uniq) > 1:
+        explanation = f"{explanation}; {len(uniq)} earlier reports differ ({names})"
+    else:
+        explanation = f"{explanation} ({names})"
+    if agreeing:
+        explanation += f"; it agrees with {', '.join(a.label() for a in agreeing)}"
+        if len(agreeing) > len(uniq):
+            explanation += f", so only {names} differ{'s' if len(uniq) == 1 else ''}"
+    return {
+        "text": text[start:end], "start": start, "end": end, "kind": kind, "other_text": other_text,
+        "source": uniq[0].source(), "sources": [s.source() for s in uniq], "explanation": explanation,
+    }

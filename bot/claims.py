@@ -1,0 +1,325 @@
+"""Claims: the checkable statements of an article, each with a normal form that comparison uses
+(content terms, entities, predicate, figures with approximation, dates, negation, speaker)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+
+from . import lexicon
+from .text import normalize
+
+CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
+_GENERIC = frozenset(
+    """be have do say tell add note also then there here very just still even really well so now
+    reportedly separately however meanwhile thing way time lot kind part one other such own""".split()
+)
+_NEGATORS = {"not", "n't", "never", "no", "neither", "nor", "without"}
+_ENT_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+_UNIT_ALIASES = {"%": "percent", "per": "percent", "pct": "percent", "percentage": "percent", "$": "usd",
+                 "dollar": "usd", "us$": "usd", "€": "eur", "euro": "eur", "£": "gbp", "pound": "gbp",
+                 "yr": "year", "anniversary": "year", "people": "person", "individual": "person"}
+_CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy"}
+
+
+@dataclass
+class Number:
+    value: float
+    low: float
+    high: float
+    unit: str
+    text: str
+    approx: str = ""
+
+    def compatible(self, other: "Number") -> bool:
+        return self.low <= other.high and other.low <= self.high
+
+
+@dataclass
+class Claim:
+    sentence: int
+    start: int
+    end: int
+    text: str
+    terms: list[str]
+    entities: list[str]
+    persons: list[str]
+    predicate: str
+    numbers: list[Number] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    negated: bool = False
+    speaker: str | None = None
+    direct: bool = False
+    modifiers: list[list[str]] = field(default_factory=list)  # [word, head, grandhead] for adjectives/verbs
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Claim":
+        d = dict(d)
+        d["numbers"] = [Number(**n) for n in d.get("numbers", [])]
+        return cls(**d)
+
+
+# ------------------------------------------------------------------ figures
+def _num_value(tokens) -> tuple[float, float] | None:
+    """Value and precision of a run of number tokens ("3.5 million", "1,200", "two hundred")."""
+    value, precision, seen = None, 1.0, False
+    for tok in tokens:
+        t = tok.lower_.replace(",", "")
+        if t in lexicon.SCALES and seen:
+            value *= lexicon.SCALES[t]
+            precision *= lexicon.SCALES[t]
+            continue
+        if re.fullmatch(r"\d+(?:\.\d+)?", t):
+            v = float(t)
+            if "." in t:
+                precision = 10 ** -len(t.split(".")[1])
+            elif v >= 100:
+                zeros = len(t) - len(t.rstrip("0"))
+                precision = 10.0 ** zeros if zeros else 1.0
+            value, seen = v, True
+        elif t in lexicon.NUMBER_WORDS:
+            v = float(lexicon.NUMBER_WORDS[t])
+            if seen and v == 100:
+                value *= 100
+            elif seen and value is not None and value >= 20 and v < 10:
+                value += v
+            else:
+                value, seen = v, True
+        else:
+            return None
+    return (value, precision) if seen and value is not None else None
+
+
+def _approx_before(doc, i: int) -> str:
+    words = [t.lower_ for t in doc[max(0, i - 3):i]]
+    for n in (3, 2, 1):
+        phrase = " ".join(words[-n:]) if len(words) >= n else None
+        if phrase and (phrase in lexicon.APPROX_LOWER or phrase in lexicon.APPROX_UPPER
+                       or phrase in lexicon.APPROX_AROUND):
+            return phrase
+    return ""
+
+
+def _interval(value: float, precision: float, approx: str) -> tuple[float, float]:
+    half = precision / 2 if precision > 1 or precision < 1 else 0.0
+    if approx in lexicon.APPROX_AROUND and approx not in ("nearly", "almost", "just under"):
+        return value * 0.9 - half, value * 1.1 + half
+    if approx in ("nearly", "almost", "just under", "not quite", "shy of", "close to"):
+        return value * 0.85, value + half
+    if approx in lexicon.APPROX_LOWER:
+        return value - half, math.inf
+    if approx in lexicon.APPROX_UPPER:
+        return 0.0, value + half
+    return value - half, value + half
+
+
+def _unit_after(doc, end: int) -> str:
+    for tok in doc[end:end + 3]:
+        if tok.is_punct and tok.text not in ("%",):
+            return ""
+        if tok.text == "%":
+            return "percent"
+        if tok.pos_ in ("NOUN", "PROPN") or tok.lower_ in ("percent", "per"):
+            lemma = tok.lemma_.lower()
+            return _UNIT_ALIASES.get(lemma, lemma)
+        if tok.pos_ not in ("ADJ", "ADV", "NUM", "PUNCT", "SYM") and tok.lower_ not in ("-",):
+            return ""
+    return ""
+
+
+def figures(doc) -> tuple[list[Number], list[str]]:
+    """Figures (with unit and approximation) and dates of a parsed sentence."""
+    numbers: list[Number] = []
+    dates: list[str] = []
+    i, n = 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        low = tok.lower_
+        if low in lexicon.WEEKDAYS:
+            dates.append(low)
+        elif low in lexicon.MONTHS and tok.pos_ == "PROPN":
+            day = doc[i + 1].text if i + 1 < n and doc[i + 1].text.isdigit() and int(doc[i + 1].text) <= 31 else ""
+            dates.append(f"{low} {int(day)}" if day else low)
+            if day:
+                i += 2
+                continue
+        if tok.like_num and not (i > 0 and doc[i - 1].lower_ in ("no", "no.", "number")) and low not in ("one",):
+            j = i + 1
+            while j < n and (doc[j].like_num or doc[j].lower_ in lexicon.SCALES) and doc[j].lower_ != "one":
+                j += 1
+            parsed = _num_value(doc[i:j])
+            if parsed:
+                value, precision = parsed
+                unit = _unit_after(doc, j)
+                if i > 0 and doc[i - 1].text in _CURRENCY:
+                    unit = _CURRENCY[doc[i - 1].text]
+                is_year = (re.fullmatch(r"(1[89]|20)\d\d", doc[i].text) is not None and j == i + 1
+                           and unit in ("", "year") and not _unit_after(doc, j))
+                if is_year:
+                    dates.append(doc[i].text)
+                elif not (doc[i].ent_type_ == "DATE" and unit == "" ) and not doc[i].text.endswith(("st", "nd", "rd", "th")):
+                    approx = _approx_before(doc, i - (1 if unit in _CURRENCY.values() and i > 0 and doc[i - 1].text in _CURRENCY else 0))
+                    lo, hi = _interval(value, precision, approx)
+                    numbers.append(Number(value, lo, hi, unit, doc[i:j].text, approx))
+            i = j
+            continue
+        i += 1
+    return numbers, dates
+
+
+# ------------------------------------------------------------------ claims
+def _entity_key(ent) -> str:
+    text = re.sub(r"^(the|a|an)\s+", "", ent.text.lower()).replace("’s", "").replace("'s", "").strip()
+    if ent.label_ == "PERSON":
+        return text.split()[-1] if text.split() else text
+    return normalize(text)
+
+
+def is_claim(doc, text: str) -> bool:
+    """A checkable statement: a clause with a verb and something to check (a name, a figure, a date),
+    not a question, not a fragment."""
+    if text.rstrip().endswith("?") or len([t for t in doc if not t.is_punct]) < 5:
+        return False
+    if not any(t.pos_ in ("VERB", "AUX") for t in doc):
+        return False
+    has_fact = any(e.label_ in _ENT_LABELS | {"DATE", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME"} for e in doc.ents)
+    has_subject = any(t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("PROPN", "NOUN") for t in doc)
+    return has_fact or has_subject
+
+
+def extract(parsed, attributions=()) -> list[Claim]:
+    """The claims of a parsed article; `attributions` give each sentence its speaker."""
+    speakers: dict[int, tuple[str, bool]] = {}
+    for a in attributions:
+        for i, s in enumerate(parsed.sentences):
+            if s.start < a.end and a.start < s.end and i not in speakers:
+                speakers[i] = (a.speaker_key, a.direct and (a.end - a.start) >= 0.5 * (s.end - s.start))
+    claims = []
+    for i, (span, doc) in enumerate(zip(parsed.sentences, parsed.docs)):
+        if not is_claim(doc, span.text):
+            continue
+        numbers, dates = figures(doc)
+        ent_tokens = {t.i for e in doc.ents for t in e}
+        terms = []
+        for t in doc:
+            if t.pos_ in CONTENT_POS and not t.is_stop and t.lemma_.lower() not in _GENERIC and not t.like_num \
+                    and len(t.text) > 1:
+                terms.append(t.lemma_.lower())
+        entities = sorted({_entity_key(e) for e in doc.ents if e.label_ in _ENT_LABELS})
+        persons = sorted({_entity_key(e) for e in doc.ents if e.label_ == "PERSON"})
+        root = next((t for t in doc if t.dep_ == "ROOT"), doc[0])
+        negated = any(t.lower_ in _NEGATORS and t.dep_ in ("neg", "det", "advmod", "preconj") for t in doc)
+        modifiers = []
+        for t in doc:
+            if t.pos_ in ("ADJ", "VERB", "ADV") and not t.is_stop and t.i not in ent_tokens:
+                head = t.head if t.head.i != t.i else t
+                grand = head.head
+                while grand.pos_ == "ADP" and grand.head.i != grand.i:
+                    grand = grand.head
+                modifiers.append([t.lemma_.lower(), head.lemma_.lower(), grand.lemma_.lower()])
+        speaker, direct = speakers.get(i, (None, False))
+        claims.append(Claim(
+            sentence=i, start=span.start, end=span.end, text=span.text, terms=sorted(set(terms)),
+            entities=entities, persons=persons, predicate=root.lemma_.lower(), numbers=numbers, dates=dates,
+            negated=negated, speaker=speaker, direct=direct, modifiers=modifiers,
+        ))
+    return claims
+
+
+# ------------------------------------------------------------------ comparison
+def _canon(term: str) -> str:
+    for group in lexicon.SYNONYMS:
+        if term in group:
+            return min(group)
+    return term
+
+
+def overlap(a: Claim, b: Claim) -> tuple[int, float]:
+    """Shared content terms (synonyms folded) and their share of the smaller claim."""
+    ta = {_canon(t) for t in a.terms} | set(a.entities)
+    tb = {_canon(t) for t in b.terms} | set(b.entities)
+    if not ta or not tb:
+        return 0, 0.0
+    shared = len(ta & tb)
+    return shared, shared / min(len(ta), len(tb))
+
+
+@dataclass
+class Verdict:
+    kind: str | None  # None: compatible (corroboration); else a contradiction kind
+    explanation: str = ""
+
+
+def _numbers_conflict(a: Claim, b: Claim, strong: bool) -> tuple[Number, Number] | None:
+    pairs = [(x, y) for x in a.numbers for y in b.numbers if x.unit == y.unit and (x.unit or strong)]
+    if not pairs:
+        return None
+    by_unit: dict[str, list] = {}
+    for x, y in pairs:
+        by_unit.setdefault(x.unit, []).append((x, y))
+    for unit, ps in by_unit.items():
+        if any(x.compatible(y) for x, y in ps):
+            continue
+        xs = {x.text for x, _ in ps}
+        ys = {y.text for _, y in ps}
+        if len(xs) == 1 and len(ys) == 1:
+            return ps[0]
+    return None
+
+
+def _opposed_modifier(a: Claim, b: Claim) -> tuple[str, str] | None:
+    """A word in `a` replaced by its opposite in `b`, attached to the same thing in both."""
+    wa = {m[0] for m in a.modifiers}
+    wb = {m[0] for m in b.modifiers}
+    for ma in a.modifiers:
+        if ma[0] in wb:
+            continue
+        for mb in b.modifiers:
+            if mb[0] in wa or not lexicon.opposed(ma[0], mb[0]):
+                continue
+            anchors_a = {_canon(x) for x in ma[1:] if x != ma[0]}
+            anchors_b = {_canon(x) for x in mb[1:] if x != mb[0]}
+            if anchors_a & anchors_b:
+                return ma[0], mb[0]
+    return None
+
+
+def compare(a: Claim, b: Claim) -> Verdict | None:
+    """Compare claim `a` (the new article's) with `b` (earlier coverage). None: not the same fact."""
+    shared, share = overlap(a, b)
+    if shared < 3 or share < 0.5:
+        return None
+    strong = shared >= 4 and share >= 0.7
+    conflict = _numbers_conflict(a, b, strong)
+    if conflict:
+        x, y = conflict
+        return Verdict("number", f"{_fig(x)} here, {_fig(y)} in the earlier report")
+    if strong and a.negated != b.negated:
+        return Verdict("negation", "one version says it happened, the other says it did not")
+    if strong and a.dates and b.dates:
+        da, db = set(a.dates), set(b.dates)
+        wa, wb = {d for d in da if d in lexicon.WEEKDAYS}, {d for d in db if d in lexicon.WEEKDAYS}
+        if wa and wb and not (wa & wb):
+            return Verdict("date", f"{'/'.join(sorted(wa)).title()} here, {'/'.join(sorted(wb)).title()} earlier")
+        ya = {d for d in da if d.isdigit()}
+        yb = {d for d in db if d.isdigit()}
+        if ya and yb and not (ya & yb) and len(ya) == len(yb) == 1:
+            return Verdict("date", f"{next(iter(ya))} here, {next(iter(yb))} earlier")
+    if strong and a.persons and b.persons:
+        pa, pb = set(a.persons) - set(b.persons), set(b.persons) - set(a.persons)
+        if len(pa) == 1 and len(pb) == 1 and len(set(a.persons) & set(b.persons)) == len(a.persons) - 1:
+            return Verdict("name", f"named {next(iter(pa)).title()} here, {next(iter(pb)).title()} earlier")
+    if shared >= 5:
+        opp = _opposed_modifier(a, b)
+        if opp:
+            kind = "quote" if a.speaker and b.speaker and a.speaker == b.speaker else "other"
+            return Verdict(kind, f"“{opp[0]}” here where the earlier report has “{opp[1]}”")
+    return Verdict(None)
+
+
+def _fig(n: Number) -> str:
+    return f"{n.approx + ' ' if n.approx else ''}{n.text}{' ' + n.unit if n.unit and n.unit not in n.text else ''}"

@@ -1,0 +1,227 @@
+"""The `copydesk` command line (see INTERFACE.md). Exit status: 0 success; 2 bad usage or bad
+input, with a one-line reason on standard error; 1 anything else."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .errors import BadInput, CopydeskError
+from .settings import Settings
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _settings(db: str | None) -> Settings:
+    return Settings.from_env(db_path=db)
+
+
+def _fetcher(settings: Settings):
+    """The guarded link fetcher for the reader: (final_url, html), errors as BadInput."""
+    from .fetch import FetchError, fetch_url
+
+    def fetch(url: str) -> tuple[str, str]:
+        try:
+            page = fetch_url(url, allow_hosts=settings.fetch_allow_hosts)
+        except FetchError as exc:
+            raise BadInput(f"{url}: {exc}") from None
+        return page.final_url, page.html
+
+    return fetch
+
+
+def _open_archive(settings: Settings):
+    from copydesk.storage.archive import Archive
+
+    return Archive.open(settings.db_path)
+
+
+def _read_one(arg: str, settings: Settings):
+    from . import reader
+
+    sources = reader.expand([arg])
+    if len(sources) != 1:
+        raise BadInput(f"{arg}: give one article (a file, a URL or -), not {len(sources)}")
+    return reader.read(sources[0], fetch=_fetcher(settings))
+
+
+def _out(console: Console, report, as_json: bool, heading: str | None = None) -> None:
+    from .render import print_report
+
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_report(report.to_dict(), console, heading=heading)
+
+
+db_option = click.option("--db", "db", metavar="PATH", help="SQLite archive (overrides COPYDESK_DB).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="copydesk")
+def cli() -> None:
+    """Copydesk: what an article copied, contradicts, corroborates and adds, against earlier coverage."""
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@db_option
+def ingest(sources: tuple[str, ...], db: str | None) -> None:
+    """Add articles (files, directories, URLs, or - for stdin) to the archive, in order."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from . import reader
+
+    settings = _settings(db)
+    items = reader.expand(list(sources))
+    archive = _open_archive(settings)
+    ingested = skipped = 0
+    failures: list[str] = []
+    progress = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=err, disable=not err.is_terminal, transient=True)
+    try:
+        with progress:
+            task = progress.add_task("ingest", total=len(items))
+            for src, result in reader.iter_read(items, fetch=_fetcher(settings)):
+                if isinstance(result, BadInput):
+                    failures.append(str(result))
+                else:
+                    _, created = archive.add(result)
+                    ingested += created
+                    skipped += not created
+                progress.advance(task)
+    finally:
+        archive.close()
+    for failure in failures:
+        err.print(f"failed: {failure}", markup=False)
+    click.echo(f"ingested {ingested}, skipped {skipped}, failed {len(failures)}")
+    if failures:
+        sys.exit(2)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
+@click.option("--store", is_flag=True, help="Add the article to the archive after the analysis.")
+@db_option
+def analyze(source: str, as_json: bool, store: bool, db: str | None) -> None:
+    """Analyse one article (a file, a URL, or - for stdin) against the archive."""
+    from .analysis import Analyzer
+
+    settings = _settings(db)
+    article = _read_one(source, settings)  # read before touching the archive: bad input changes nothing
+    archive = _open_archive(settings)
+    try:
+        report = Analyzer(archive, settings).analyze(article, store=store)
+    finally:
+        archive.close()
+    _out(Console(highlight=False, soft_wrap=True), report, as_json)
+
+
+@cli.command()
+@click.argument("first")
+@click.argument("second")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
+def compare(first: str, second: str, as_json: bool) -> None:
+    """Two articles side by side: the later one against the earlier one (no archive needed)."""
+    from .analysis import Analyzer
+
+    settings = _settings(None)
+    a, b = _read_one(first, settings), _read_one(second, settings)
+    report = Analyzer(None, settings).compare(a, b)
+    _out(Console(highlight=False, soft_wrap=True), report, as_json)
+
+
+@contextmanager
+def _demo_db(db: str | None):
+    if db:
+        yield db
+        return
+    with tempfile.TemporaryDirectory(prefix="copydesk-demo-") as tmp:
+        yield str(Path(tmp) / "demo.db")
+
+
+def demo_paths() -> list[Path]:
+    folder = resources.files("copydesk.bot") / "samples"
+    return sorted((Path(str(p)) for p in folder.iterdir() if p.name.endswith(".txt")), key=lambda p: p.name)
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON lines.")
+def demo(db: str | None, as_json: bool) -> None:
+    """Analyse the built-in fictional coverage, each article against the ones before it."""
+    from . import reader
+    from .analysis import Analyzer
+
+    console = Console(highlight=False, soft_wrap=True)
+    with _demo_db(db) as path:
+        settings = _settings(path)
+        articles = [reader.read(s) for s in reader.expand([str(p) for p in demo_paths()])]
+        archive = _open_archive(settings)
+        try:
+            if not as_json:
+                console.print(f"[bold]Copydesk demo[/bold]: {len(articles)} fictional articles about one event, "
+                              f"each analysed against the ones before it (archive: {path}).\n")
+            analyzer = Analyzer(archive, settings)
+            for article in articles:
+                report = analyzer.analyze(article, store=True)
+                if as_json:
+                    click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+                else:
+                    from .render import print_report
+
+                    print_report(report.to_dict(), console)
+        finally:
+            archive.close()
+
+
+@cli.command()
+@click.option("--http", "mode", flag_value="http", help="Serve Slack's HTTP requests (POST /slack/events).")
+@click.option("--socket", "mode", flag_value="socket", help="Connect over Socket Mode (SLACK_APP_TOKEN).")
+@click.option("--port", default=3000, show_default=True, type=click.IntRange(1, 65535))
+@db_option
+def serve(mode: str | None, port: int, db: str | None) -> None:
+    """Run the Slack app."""
+    if mode is None:
+        raise click.UsageError("choose --http or --socket")
+    from . import server
+
+    settings = _settings(db)
+    if mode == "http":
+        server.run_http(settings, port)
+    else:
+        server.run_socket(settings)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="copydesk", standalone_mode=False)
+    except click.exceptions.Abort:
+        err.print("copydesk: aborted", markup=False)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except CopydeskError as exc:
+        err.print(f"copydesk: {exc}", markup=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # last resort: one line, no traceback, no secrets
+        err.print(f"copydesk: internal error: {exc.__class__.__name__}: {exc}", markup=False)
+        sys.exit(1)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,307 @@
+"""The archive: every article Copydesk has seen, in one SQLite file (WAL, foreign keys on).
+
+One `Archive` per process is shared by threads (the Slack app's workers); a lock serialises use of
+the connection. All writes of one operation happen in one transaction, so a failure changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import sqlite_utils
+
+from copydesk.bot.errors import ArchiveError
+from copydesk.bot.model import Article, Scope
+from copydesk.bot import text as textmod
+
+from . import schema
+
+_STOP = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me more
+    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves said says say told according would could also new one two
+    mr mrs ms""".split()
+)
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def fingerprint(sentence: str) -> int:
+    """A 63-bit fingerprint of a sentence's normal form (verbatim and typographic variants collide)."""
+    digest = hashlib.blake2b(textmod.normalize(sentence).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def _visible_sql(alias: str = "a") -> str:
+    return f"{alias}.team_id = :team AND ({alias}.is_private = 0 OR {alias}.channel_id = :channel)"
+
+
+class Archive:
+    def __init__(self, conn: sqlite3.Connection, path: str):
+        self.conn = conn
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+        self.lock = threading.RLock()
+
+    # ---------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> "Archive":
+        """Open (creating and migrating as needed). Raises ArchiveError with a one-line reason."""
+        path = str(path)
+        p = Path(path)
+        if p.is_dir():
+            raise ArchiveError(f"the archive path {path} is a directory, not a database file")
+        if p.exists() and not os.access(p, os.W_OK):
+            raise ArchiveError(f"the archive {path} is not writable")
+        if not p.exists() and not os.access(p.parent if str(p.parent) else Path("."), os.W_OK):
+            raise ArchiveError(f"cannot create the archive {path}: its folder is not writable")
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot open the archive {path}: {exc}") from None
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 10000")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise ArchiveError(f"the archive {path} cannot use write-ahead logging ({mode})")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            schema.migrate(conn)
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise ArchiveError(f"the archive {path} is damaged (integrity check failed)")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            msg = str(exc)
+            if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+                raise ArchiveError(f"the archive {path} is not a Copydesk database or is corrupt") from None
+            if "readonly" in msg or "unable to open" in msg:
+                raise ArchiveError(f"the archive {path} is not writable") from None
+            raise ArchiveError(f"cannot open the archive {path}: {msg}") from None
+        except (ArchiveError, RuntimeError) as exc:
+            conn.close()
+            raise ArchiveError(str(exc)) from None
+        return cls(conn, path)
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params=()) -> list[dict]:
+        with self.lock:
+            return list(self.db.query(sql, params))
+
+    # ---------------------------------------------------------------- articles
+    def find_existing(self, article: Article, team_id: str = "") -> int | None:
+        """The id of a stored article with the same URL or the same cleaned text, in this workspace."""
+        rows = self.query(
+            "SELECT id FROM articles WHERE team_id = :team AND (text_hash = :hash OR (url IS NOT NULL AND url = :url)) "
+            "ORDER BY id LIMIT 1",
+            {"team": team_id, "hash": textmod.text_hash(article.text), "url": article.url},
+        )
+        return rows[0]["id"] if rows else None
+
+    def add(self, article: Article, scope: Scope = Scope(), message_ts: str | None = None) -> tuple[int, bool]:
+        """Store an article (once per workspace). Returns (id, created). Also records the Slack sighting."""
+        now = utcnow()
+        with self.transaction() as conn:
+            existing = self.find_existing(article, scope.team_id)
+            if existing is not None:
+                article_id, created = existing, False
+            else:
+                cur = conn.execute(
+                    "INSERT INTO articles (team_id, channel_id, is_private, url, outlet, title, author, published, "
+                    "text, text_hash, words, added_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (scope.team_id, scope.channel_id, int(scope.is_private), article.url, article.outlet,
+                     article.title, article.author, article.published, article.text,
+                     textmod.text_hash(article.text), article.words, now,
+                     json.dumps(article.meta, ensure_ascii=False)),
+                )
+                article_id, created = cur.lastrowid, True
+                conn.executemany(
+                    'INSERT INTO sentences (article_id, idx, start, "end", fp) VALUES (?,?,?,?,?)',
+                    [(article_id, i, s.start, s.end, fingerprint(s.text))
+                     for i, s in enumerate(textmod.sentences(article.text))],
+                )
+            if message_ts is not None:
+                conn.execute(
+                    "INSERT OR IGNORE INTO sightings (article_id, team_id, channel_id, is_private, message_ts, seen_at) "
+                    "VALUES (?,?,?,?,?,?)",
+                    (article_id, scope.team_id, scope.channel_id, int(scope.is_private), message_ts, now),
+                )
+        article.id = article_id
+        return article_id, created
+
+    def _row_to_article(self, row: dict) -> Article:
+        return Article(
+            text=row["text"], title=row["title"], outlet=row["outlet"], url=row["url"],
+            published=row["published"], author=row["author"], meta=json.loads(row["meta"] or "{}"),
+            id=row["id"], added_at=row["added_at"], team_id=row["team_id"], channel_id=row["channel_id"],
+            is_private=bool(row["is_private"]),
+        )
+
+    def get(self, article_id: int) -> Article | None:
+        rows = self.query("SELECT * FROM articles WHERE id = ?", (article_id,))
+        return self._row_to_article(rows[0]) if rows else None
+
+    def get_many(self, ids: Iterable[int]) -> dict[int, Article]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.query(f"SELECT * FROM articles WHERE id IN ({marks})", ids)
+        return {r["id"]: self._row_to_article(r) for r in rows}
+
+    def count(self, team_id: str | None = None) -> int:
+        if team_id is None:
+            return self.query("SELECT count(*) AS n FROM articles")[0]["n"]
+        return self.query("SELECT count(*) AS n FROM articles WHERE team_id = ?", (team_id,))[0]["n"]
+
+    def all_ids(self, scope: Scope | None = None) -> list[int]:
+        if scope is None:
+            return [r["id"] for r in self.query("SELECT id FROM articles ORDER BY id")]
+        return [r["id"] for r in self.query(
+            f"SELECT a.id FROM articles a WHERE {_visible_sql()} ORDER BY a.id",
+            {"team": scope.team_id, "channel": scope.channel_id})]
+
+    def delete(self, article_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+
+    def forget_message(self, team_id: str, channel_id: str, message_ts: str) -> int:
+        """Forget a deleted Slack message: its sighting, and its article if no other message holds it.
+        Returns the number of articles removed."""
+        with self.transaction() as conn:
+            rows = conn.execute(
+                "SELECT article_id FROM sightings WHERE team_id=? AND channel_id=? AND message_ts=?",
+                (team_id, channel_id, message_ts),
+            ).fetchall()
+            conn.execute("DELETE FROM sightings WHERE team_id=? AND channel_id=? AND message_ts=?",
+                         (team_id, channel_id, message_ts))
+            removed = 0
+            for (article_id,) in rows:
+                left = conn.execute("SELECT count(*) FROM sightings WHERE article_id=?", (article_id,)).fetchone()[0]
+                if not left:
+                    conn.execute("DELETE FROM articles WHERE id=?", (article_id,))
+                    removed += 1
+            return removed
+
+    def purge_team(self, team_id: str) -> int:
+        """Remove everything stored for a workspace (on uninstall or token revocation)."""
+        with self.transaction() as conn:
+            n = conn.execute("DELETE FROM articles WHERE team_id=?", (team_id,)).rowcount
+            conn.execute("DELETE FROM sightings WHERE team_id=?", (team_id,))
+            for table in self.team_tables():
+                conn.execute(f"DELETE FROM {table} WHERE team_id=?", (team_id,))
+            return n
+
+    def team_tables(self) -> list[str]:
+        """Tables other than articles/sightings that hold per-workspace rows (a team_id column)."""
+        names = [r["name"] for r in self.query(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ('articles','sightings') "
+            "AND name NOT LIKE 'articles_fts%'")]
+        return [n for n in names if "team_id" in {c["name"] for c in self.query(f"PRAGMA table_info({n})")}]
+
+    # ---------------------------------------------------------------- candidates
+    def candidates(self, text: str, scope: Scope, *, limit: int = 30, exclude: Iterable[int] = ()) -> list[int]:
+        """Earlier articles visible in `scope` that may share text or subject with `text`, best first:
+        articles sharing an exact sentence (fingerprint index), then the best BM25 matches of the
+        text's distinctive terms (FTS5). Never a scan of the archive."""
+        excluded = set(exclude)
+        params = {"team": scope.team_id, "channel": scope.channel_id}
+        found: dict[int, float] = {}
+        fps = [fingerprint(s.text) for s in textmod.sentences(text) if textmod.word_count(s.text) >= 6]
+        if fps:
+            marks = ",".join(str(int(f)) for f in dict.fromkeys(fps))
+            for row in self.query(
+                f"SELECT s.article_id AS id, count(*) AS n FROM sentences s JOIN articles a ON a.id = s.article_id "
+                f"WHERE s.fp IN ({marks}) AND {_visible_sql()} GROUP BY s.article_id ORDER BY n DESC LIMIT :limit",
+                {**params, "limit": limit},
+            ):
+                if row["id"] not in excluded:
+                    found[row["id"]] = 1000.0 + row["n"]
+        terms = search_terms(text)
+        if terms:
+            match = " OR ".join(f'"{t}"' for t in terms)
+            for row in self.query(
+                f"SELECT a.id AS id, f.rank AS rank FROM articles_fts f JOIN articles a ON a.id = f.rowid "
+                f"WHERE articles_fts MATCH :match AND {_visible_sql()} ORDER BY f.rank LIMIT :limit",
+                {**params, "match": match, "limit": limit + len(excluded)},
+            ):
+                if row["id"] not in excluded and row["id"] not in found:
+                    found[row["id"]] = -row["rank"]
+        ranked = sorted(found, key=lambda i: -found[i])
+        return ranked[:limit]
+
+    # ---------------------------------------------------------------- cached analysis
+    def nlp_cache_get(self, ids: Iterable[int], version: str) -> dict[int, dict]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.query(f"SELECT article_id, data FROM article_nlp WHERE version = ? AND article_id IN ({marks})",
+                          [version, *ids])
+        return {r["article_id"]: json.loads(r["data"]) for r in rows}
+
+    def nlp_cache_put(self, items: dict[int, dict], version: str) -> None:
+        if not items:
+            return
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO article_nlp (article_id, version, data) "
+                "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
+                [(i, version, json.dumps(d, ensure_ascii=False, separators=(",", ":")), i) for i, d in items.items()],
+            )
+
+    # ---------------------------------------------------------------- Slack delivery
+    def claim_event(self, *keys: str) -> bool:
+        """Record delivered events; True only the first time any of `keys` is seen (atomic, persistent)."""
+        with self.transaction() as conn:
+            placeholders = ",".join("?" * len(keys))
+            if conn.execute(f"SELECT 1 FROM events WHERE key IN ({placeholders})", keys).fetchone():
+                return False
+            now = utcnow()
+            conn.executemany("INSERT INTO events (key, seen_at) VALUES (?, ?)", [(k, now) for k in keys])
+            return True
+
+
+_TERM_RE = re.compile(r"[^\W_]{3,}", re.UNICODE)
+
+
+def search_terms(text: str, most: int = 32) -> list[str]:
+    """The text's distinctive terms for the FTS query: frequent non-stopwords, names and figures first."""
+    counts: dict[str, float] = {}
+    for m in _TERM_RE.finditer(textmod.fold(text)):
+        w = m.group(0)
+        lw = w.lower()
+        if lw in _STOP:
+            continue
+        weight = 1.0 + (1.5 if w[0].isupper() else 0.0) + (1.0 if w.isdigit() else 0.0) + min(len(w), 12) / 12
+        counts[lw] = counts.get(lw, 0.0) + weight
+    return sorted(counts, key=lambda w: -counts[w])[:most]
