@@ -145,9 +145,28 @@ class Analyzer:
         report = self._report(article, feats, earlier, self.features_for(earlier))
         if store and self.archive is not None:
             article_id, created = self.archive.add(article, scope, message_ts=message_ts)
+            report.article.id = article_id
             if created:
                 self.archive.nlp_cache_put({article_id: feats.to_dict()}, self.version)
-            report.article.id = article_id
+                self.archive.save_report(article_id, self.version, report.to_dict())
+        return report
+
+    def report_for(self, article_id: int) -> dict | None:
+        """The report of an archived article against the coverage archived before it, in the
+        article's own scope, as a JSON-ready dict (cached in the archive)."""
+        cached = self.archive.get_report(article_id, self.version)
+        if cached is not None:
+            return cached
+        article = self.archive.get(article_id)
+        if article is None:
+            return None
+        scope = Scope(article.team_id, article.channel_id, article.is_private)
+        ids = self.archive.candidates(article.text, scope, limit=CANDIDATES, before_id=article_id)
+        found = self.archive.get_many(ids)
+        earlier = [found[i] for i in ids if i in found]
+        feats = self.features_for([article])[article_id]
+        report = self._report(article, feats, earlier, self.features_for(earlier)).to_dict()
+        self.archive.save_report(article_id, self.version, report)
         return report
 
     def compare(self, first: Article, second: Article) -> Report:

@@ -111,9 +111,9 @@ def _interval(value: float, precision: float, approx: str) -> tuple[float, float
     if approx in ("nearly", "almost", "just under", "not quite", "shy of", "close to"):
         return value * 0.85, value + half
     if approx in lexicon.APPROX_LOWER:
-        return value - half, math.inf
+        return value, math.inf
     if approx in lexicon.APPROX_UPPER:
-        return 0.0, value + half
+        return 0.0, value
     return value - half, value + half
 
 

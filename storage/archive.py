@@ -229,19 +229,21 @@ class Archive:
         return [n for n in names if "team_id" in {c["name"] for c in self.query(f"PRAGMA table_info({n})")}]
 
     # ---------------------------------------------------------------- candidates
-    def candidates(self, text: str, scope: Scope, *, limit: int = 30, exclude: Iterable[int] = ()) -> list[int]:
+    def candidates(self, text: str, scope: Scope, *, limit: int = 30, exclude: Iterable[int] = (),
+                   before_id: int | None = None) -> list[int]:
         """Earlier articles visible in `scope` that may share text or subject with `text`, best first:
         articles sharing an exact sentence (fingerprint index), then the best BM25 matches of the
-        text's distinctive terms (FTS5). Never a scan of the archive."""
+        text's distinctive terms (FTS5). Never a scan of the archive. `before_id` keeps only articles
+        archived before that one."""
         excluded = set(exclude)
-        params = {"team": scope.team_id, "channel": scope.channel_id}
+        params = {"team": scope.team_id, "channel": scope.channel_id, "before": before_id or 2**62}
         found: dict[int, float] = {}
         fps = [fingerprint(s.text) for s in textmod.sentences(text) if textmod.word_count(s.text) >= 6]
         if fps:
             marks = ",".join(str(int(f)) for f in dict.fromkeys(fps))
             for row in self.query(
                 f"SELECT s.article_id AS id, count(*) AS n FROM sentences s JOIN articles a ON a.id = s.article_id "
-                f"WHERE s.fp IN ({marks}) AND {_visible_sql()} GROUP BY s.article_id ORDER BY n DESC LIMIT :limit",
+                f"WHERE s.fp IN ({marks}) AND {_visible_sql()} AND a.id < :before GROUP BY s.article_id ORDER BY n DESC LIMIT :limit",
                 {**params, "limit": limit},
             ):
                 if row["id"] not in excluded:
@@ -251,7 +253,7 @@ class Archive:
             match = " OR ".join(f'"{t}"' for t in terms)
             for row in self.query(
                 f"SELECT a.id AS id, f.rank AS rank FROM articles_fts f JOIN articles a ON a.id = f.rowid "
-                f"WHERE articles_fts MATCH :match AND {_visible_sql()} ORDER BY f.rank LIMIT :limit",
+                f"WHERE articles_fts MATCH :match AND {_visible_sql()} AND a.id < :before ORDER BY f.rank LIMIT :limit",
                 {**params, "match": match, "limit": limit + len(excluded)},
             ):
                 if row["id"] not in excluded and row["id"] not in found:
@@ -278,6 +280,18 @@ class Archive:
                 "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
                 [(i, version, json.dumps(d, ensure_ascii=False, separators=(",", ":")), i) for i, d in items.items()],
             )
+
+    def save_report(self, article_id: int, version: str, report: dict) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO reports (article_id, version, created_at, data) "
+                "SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
+                (article_id, version, utcnow(), json.dumps(report, ensure_ascii=False), article_id),
+            )
+
+    def get_report(self, article_id: int, version: str) -> dict | None:
+        rows = self.query("SELECT data FROM reports WHERE article_id = ? AND version = ?", (article_id, version))
+        return json.loads(rows[0]["data"]) if rows else None
 
     # ---------------------------------------------------------------- Slack delivery
     def claim_event(self, *keys: str) -> bool:

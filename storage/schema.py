@@ -78,6 +78,16 @@ MIGRATIONS: list[str] = [
         seen_at  TEXT NOT NULL
     );
     """,
+    # 2: cached reports: the analysis of an archived article against the coverage archived before it
+    #    (what the thread reply said; what the digest summarises).
+    """
+    CREATE TABLE reports (
+        article_id  INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        version     TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        data        TEXT NOT NULL
+    );
+    """,
 ]
 
 VERSION = len(MIGRATIONS)
