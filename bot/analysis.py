@@ -10,6 +10,7 @@ archive's index are compared, never the whole archive.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -250,16 +251,15 @@ class Analyzer:
                     theirs = normalize(other.content)
                     score = fuzz.partial_ratio(mine, theirs) if min(len(mine), len(theirs)) >= 20 else fuzz.ratio(mine, theirs)
                     same = attrib.same_speaker(att.speaker_key, other.speaker_key)
-                    if score >= SHARED_QUOTE_MIN:
+                    why = _changed_words(mine, theirs) if same and score >= 70 else None
+                    if why:
+                        changed.append((src, other, why))
+                    elif score >= SHARED_QUOTE_MIN:
                         if same:
                             if shared is None:
                                 shared = (src, other)
                         elif att.speaker_key and other.speaker_key and score >= 95 and _named(att) and _named(other):
                             other_speaker.append((src, other))
-                    elif same and score >= 70:
-                        why = _changed_words(mine, theirs)
-                        if why:
-                            changed.append((src, other, why))
             if shared:
                 covered.add(att.sentence)
                 report.shared_quotes.append({
@@ -347,7 +347,8 @@ def _changed_words(a: str, b: str) -> str | None:
     replaced by its opposite. None when the change is mere trimming or rewording."""
     from .lexicon import opposed
 
-    wa, wb = a.split(), b.split()
+    wa = re.sub(r"\bnot only\b", "only", a).split()
+    wb = re.sub(r"\bnot only\b", "only", b).split()
     sm = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":

@@ -7,6 +7,8 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 
+from rapidfuzz import fuzz
+
 from . import lexicon
 from .text import normalize
 
@@ -31,6 +33,7 @@ class Number:
     unit: str
     text: str
     approx: str = ""
+    anchor: str = ""  # the verb the figure belongs to ("killed 18 people" -> "kill")
 
     def compatible(self, other: "Number") -> bool:
         return self.low <= other.high and other.low <= self.high
@@ -51,7 +54,7 @@ class Claim:
     negated: bool = False
     speaker: str | None = None
     direct: bool = False
-    modifiers: list[list[str]] = field(default_factory=list)  # [word, head, grandhead] for adjectives/verbs
+    modifiers: list[list[str]] = field(default_factory=list)  # [word, *its anchors: head, grandhead, neighbours]
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -131,6 +134,18 @@ def _unit_after(doc, end: int) -> str:
     return ""
 
 
+def _anchor(tok) -> str:
+    """The lemma of the nearest verb governing a figure (or of its noun)."""
+    node = tok
+    for _ in range(6):
+        if node.pos_ in ("VERB",) and node.lemma_.lower() not in ("be", "have"):
+            return node.lemma_.lower()
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return ""
+
+
 def figures(doc) -> tuple[list[Number], list[str]]:
     """Figures (with unit and approximation) and dates of a parsed sentence."""
     numbers: list[Number] = []
@@ -164,7 +179,7 @@ def figures(doc) -> tuple[list[Number], list[str]]:
                 elif not (doc[i].ent_type_ == "DATE" and unit == "" ) and not doc[i].text.endswith(("st", "nd", "rd", "th")):
                     approx = _approx_before(doc, i - (1 if unit in _CURRENCY.values() and i > 0 and doc[i - 1].text in _CURRENCY else 0))
                     lo, hi = _interval(value, precision, approx)
-                    numbers.append(Number(value, lo, hi, unit, doc[i:j].text, approx))
+                    numbers.append(Number(value, lo, hi, unit, doc[i:j].text, approx, _anchor(doc[i])))
             i = j
             continue
         i += 1
@@ -212,15 +227,20 @@ def extract(parsed, attributions=()) -> list[Claim]:
         entities = sorted({_entity_key(e) for e in doc.ents if e.label_ in _ENT_LABELS})
         persons = sorted({_entity_key(e) for e in doc.ents if e.label_ == "PERSON"})
         root = next((t for t in doc if t.dep_ == "ROOT"), doc[0])
-        negated = any(t.lower_ in _NEGATORS and t.dep_ in ("neg", "det", "advmod", "preconj") for t in doc)
+        negated = any(t.lower_ in _NEGATORS and t.dep_ in ("neg", "det", "advmod", "preconj")
+                      and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("only", "just", "merely"))
+                      for t in doc)
         modifiers = []
         for t in doc:
-            if t.pos_ in ("ADJ", "VERB", "ADV") and not t.is_stop and t.i not in ent_tokens:
+            if t.pos_ in ("ADJ", "VERB", "ADV", "NOUN") and not t.is_stop and t.i not in ent_tokens:
                 head = t.head if t.head.i != t.i else t
                 grand = head.head
                 while grand.pos_ == "ADP" and grand.head.i != grand.i:
                     grand = grand.head
-                modifiers.append([t.lemma_.lower(), head.lemma_.lower(), grand.lemma_.lower()])
+                window = [w.lemma_.lower() for w in doc[max(0, t.i - 3):t.i + 4]
+                          if w.i != t.i and not w.is_stop and not w.is_punct and len(w.text) > 1]
+                anchors = sorted({head.lemma_.lower(), grand.lemma_.lower(), *window} - {t.lemma_.lower()})
+                modifiers.append([t.lemma_.lower(), *anchors])
         speaker, direct = speakers.get(i, (None, False))
         claims.append(Claim(
             sentence=i, start=span.start, end=span.end, text=span.text, terms=sorted(set(terms)),
@@ -231,6 +251,12 @@ def extract(parsed, attributions=()) -> list[Claim]:
 
 
 # ------------------------------------------------------------------ comparison
+def same_name(a: str, b: str) -> bool:
+    """Spelling and transliteration variants of one name (Zelensky / Zelenskyy, Tchaikovsky /
+    Chaikovsky) count as the same name."""
+    return a == b or (min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= 80)
+
+
 def _canon(term: str) -> str:
     for group in lexicon.SYNONYMS:
         if term in group:
@@ -238,14 +264,14 @@ def _canon(term: str) -> str:
     return term
 
 
-def overlap(a: Claim, b: Claim) -> tuple[int, float]:
-    """Shared content terms (synonyms folded) and their share of the smaller claim."""
+def overlap(a: Claim, b: Claim) -> tuple[int, float, float]:
+    """Shared content terms (synonyms folded), and their share of each claim's terms."""
     ta = {_canon(t) for t in a.terms} | set(a.entities)
     tb = {_canon(t) for t in b.terms} | set(b.entities)
     if not ta or not tb:
-        return 0, 0.0
+        return 0, 0.0, 0.0
     shared = len(ta & tb)
-    return shared, shared / min(len(ta), len(tb))
+    return shared, shared / len(ta), shared / len(tb)
 
 
 @dataclass
@@ -254,20 +280,29 @@ class Verdict:
     explanation: str = ""
 
 
-def _numbers_conflict(a: Claim, b: Claim, strong: bool) -> tuple[Number, Number] | None:
-    pairs = [(x, y) for x in a.numbers for y in b.numbers if x.unit == y.unit and (x.unit or strong)]
-    if not pairs:
-        return None
-    by_unit: dict[str, list] = {}
-    for x, y in pairs:
-        by_unit.setdefault(x.unit, []).append((x, y))
-    for unit, ps in by_unit.items():
-        if any(x.compatible(y) for x, y in ps):
+# Units that say little on their own: a figure with one of these is compared only when the two
+# statements are the same fact or the figures belong to the same verb ("killed 18 people").
+GENERIC_UNITS = {"", "person", "other", "time", "year", "month", "week", "day", "hour", "minute", "percent",
+                 "usd", "eur", "gbp", "jpy", "million", "billion", "thing", "case", "member"}
+
+
+def _numbers_conflict(a: Claim, b: Claim, same_fact: bool) -> tuple[Number, Number] | None:
+    """Two figures for the same quantity that cannot both be right, once approximation and
+    rounding are read. The same quantity: the same unit, and either the same fact, the same verb,
+    or a specific count noun ("passengers") that each statement uses once."""
+    for x in a.numbers:
+        same_unit = [y for y in b.numbers if y.unit == x.unit]
+        if not same_unit or any(x.compatible(y) for y in same_unit):
             continue
-        xs = {x.text for x, _ in ps}
-        ys = {y.text for _, y in ps}
-        if len(xs) == 1 and len(ys) == 1:
-            return ps[0]
+        if len(same_unit) != 1 or sum(1 for z in a.numbers if z.unit == x.unit) != 1:
+            continue
+        y = same_unit[0]
+        if x.unit in GENERIC_UNITS:
+            related = same_fact and (x.anchor == y.anchor or not x.anchor or not y.anchor
+                                     or lexicon.synonyms(x.anchor, y.anchor))
+            if not related and not (x.anchor and x.anchor == y.anchor and x.unit):
+                continue
+        return x, y
     return None
 
 
@@ -289,12 +324,15 @@ def _opposed_modifier(a: Claim, b: Claim) -> tuple[str, str] | None:
 
 
 def compare(a: Claim, b: Claim) -> Verdict | None:
-    """Compare claim `a` (the new article's) with `b` (earlier coverage). None: not the same fact."""
-    shared, share = overlap(a, b)
-    if shared < 3 or share < 0.5:
+    """Compare claim `a` (the new article's) with `b` (earlier coverage). None: not the same fact;
+    Verdict(None): the same fact, told compatibly; else a contradiction of Verdict.kind."""
+    shared, ca, cb = overlap(a, b)
+    if shared < 2:
         return None
-    strong = shared >= 4 and share >= 0.7
-    conflict = _numbers_conflict(a, b, strong)
+    low = min(ca, cb)
+    same_fact = shared >= 3 and low >= 0.5
+    strong = shared >= 4 and low >= 0.65
+    conflict = _numbers_conflict(a, b, same_fact) if shared >= 2 else None
     if conflict:
         x, y = conflict
         return Verdict("number", f"{_fig(x)} here, {_fig(y)} in the earlier report")
@@ -310,15 +348,16 @@ def compare(a: Claim, b: Claim) -> Verdict | None:
         if ya and yb and not (ya & yb) and len(ya) == len(yb) == 1:
             return Verdict("date", f"{next(iter(ya))} here, {next(iter(yb))} earlier")
     if strong and a.persons and b.persons:
-        pa, pb = set(a.persons) - set(b.persons), set(b.persons) - set(a.persons)
-        if len(pa) == 1 and len(pb) == 1 and len(set(a.persons) & set(b.persons)) == len(a.persons) - 1:
-            return Verdict("name", f"named {next(iter(pa)).title()} here, {next(iter(pb)).title()} earlier")
-    if shared >= 5:
+        pa = [p for p in a.persons if not any(same_name(p, q) for q in b.persons)]
+        pb = [q for q in b.persons if not any(same_name(p, q) for p in a.persons)]
+        if len(pa) == 1 and len(pb) == 1 and len(a.persons) == len(b.persons):
+            return Verdict("name", f"named {pa[0].title()} here, {pb[0].title()} earlier")
+    if shared >= 6 and low >= 0.3:
         opp = _opposed_modifier(a, b)
         if opp:
             kind = "quote" if a.speaker and b.speaker and a.speaker == b.speaker else "other"
             return Verdict(kind, f"“{opp[0]}” here where the earlier report has “{opp[1]}”")
-    return Verdict(None)
+    return Verdict(None) if same_fact else None
 
 
 def _fig(n: Number) -> str:
