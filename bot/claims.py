@@ -120,18 +120,19 @@ def _interval(value: float, precision: float, approx: str) -> tuple[float, float
     return value - half, value + half
 
 
-def _unit_after(doc, end: int) -> str:
+def _unit_after(doc, end: int) -> tuple[str, int]:
+    """The unit of a figure ending at token `end`: (normalised lemma, index past the unit token)."""
     for tok in doc[end:end + 3]:
         if tok.is_punct and tok.text not in ("%",):
-            return ""
+            return "", end
         if tok.text == "%":
-            return "percent"
+            return "percent", tok.i + 1
         if tok.pos_ in ("NOUN", "PROPN") or tok.lower_ in ("percent", "per"):
             lemma = tok.lemma_.lower()
-            return _UNIT_ALIASES.get(lemma, lemma)
+            return _UNIT_ALIASES.get(lemma, lemma), tok.i + 1
         if tok.pos_ not in ("ADJ", "ADV", "NUM", "PUNCT", "SYM") and tok.lower_ not in ("-",):
-            return ""
-    return ""
+            return "", end
+    return "", end
 
 
 def _anchor(tok) -> str:
@@ -169,17 +170,19 @@ def figures(doc) -> tuple[list[Number], list[str]]:
             parsed = _num_value(doc[i:j])
             if parsed:
                 value, precision = parsed
-                unit = _unit_after(doc, j)
+                unit, past = _unit_after(doc, j)
+                start = i
                 if i > 0 and doc[i - 1].text in _CURRENCY:
-                    unit = _CURRENCY[doc[i - 1].text]
+                    unit, start = _CURRENCY[doc[i - 1].text], i - 1
                 is_year = (re.fullmatch(r"(1[89]|20)\d\d", doc[i].text) is not None and j == i + 1
-                           and unit in ("", "year") and not _unit_after(doc, j))
+                           and unit == "")
                 if is_year:
                     dates.append(doc[i].text)
                 elif not (doc[i].ent_type_ == "DATE" and unit == "" ) and not doc[i].text.endswith(("st", "nd", "rd", "th")):
                     approx = _approx_before(doc, i - (1 if unit in _CURRENCY.values() and i > 0 and doc[i - 1].text in _CURRENCY else 0))
                     lo, hi = _interval(value, precision, approx)
-                    numbers.append(Number(value, lo, hi, unit, doc[i:j].text, approx, _anchor(doc[i])))
+                    numbers.append(Number(value, lo, hi, unit, doc[start:max(j, past)].text, approx,
+                                          _anchor(doc[i])))
             i = j
             continue
         i += 1
@@ -361,4 +364,4 @@ def compare(a: Claim, b: Claim) -> Verdict | None:
 
 
 def _fig(n: Number) -> str:
-    return f"{n.approx + ' ' if n.approx else ''}{n.text}{' ' + n.unit if n.unit and n.unit not in n.text else ''}"
+    return f"“{n.approx + ' ' if n.approx else ''}{n.text}”"

@@ -46,7 +46,7 @@ def print_report(report: dict, console: Console, *, heading: str | None = None) 
             console.print(f"  …and {len(items) - MAX_ITEMS} more")
 
     section("Contradicted", report["contradictions"], lambda c: console.print(
-        f"  • [{c['kind']}] here: “{escape(_clip(c['text']))}”\n"
+        f"  • {escape('[' + c['kind'] + ']')} here: “{escape(_clip(c['text']))}”\n"
         f"    {escape(source_label(c['source']))}: “{escape(_clip(c['other_text']))}”\n"
         f"    [dim]{escape(c['explanation'])}[/dim]"), "red")
     section("Copied", report["copied"], lambda c: console.print(
