@@ -59,6 +59,14 @@ class Claim:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def keyset(self) -> frozenset[str]:
+        """Content terms with synonyms folded, plus entities (computed once)."""
+        try:
+            return self._keys  # type: ignore[attr-defined]
+        except AttributeError:
+            self._keys = frozenset(_canon(t) for t in self.terms) | frozenset(self.entities)
+            return self._keys
+
     @classmethod
     def from_dict(cls, d: dict) -> "Claim":
         d = dict(d)
@@ -260,17 +268,16 @@ def same_name(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= 80)
 
 
+_CANON = {w: min(group) for group in lexicon.SYNONYMS for w in group}
+
+
 def _canon(term: str) -> str:
-    for group in lexicon.SYNONYMS:
-        if term in group:
-            return min(group)
-    return term
+    return _CANON.get(term, term)
 
 
 def overlap(a: Claim, b: Claim) -> tuple[int, float, float]:
     """Shared content terms (synonyms folded), and their share of each claim's terms."""
-    ta = {_canon(t) for t in a.terms} | set(a.entities)
-    tb = {_canon(t) for t in b.terms} | set(b.entities)
+    ta, tb = a.keyset(), b.keyset()
     if not ta or not tb:
         return 0, 0.0, 0.0
     shared = len(ta & tb)

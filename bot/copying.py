@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 from .text import Span, normalize, word_count
 
 COPY_THRESHOLD = 85.0  # similarity (0-100) from which a sentence counts as copied
+TOP = 8  # candidate sentences per new sentence refined with the full similarity
 MIN_WORDS = 6  # shorter sentences (after removing quotations) are too generic to call copied
 
 
@@ -59,14 +60,17 @@ def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[s
     if not choices:
         return []
     # token_set_ratio as the cheap first pass: it keeps reordered and extended sentences in play
-    matrix = process.cdist(queries, choices, scorer=fuzz.token_set_ratio, score_cutoff=70, workers=1)
+    matrix = process.cdist(queries, choices, scorer=fuzz.token_set_ratio, score_cutoff=70, workers=-1)
     out = []
     for i, q in enumerate(queries):
         if len(q.split()) < MIN_WORDS:
             continue
         row = matrix[i]
+        hits = row.nonzero()[0]
+        if len(hits) > TOP:
+            hits = hits[row[hits].argsort()[::-1][:TOP]]
         best: list[Match] = []
-        for k in row.nonzero()[0]:
+        for k in hits:
             score = similarity(q, choices[k])
             if score >= COPY_THRESHOLD:
                 a, j = owners[k]
