@@ -52,6 +52,7 @@ class Claim:
     numbers: list[Number] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
     negated: bool = False
+    negations: list[str] = field(default_factory=list)  # the verbs that are negated
     speaker: str | None = None
     direct: bool = False
     modifiers: list[list[str]] = field(default_factory=list)  # [word, *its anchors: head, grandhead, neighbours]
@@ -155,6 +156,15 @@ def _anchor(tok) -> str:
     return ""
 
 
+SPEECH_LEMMAS = frozenset("""say tell add announce report state confirm note claim insist explain write
+    reveal disclose declare acknowledge admit warn stress indicate suggest""".split())
+
+
+def _reporting_time(tok) -> bool:
+    """A date that tells when something was said ("the airport said on Saturday"), not when it happened."""
+    return _anchor(tok) in SPEECH_LEMMAS
+
+
 def figures(doc) -> tuple[list[Number], list[str]]:
     """Figures (with unit and approximation) and dates of a parsed sentence."""
     numbers: list[Number] = []
@@ -164,10 +174,12 @@ def figures(doc) -> tuple[list[Number], list[str]]:
         tok = doc[i]
         low = tok.lower_
         if low in lexicon.WEEKDAYS:
-            dates.append(low)
+            if not _reporting_time(tok):
+                dates.append(f"{low}@{_anchor(tok)}")
         elif low in lexicon.MONTHS and tok.pos_ == "PROPN":
             day = doc[i + 1].text if i + 1 < n and doc[i + 1].text.isdigit() and int(doc[i + 1].text) <= 31 else ""
-            dates.append(f"{low} {int(day)}" if day else low)
+            if not _reporting_time(tok):
+                dates.append(f"{low} {int(day)}@{_anchor(tok)}" if day else f"{low}@{_anchor(tok)}")
             if day:
                 i += 2
                 continue
@@ -185,7 +197,7 @@ def figures(doc) -> tuple[list[Number], list[str]]:
                 is_year = (re.fullmatch(r"(1[89]|20)\d\d", doc[i].text) is not None and j == i + 1
                            and unit == "")
                 if is_year:
-                    dates.append(doc[i].text)
+                    dates.append(f"{doc[i].text}@{_anchor(doc[i])}")
                 elif not (doc[i].ent_type_ == "DATE" and unit == "" ) and not doc[i].text.endswith(("st", "nd", "rd", "th")):
                     approx = _approx_before(doc, i - (1 if unit in _CURRENCY.values() and i > 0 and doc[i - 1].text in _CURRENCY else 0))
                     lo, hi = _interval(value, precision, approx)
@@ -233,14 +245,14 @@ def extract(parsed, attributions=()) -> list[Claim]:
         terms = []
         for t in doc:
             if t.pos_ in CONTENT_POS and not t.is_stop and t.lemma_.lower() not in _GENERIC and not t.like_num \
-                    and len(t.text) > 1:
+                    and len(t.text) > 1 and t.ent_type_ not in ("DATE", "TIME"):
                 terms.append(t.lemma_.lower())
         entities = sorted({_entity_key(e) for e in doc.ents if e.label_ in _ENT_LABELS})
         persons = sorted({_entity_key(e) for e in doc.ents if e.label_ == "PERSON"})
         root = next((t for t in doc if t.dep_ == "ROOT"), doc[0])
-        negated = any(t.lower_ in _NEGATORS and t.dep_ in ("neg", "det", "advmod", "preconj")
-                      and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("only", "just", "merely"))
-                      for t in doc)
+        negators = [t for t in doc if t.lower_ in _NEGATORS and t.dep_ in ("neg", "det", "advmod", "preconj")
+                    and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("only", "just", "merely"))]
+        negations = sorted({_anchor(t) or t.head.lemma_.lower() for t in negators})
         modifiers = []
         for t in doc:
             if t.pos_ in ("ADJ", "VERB", "ADV", "NOUN") and not t.is_stop and t.i not in ent_tokens:
@@ -256,7 +268,7 @@ def extract(parsed, attributions=()) -> list[Claim]:
         claims.append(Claim(
             sentence=i, start=span.start, end=span.end, text=span.text, terms=sorted(set(terms)),
             entities=entities, persons=persons, predicate=root.lemma_.lower(), numbers=numbers, dates=dates,
-            negated=negated, speaker=speaker, direct=direct, modifiers=modifiers,
+            negated=bool(negators), negations=negations, speaker=speaker, direct=direct, modifiers=modifiers,
         ))
     return claims
 
@@ -346,17 +358,12 @@ def compare(a: Claim, b: Claim) -> Verdict | None:
     if conflict:
         x, y = conflict
         return Verdict("number", f"{_fig(x)} here, {_fig(y)} in the earlier report")
-    if strong and a.negated != b.negated:
+    if a.negated != b.negated and shared >= 4 and (strong or (low >= 0.4 and _negated_verb_shared(a, b))):
         return Verdict("negation", "one version says it happened, the other says it did not")
-    if strong and a.dates and b.dates:
-        da, db = set(a.dates), set(b.dates)
-        wa, wb = {d for d in da if d in lexicon.WEEKDAYS}, {d for d in db if d in lexicon.WEEKDAYS}
-        if wa and wb and not (wa & wb):
-            return Verdict("date", f"{'/'.join(sorted(wa)).title()} here, {'/'.join(sorted(wb)).title()} earlier")
-        ya = {d for d in da if d.isdigit()}
-        yb = {d for d in db if d.isdigit()}
-        if ya and yb and not (ya & yb) and len(ya) == len(yb) == 1:
-            return Verdict("date", f"{next(iter(ya))} here, {next(iter(yb))} earlier")
+    if a.dates and b.dates and (strong or (shared >= 3 and low >= 0.5)):
+        verdict = _dates_conflict(a, b, strong)
+        if verdict:
+            return verdict
     if strong and a.persons and b.persons:
         pa = [p for p in a.persons if not any(same_name(p, q) for q in b.persons)]
         pb = [q for q in b.persons if not any(same_name(p, q) for p in a.persons)]
@@ -368,6 +375,29 @@ def compare(a: Claim, b: Claim) -> Verdict | None:
             kind = "quote" if a.speaker and b.speaker and a.speaker == b.speaker else "other"
             return Verdict(kind, f"“{opp[0]}” here where the earlier report has “{opp[1]}”")
     return Verdict(None) if same_fact else None
+
+
+def _negated_verb_shared(a: Claim, b: Claim) -> bool:
+    """The verb negated on one side is the predicate of the other side ("did not uphold" / "upheld")."""
+    neg, pos = (a, b) if a.negated else (b, a)
+    return any(v and (v in pos.terms or v == pos.predicate) for v in neg.negations)
+
+
+def _split_date(d: str) -> tuple[str, str]:
+    value, _, anchor = d.partition("@")
+    return value, anchor
+
+
+def _dates_conflict(a: Claim, b: Claim, strong: bool) -> Verdict | None:
+    """Different days or years for the same event: the same verb, or the same fact (strong)."""
+    for kind, test in (("weekday", lambda v: v in lexicon.WEEKDAYS), ("year", str.isdigit)):
+        da = [_split_date(d) for d in a.dates if test(_split_date(d)[0])]
+        db = [_split_date(d) for d in b.dates if test(_split_date(d)[0])]
+        if len(da) != 1 or len(db) != 1 or da[0][0] == db[0][0]:
+            continue
+        if strong or (da[0][1] and da[0][1] == db[0][1]):
+            return Verdict("date", f"{da[0][0].title()} here, {db[0][0].title()} earlier")
+    return None
 
 
 def _fig(n: Number) -> str:
