@@ -154,7 +154,7 @@ def read_html(html: str, url: str | None, *, name: str) -> Article:
     if not body.strip():
         raise BadInput(f"{name}: no article text found on the page (a paywall, a login or not an article)")
     return make_article(
-        body.replace("\n", "\n\n"), name=name, title=doc.get("title"), outlet=doc.get("sitename") or doc.get("hostname"),
+        body.replace("\n", "\n\n"), name=name, title=doc.get("title"), outlet=doc.get("sitename") or doc.get("source-hostname") or doc.get("hostname"),
         url=url or doc.get("source") or doc.get("url"), published=doc.get("date"), author=doc.get("author"), meta={},
     )
 
