@@ -90,7 +90,7 @@ _COMMENT_MARKERS = r"""
   | (?:post|add|write|submit)\ (?:a\ |your\ )?(?:comment|reply|response)s?
   | join\ the\ (?:discussion|conversation|debate)
   | (?:reader\ )?comments?(?:\ \d+)?
-  | (?:\d+|no|one|two|three|four|five)\ (?:comments?|responses?|replies|repl(?:y)|thoughts)
+  | (?:\d+|no|one|two|three|four|five)\ (?:comments?|responses?|replies|reply|thoughts)
         (?:\ (?:on|to)\ .{1,80})?(?:\ (?:so\ far|yet))?
   | (?:show|view|load|read|see)\ (?:all\ |more\ |the\ )?(?:\d+\ )?comments?
   | what\ do\ you\ think
@@ -101,13 +101,13 @@ _LIST_MARKERS = r"""
     (?:you|we\ think\ you)\ (?:may|might|will|would)\ (?:also\ )?(?:like|love|enjoy|be\ interested\ in)
         (?:\ (?:this|these|reading))?
   | related(?:\ (?:articles?|stories|story|posts?|news|content|coverage|reading|links?|topics?|videos?|items?))?
-        (?:\ .{1,60})?
+        (?::\ .{1,80})?
   | (?:more|other|similar|recommended|suggested|popular|latest|top|trending|further)
         \ (?:stories|articles|news|posts|reads|reading|videos|headlines|coverage)
         (?:\ (?:from|on|in|about)\ .{1,40})?
   | more\ (?:from|on|in|about|by)\ .{1,40}
-  | (?:read|see|watch)\ (?:more|next|also|this\ next)(?:\ .{1,80})?
-  | also\ (?:read|see|on|in)(?:\ .{1,80})?
+  | (?:read|see|watch)\ (?:more|next|also|this\ next)(?::?\ .{1,80})?
+  | also\ (?:read|see|on|in)(?::?\ .{1,80})?
   | recommended(?:\ for\ you|\ reading)?
   | most\ (?:read|popular|viewed|shared|watched)
   | trending(?:\ now)?
@@ -122,17 +122,25 @@ _LIST_MARKERS = r"""
   | spread\ the\ word
   | tags?|filed\ under(?:\ .{1,80})?|categories|topics
 """
-_WIDGET_MARKERS = r"""
+_AUTHOR_BOX_MARKERS = r"""
+    about\ the\ (?:authors?|writers?|contributors?)
+"""
+_WIDGET_MARKERS = rf"""
     (?:\d+\ )*\d+\ votes?
   | (?:article|post|story)\ ratings?|rate\ this(?:\ (?:article|story|post))?|ratings?
-  | about\ the\ authors?
-  | about\ .{1,60}?\ \d+\ (?:articles?|posts?|stories)
-  | .{1,60}?\ \d+\ (?:articles|posts)
+  | {_AUTHOR_BOX_MARKERS}
   | advertisements?|advert|adverts|sponsored|ad|promoted
 """
 _COMMENT_MARKER_RE = re.compile(rf"^(?:{_COMMENT_MARKERS})$", re.VERBOSE)
 _LIST_MARKER_RE = re.compile(rf"^(?:{_LIST_MARKERS})$", re.VERBOSE)
 _WIDGET_MARKER_RE = re.compile(rf"^(?:{_WIDGET_MARKERS})$", re.VERBOSE)
+_AUTHOR_BOX_MARKER_RE = re.compile(rf"^(?:{_AUTHOR_BOX_MARKERS})$", re.VERBOSE)
+# "About Jane Doe 412 Articles", "Jane Doe 37 Posts": a name (capitalised words) and a count.
+_AUTHOR_COUNT_RE = re.compile(
+    r"^(?:[Aa]bout\s+)?(?:[A-ZÀ-Þ][\w.'’-]*\s+){1,4}\d[\d,]*\s+(?:[Aa]rticles?|ARTICLES|[Pp]osts?|POSTS|[Ss]tories)$"
+)
+#: An author box may carry a short biography: at most this many sentences-paragraphs, each short.
+_BIO_MAX_UNITS, _BIO_MAX_WORDS = 2, 50
 _MARKER_MAX_WORDS = 14
 
 # Strong furniture: phrasing of comment forms, disclaimers, share bars, donation and newsletter
@@ -144,22 +152,28 @@ _STRONG_ANYWHERE_RE = re.compile(
     | this\ site\ uses\ akismet
     | comment\ data\ is\ processed
     | you\ must\ be\ logged\ in\ to\ (?:post|leave|comment)
-    | (?:views|opinions)\b[^.]{0,80}\bexpressed\b[^.]{0,160}
-        \b(?:solely|necessarily|own|do\ not\ (?:reflect|represent))
-    | \b(?:on|via|at)\ patreon\b|\bbecome\ a\ patron\b
+    | (?:views|opinions)\b[^.]{0,80}\bexpressed\b[^.]{0,200}\b(?:authors?|writers?|columnists?|contributors?)\b
+    | \b(?:do|does)\ not\ necessarily\ (?:reflect|represent)\b
     | \ball\ rights\ reserved\b|\bcopyright\ ©|©\ ?(?:\d{4}|[a-z])|\(c\)\ ?\d{4}
     | \bopens\ in\ (?:a\ )?new\ (?:window|tab)\b
     | \bwe\ use\ cookies\b|\b(?:this|our)\ (?:web)?site\ uses\ cookies\b|\bcookie\ (?:policy|settings|preferences)\b
-    | \b(?:originally|first)\ (?:appeared|published)\ (?:on|in|at)\b
+    | \b(?:this|the)\ (?:article|story|post|piece)\ (?:was\ )?(?:originally|first)\ (?:appeared|published)\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# Donation pleas: only in short units ("Support us on Patreon!"), never in a news paragraph.
+_SHORT_PLEA_RE = re.compile(
+    r"\b(?:on|via|at)\ (?:patreon|paypal|ko-fi|buy\ me\ a\ coffee)\b|\bbecome\ a\ (?:patron|member|supporter)\b",
+    re.IGNORECASE,
+)
+_SHORT_PLEA_MAX_WORDS = 20
 # Strong furniture recognised by how the unit starts (imperative pleas, credits, "Fact checked by").
 _STRONG_START_RE = re.compile(
     r"""^(?:
       (?:fact[-\ ]?checked|reviewed|edited|reporting|written|compiled|produced|additional\ reporting)\ by\b
-    | (?:sign\ up|subscribe|register)\b.{0,100}?\b(?:newsletters?|mailing\ list|inbox|updates|alerts|briefings?
-        |digest|free|today|now|here)\b
+    | (?:sign\ up|subscribe|register)\b.{0,100}?\b(?:newsletters?|mailing\ list|inbox|email\ updates|alerts
+        |briefings?|digest)\b
+    | (?:sign\ up|subscribe)\ (?:now|today|here|for\ free|for\ (?:our|the)|to\ (?:our|the)|and\ (?:get|receive))\b
     | join\ our\ (?:newsletter|mailing\ list|community|channel)
     | (?:get|receive)\b.{0,80}?\b(?:newsletters?|in\ your\ inbox|to\ your\ inbox|email\ updates|alerts)\b
     | (?:follow|like|find|join)\ us\ (?:on|at)\b
@@ -184,7 +198,7 @@ _WEAK_VOCAB_RE = re.compile(
     |linkedin|whatsapp|pinterest|reddit|telegram|tumblr|flipboard|pocket|e-?mail|print|advert\w*|sponsored
     |ratings?|votes?|patreon|donat\w+|support\ us|cookies?|sign\ (?:up|in)|log\ ?in|log\ ?out|register
     |related|also\ like|read\ more|follow\ us|copyright|all\ rights\ reserved|notify|feedbacks?
-    |\d+\ (?:articles|posts))\b""",
+    )\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Lines of a comment thread: "Reply", "Jane says:", "Log in to Reply", "3 likes".
@@ -222,7 +236,7 @@ _CREDIT_RE = re.compile(
 )
 _BYLINE_RE = re.compile(
     r"^(?:(?i:by|written\s+by|words\s+by|posted\s+by|story\s+by|text\s+by)\s+[A-ZÀ-Þ]"
-    r"|[A-ZÀ-Þ][\w.'’-]+(?:\s+[A-ZÀ-Þ][\w.'’-]+){1,3},?\s+(?i:staff\s+writer|staff\s+reporter|correspondent"
+    r"|[A-ZÀ-Þ][\w.'’-]+(?:\s+[A-ZÀ-Þ][\w.'’-]+){1,3},?\s+(?:[A-ZÀ-Þ][\w-]+\s+)?(?i:staff\s+writer|staff\s+reporter|correspondent"
     r"|reporter|editor|contributor|columnist|senior\s+\w+|chief\s+\w+))"
 )
 _NAME_RE = re.compile(r"^(?:[A-ZÀ-Þ][a-zß-ÿ'’-]+|[A-Z]\.)(?:\s+(?:[A-ZÀ-Þ][a-zß-ÿ'’-]+|[A-Z]\.)){1,2}$")
@@ -300,7 +314,8 @@ class _Unit:
         if self.words > _MARKER_MAX_WORDS or (self.ends_period and self.words >= 3):
             return False
         c = self.core
-        return bool(_COMMENT_MARKER_RE.match(c) or _LIST_MARKER_RE.match(c) or _WIDGET_MARKER_RE.match(c))
+        return bool(_COMMENT_MARKER_RE.match(c) or _LIST_MARKER_RE.match(c) or _WIDGET_MARKER_RE.match(c)
+                    or _AUTHOR_COUNT_RE.match(self.text))
 
     @cached_property
     def is_comment_marker(self) -> bool:
@@ -311,9 +326,15 @@ class _Unit:
         return self.is_marker and bool(_LIST_MARKER_RE.match(self.core))
 
     @cached_property
+    def is_author_box(self) -> bool:
+        return self.is_marker and bool(_AUTHOR_BOX_MARKER_RE.match(self.core) or _AUTHOR_COUNT_RE.match(self.text))
+
+    @cached_property
     def is_strong(self) -> bool:
         """Unmistakable furniture phrasing, whatever the punctuation."""
         if self.words <= FURNITURE_MAX_WORDS and _STRONG_ANYWHERE_RE.search(self.text):
+            return True
+        if self.words <= _SHORT_PLEA_MAX_WORDS and _SHORT_PLEA_RE.search(self.text):
             return True
         return self.words <= _STRONG_START_MAX_WORDS and bool(_STRONG_START_RE.match(self.core))
 
@@ -325,7 +346,7 @@ class _Unit:
 
     @cached_property
     def is_credit(self) -> bool:
-        if self.words > 8 or self.ends_period:
+        if self.words > 8 or self.ends_sentence:
             return False
         if _CREDIT_RE.search(self.text):
             return True
@@ -334,7 +355,7 @@ class _Unit:
 
     @cached_property
     def is_byline(self) -> bool:
-        return self.words <= 10 and bool(_BYLINE_RE.match(self.text))
+        return self.words <= 10 and not self.ends_sentence and bool(_BYLINE_RE.match(self.text))
 
     @cached_property
     def is_fragment(self) -> bool:
@@ -356,9 +377,15 @@ class _Unit:
         return self.words <= 8 and (bool(_COMMENT_META_RE.match(self.core)) or self.is_date)
 
     @cached_property
-    def is_furniture(self) -> bool:
+    def is_labelled_furniture(self) -> bool:
+        """Furniture by its shape or phrasing alone (furniture vocabulary aside, which headlines
+        use too: "Senate votes…", "Twitter shares fall")."""
         return (self.is_strong or self.is_marker or self.is_fragment or self.is_date or self.is_credit
-                or self.is_byline or self.is_weak)
+                or self.is_byline or (self.is_weak and self.words <= 3))
+
+    @cached_property
+    def is_furniture(self) -> bool:
+        return self.is_labelled_furniture or self.is_weak
 
     # -- roles ------------------------------------------------------------------------------
 
@@ -373,7 +400,8 @@ class _Unit:
             return self.words >= 3
         if self.last_mark == ":":
             return self.words >= 2
-        return self.ends_sentence and self.words >= SHORT_WORDS and not self.text.endswith(("?", "!"))
+        # A long line ending in a closing quote or an ellipsis; "?" and "!" end headlines too.
+        return self.ends_sentence and self.words >= SHORT_WORDS and self.last_mark not in ("?", "!")
 
     @cached_property
     def is_story(self) -> bool:
@@ -384,15 +412,20 @@ class _Unit:
             return False  # a truncated teaser
         if self.words >= 40:
             return True
-        if self.ends_period and self.words >= 6:
+        if self.ends_period and self.words >= 3:
             return True
         return self.ends_sentence and self.words >= 20
+
+    @cached_property
+    def is_long_story(self) -> bool:
+        """A story paragraph too long for an author's biography."""
+        return self.is_story and self.words >= _BIO_MAX_WORDS
 
     @cached_property
     def title_like(self) -> bool:
         """Could be a headline: short, no final full stop or colon, not furniture."""
         return (0 < self.words <= TITLE_MAX_WORDS and self.last_mark not in (".", ":", "…")
-                and not self.is_furniture)
+                and not self.is_labelled_furniture)
 
     @cached_property
     def tail_trimmable(self) -> bool:
@@ -492,16 +525,34 @@ def _detect_title(head: list[_Unit]) -> str | None:
     return None
 
 
+def _suffix_counts(units: list[_Unit], start: int, end: int, feature: str) -> list[int]:
+    """counts[k - start] = how many units in units[k + 1:end] have `feature`."""
+    counts = [0] * (end - start)
+    total = 0
+    for k in range(end - 1, start - 1, -1):
+        counts[k - start] = total
+        total += bool(getattr(units[k], feature))
+    return counts
+
+
 def _comment_thread_start(units: list[_Unit], start: int, end: int) -> int | None:
     """A comment marker followed by a thread of readers' comments (paragraphs interleaved with
     "Reply", "X says:", timestamps): everything from the marker on is the comment section."""
+    stories = _suffix_counts(units, start, end, "is_story")
+    meta = _suffix_counts(units, start, end, "is_comment_meta")
     for k in range(start, end):
-        if not units[k].is_comment_marker:
-            continue
-        after = units[k + 1:end]
-        stories = sum(u.is_story for u in after)
-        meta = sum(u.is_comment_meta for u in after)
-        if stories and meta >= max(2, stories):
+        if units[k].is_comment_marker and stories[k - start] and meta[k - start] >= max(2, stories[k - start]):
+            return k
+    return None
+
+
+def _author_box_start(units: list[_Unit], start: int, end: int) -> int | None:
+    """An author box ("About the author", "About Jane Doe 120 Articles") followed by at most a
+    short biography and furniture: everything from the box on belongs to the page."""
+    stories = _suffix_counts(units, start, end, "is_story")
+    long_stories = _suffix_counts(units, start, end, "is_long_story")
+    for k in range(start, end):
+        if units[k].is_author_box and stories[k - start] <= _BIO_MAX_UNITS and not long_stories[k - start]:
             return k
     return None
 
@@ -546,16 +597,20 @@ def clean_article(raw: str, title: str | None = None) -> Cleaned:
     for i in range(body):
         keep[i] = False
     if title is not None:
-        first = next((i for i, u in enumerate(units) if not u.is_furniture), None)
-        if first is not None and _same_text(units[first].text, title):
-            keep[first] = False
+        # The given headline repeated at the top (in the head, or as the very first paragraph).
+        for i in range(min(body + 1, len(units))):
+            if _same_text(units[i].text, title):
+                keep[i] = False
+                break
 
-    # Tail: a comment thread, then the first stop marker after the story, then trailing lines.
+    # Tail: a comment thread or an author box with its biography, then the first stop marker
+    # after the story, then trailing lines.
     end = len(units)
     if body < end:
-        thread = _comment_thread_start(units, body + 1, end)
-        if thread is not None:
-            end = thread
+        for section in (_comment_thread_start, _author_box_start):
+            found = section(units, body + 1, end)
+            if found is not None:
+                end = found
         end = _tail_cut(units, body, end)
         end = _trim_end(units, body, end)
     for i in range(end, len(units)):
