@@ -260,21 +260,22 @@ class Analyzer:
                                 shared = (src, other)
                         elif att.speaker_key and other.speaker_key and score >= 95 and _named(att) and _named(other):
                             other_speaker.append((src, other))
+            spanned = {i for i, s in enumerate(feats.sentences) if s.start < att.end and att.start < s.end}
             if shared:
-                covered.add(att.sentence)
+                covered |= spanned
                 report.shared_quotes.append({
                     "text": report.text[att.start:att.end], "start": att.start, "end": att.end,
                     "speaker": att.speaker, "source": shared[0].source(),
                 })
             if changed:
                 src, other, why = changed[0]
-                covered.add(att.sentence)
+                covered |= spanned
                 report.contradictions.append(_contradiction(
                     report.text, att.start, att.end, "quote", other.content, [c[0] for c in changed],
                     f"{att.speaker} is quoted differently: {why}", []))
             elif other_speaker and not shared:
                 src, other = other_speaker[0]
-                covered.add(att.sentence)
+                covered |= spanned
                 report.contradictions.append(_contradiction(
                     report.text, att.start, att.end, "speaker", other.content, [o[0] for o in other_speaker],
                     f"these words are attributed to {att.speaker} here but to {other.speaker} in "
@@ -354,15 +355,16 @@ def _changed_words(a: str, b: str) -> str | None:
         if op == "equal":
             continue
         da, db = wa[i1:i2], wb[j1:j2]
-        if set(da) & _NEG or set(db) & _NEG:
-            if (set(da) & _NEG) != (set(db) & _NEG):
-                return f"“{' '.join(da) or '…'}” here, “{' '.join(db) or '…'}” earlier (a negation)"
+        here = " ".join(wa[max(0, i1 - 1):i2 + 1])
+        there = " ".join(wb[max(0, j1 - 1):j2 + 1])
+        if (set(da) & _NEG) != (set(db) & _NEG):
+            return f"“{here}” here, “{there}” earlier (a negation)"
         nums_a = [w for w in da if w.replace(".", "").isdigit()]
         nums_b = [w for w in db if w.replace(".", "").isdigit()]
         if nums_a and nums_b and nums_a != nums_b:
-            return f"“{' '.join(da)}” here, “{' '.join(db)}” earlier"
+            return f"“{here}” here, “{there}” earlier"
         if op == "replace" and any(opposed(x, y) for x in da for y in db):
-            return f"“{' '.join(da)}” here, “{' '.join(db)}” earlier"
+            return f"“{here}” here, “{there}” earlier"
     return None
 
 

@@ -49,6 +49,8 @@ class Claim:
     entities: list[str]
     persons: list[str]
     predicate: str
+    verbs: list[str] = field(default_factory=list)  # the statement's verbs, speech verbs left out
+    main: list[str] = field(default_factory=list)  # its main predicates (the root, or what a speech verb reports)
     numbers: list[Number] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
     negated: bool = False
@@ -217,6 +219,31 @@ def _entity_key(ent) -> str:
     return normalize(text)
 
 
+_LIGHT = ("be", "have", "do")
+
+
+def main_predicates(root) -> list[str]:
+    """The verbs that say what the statement is about: the root, looking through speech verbs
+    ("X said that Y failed" -> fail) and light verbs ("is ready to maintain" -> maintain), with
+    their coordinated verbs."""
+    todo, seen, out = [root], set(), set()
+    while todo:
+        tok = todo.pop()
+        if tok.i in seen:
+            continue
+        seen.add(tok.i)
+        lemma = tok.lemma_.lower()
+        through = lemma in SPEECH_LEMMAS or lemma in _LIGHT or tok.pos_ not in ("VERB",)
+        if not through:
+            out.add(_canon(lemma))
+        for child in tok.children:
+            if child.dep_ == "conj" and child.pos_ == "VERB":
+                todo.append(child)
+            elif through and child.dep_ in ("ccomp", "xcomp", "acomp", "attr", "parataxis"):
+                todo.append(child)
+    return sorted(out)
+
+
 def is_claim(doc, text: str) -> bool:
     """A checkable statement: a clause with a verb and something to check (a name, a figure, a date),
     not a question, not a fragment."""
@@ -250,6 +277,8 @@ def extract(parsed, attributions=()) -> list[Claim]:
         entities = sorted({_entity_key(e) for e in doc.ents if e.label_ in _ENT_LABELS})
         persons = sorted({_entity_key(e) for e in doc.ents if e.label_ == "PERSON"})
         root = next((t for t in doc if t.dep_ == "ROOT"), doc[0])
+        verbs = sorted({_canon(t.lemma_.lower()) for t in doc if t.pos_ == "VERB"
+                        and t.lemma_.lower() not in SPEECH_LEMMAS and t.lemma_.lower() not in ("be", "have", "do")})
         negators = [t for t in doc if t.lower_ in _NEGATORS and t.dep_ in ("neg", "det", "advmod", "preconj")
                     and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("only", "just", "merely"))]
         negations = sorted({_anchor(t) or t.head.lemma_.lower() for t in negators})
@@ -267,7 +296,8 @@ def extract(parsed, attributions=()) -> list[Claim]:
         speaker, direct = speakers.get(i, (None, False))
         claims.append(Claim(
             sentence=i, start=span.start, end=span.end, text=span.text, terms=sorted(set(terms)),
-            entities=entities, persons=persons, predicate=root.lemma_.lower(), numbers=numbers, dates=dates,
+            entities=entities, persons=persons, predicate=root.lemma_.lower(), verbs=verbs,
+            main=main_predicates(root), numbers=numbers, dates=dates,
             negated=bool(negators), negations=negations, speaker=speaker, direct=direct, modifiers=modifiers,
         ))
     return claims
@@ -352,7 +382,10 @@ def compare(a: Claim, b: Claim) -> Verdict | None:
     if shared < 2:
         return None
     low = min(ca, cb)
-    same_fact = shared >= 3 and low >= 0.5
+    # the same fact: most terms shared, and the same action (unless nearly everything is shared)
+    same_action = (not a.main or not b.main or bool(set(a.main) & set(b.verbs)) or bool(set(b.main) & set(a.verbs))
+                   or low >= 0.7)
+    same_fact = shared >= 3 and low >= 0.5 and same_action
     strong = shared >= 4 and low >= 0.65
     conflict = _numbers_conflict(a, b, same_fact) if shared >= 2 else None
     if conflict:

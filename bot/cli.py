@@ -25,9 +25,10 @@ def _settings(db: str | None) -> Settings:
 
 def _fetcher(settings: Settings):
     """The guarded link fetcher for the reader: (final_url, html), errors as BadInput."""
-    from .fetch import FetchError, fetch_url
 
     def fetch(url: str) -> tuple[str, str]:
+        from .fetch import FetchError, fetch_url
+
         try:
             page = fetch_url(url, allow_hosts=settings.fetch_allow_hosts)
         except FetchError as exc:

@@ -50,6 +50,8 @@ def similarity(a: str, b: str) -> float:
 def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[str, list[Span], list]]) -> list[Match]:
     """Best copy match per new sentence. `earlier` is [(text, sentences, quote spans)] per source."""
     queries = [masked(new_text, s, new_quotes) for s in new_sents]
+    # a sentence that is mostly a quotation is an attribution frame around someone else's words
+    queries = [q if len(q.split()) >= 0.4 * word_count(s.text) else "" for q, s in zip(queries, new_sents)]
     choices, owners = [], []
     for a, (text, sents, quotes) in enumerate(earlier):
         for j, s in enumerate(sents):
