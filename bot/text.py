@@ -99,6 +99,8 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
 
 def fold(text: str) -> str:
     """Typographic folding: straight quotes and dashes, NFKC."""
+    if text.isascii():
+        return text
     return unicodedata.normalize("NFKC", text).translate(_QUOTES)
 
 
@@ -106,10 +108,15 @@ def normalize(text: str) -> str:
     """The matching form of a text: folded, lower-case, acronym dots dropped (U.S. -> us),
     punctuation removed, single spaces."""
     t = fold(text).lower()
-    t = re.sub(r"\b((?:[a-z]\.){2,})", lambda m: m.group(1).replace(".", ""), t)
-    t = re.sub(r"(?<=\d)[,.](?=\d)", "", t)  # 1,000 -> 1000 (numbers keep their digits)
-    t = re.sub(r"[^\w\s]", " ", t)
-    return " ".join(t.split())
+    if "." in t:
+        t = _ACRONYM_RE.sub(lambda m: m.group(1).replace(".", ""), t)
+    t = _DIGIT_SEP_RE.sub("", t)  # 1,000 -> 1000 (numbers keep their digits)
+    return " ".join(_PUNCT_RE.sub(" ", t).split())
+
+
+_ACRONYM_RE = re.compile(r"\b((?:[a-z]\.){2,})")
+_DIGIT_SEP_RE = re.compile(r"(?<=\d)[,.](?=\d)")
+_PUNCT_RE = re.compile(r"[^\w\s]")
 
 
 def text_hash(text: str) -> str:
