@@ -187,8 +187,8 @@ class Analyzer:
         earlier = sorted((a for a in earlier if a.id in earlier_feats), key=_order_key)
         report = Report(article=article, text=text, compared_with=len(earlier))
         report.attributions = [
-            {"speaker": a.speaker, "cue": a.cue, "content": a.content, "direct": a.direct, "start": a.start,
-             "end": a.end} for a in feats.attributions
+            {"speaker": a.speaker, "speaker_key": a.speaker_key, "cue": a.cue, "content": a.content,
+             "direct": a.direct, "start": a.start, "end": a.end} for a in feats.attributions
         ]
         report.claims = [{"text": c.text, "start": c.start, "end": c.end} for c in feats.claims]
 
