@@ -37,11 +37,9 @@ class Settings:
         api_url = env.get("COPYDESK_SLACK_API_URL") or SLACK_API_URL
         if not api_url.endswith("/"):
             api_url += "/"  # slack_sdk joins method names with urljoin
-        hosts = frozenset(
-            h.strip().lower().rsplit(":", 1)[0] if h.strip().count(":") == 1 else h.strip().lower().strip("[]")
-            for h in env.get("COPYDESK_FETCH_ALLOW_HOSTS", "").split(",")
-            if h.strip()
-        )
+        from .fetch import allow_hosts_from_env
+
+        hosts = allow_hosts_from_env(env.get("COPYDESK_FETCH_ALLOW_HOSTS"))
         values = dict(
             db_path=env.get("COPYDESK_DB") or "copydesk.db",
             spacy_model=env.get("COPYDESK_SPACY_MODEL") or None,
