@@ -328,7 +328,7 @@ class Analyzer:
             if claim.sentence in contradicted_sentences:
                 continue
             if agree:
-                if claim.sentence not in copied:
+                if claim.sentence not in copied and claim.sentence not in quoted:
                     srcs = sorted((a for a, _ in agree.values()), key=_order_key)
                     report.corroborated.append({"text": claim.text, "start": claim.start, "end": claim.end,
                                                 "sources": [s.source() for s in srcs]})

@@ -185,6 +185,37 @@ def demo(db: str | None, as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day, in COPYDESK_TZ (else this machine's zone); default today.")
+@click.option("--json", "as_json", is_flag=True, help="Print the digest as JSON.")
+@click.option("--post", "channel", metavar="CHANNEL", help="Also post it to this Slack channel now (needs SLACK_BOT_TOKEN).")
+@db_option
+def digest(day: str | None, as_json: bool, channel: str | None, db: str | None) -> None:
+    """The day's stories, grouped, ranked by how widely they were covered: outlets, who had it
+    first, copying, contradictions and new claims (every article the CLI archived)."""
+    from . import digest as digestmod
+    from .analysis import Analyzer
+    from .model import CLI_SCOPE
+
+    settings = _settings(db)
+    tz = digestmod.resolve_zone(settings.tz)
+    the_day = digestmod.parse_day(day) if day is not None else digestmod.today(tz)
+    if channel is not None and not settings.slack_bot_token:
+        raise BadInput("--post needs SLACK_BOT_TOKEN (the bot token, xoxb-…)")
+    archive = _open_archive(settings)
+    try:
+        result = digestmod.build_digest(archive, Analyzer(archive, settings), CLI_SCOPE, the_day, tz)
+    finally:
+        archive.close()
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        digestmod.print_digest(result, Console(highlight=False, soft_wrap=True))
+    if channel is not None:
+        ts = digestmod.post(digestmod.slack_client(settings), channel, result)
+        err.print(f"posted the digest of {the_day.isoformat()} to {channel} (ts {ts})", markup=False)
+
+
+@cli.command()
 @click.option("--http", "mode", flag_value="http", help="Serve Slack's HTTP requests (POST /slack/events).")
 @click.option("--socket", "mode", flag_value="socket", help="Connect over Socket Mode (SLACK_APP_TOKEN).")
 @click.option("--port", default=3000, show_default=True, type=click.IntRange(1, 65535))

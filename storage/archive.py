@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import sqlite3
 import threading
+import unicodedata
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -118,20 +120,21 @@ class Archive:
             return list(self.db.query(sql, params))
 
     # ---------------------------------------------------------------- articles
-    def find_existing(self, article: Article, team_id: str = "") -> int | None:
+    def find_existing(self, article: Article, team_id: str = "", text_hash: str | None = None) -> int | None:
         """The id of a stored article with the same URL or the same cleaned text, in this workspace."""
         rows = self.query(
             "SELECT id FROM articles WHERE team_id = :team AND (text_hash = :hash OR (url IS NOT NULL AND url = :url)) "
             "ORDER BY id LIMIT 1",
-            {"team": team_id, "hash": textmod.text_hash(article.text), "url": article.url},
+            {"team": team_id, "hash": text_hash or textmod.text_hash(article.text), "url": article.url},
         )
         return rows[0]["id"] if rows else None
 
     def add(self, article: Article, scope: Scope = Scope(), message_ts: str | None = None) -> tuple[int, bool]:
         """Store an article (once per workspace). Returns (id, created). Also records the Slack sighting."""
         now = utcnow()
+        digest = textmod.text_hash(article.text)
         with self.transaction() as conn:
-            existing = self.find_existing(article, scope.team_id)
+            existing = self.find_existing(article, scope.team_id, digest)
             if existing is not None:
                 article_id, created = existing, False
             else:
@@ -140,7 +143,7 @@ class Archive:
                     "text, text_hash, words, added_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (scope.team_id, scope.channel_id, int(scope.is_private), article.url, article.outlet,
                      article.title, article.author, article.published, article.text,
-                     textmod.text_hash(article.text), article.words, now,
+                     digest, article.words, now,
                      json.dumps(article.meta, ensure_ascii=False)),
                 )
                 article_id, created = cur.lastrowid, True
@@ -248,7 +251,7 @@ class Archive:
             ):
                 if row["id"] not in excluded:
                     found[row["id"]] = 1000.0 + row["n"]
-        terms = search_terms(text)
+        terms = self.distinctive_terms(text)
         if terms:
             match = " OR ".join(f'"{t}"' for t in terms)
             for row in self.query(
@@ -260,6 +263,19 @@ class Archive:
                     found[row["id"]] = -row["rank"]
         ranked = sorted(found, key=lambda i: -found[i])
         return ranked[:limit]
+
+    def distinctive_terms(self, text: str, most: int = 16) -> list[str]:
+        """The text's most distinctive terms against the archive's document frequencies (read from
+        the FTS index's vocabulary, one indexed lookup)."""
+        counts = _terms(text)
+        if not counts:
+            return []
+        words = list(counts)[:900]
+        marks = ",".join("?" * len(words))
+        df = {r["term"]: r["doc"] for r in self.query(
+            f"SELECT term, doc FROM articles_fts_vocab WHERE term IN ({marks})", words)}
+        total = self.query("SELECT max(id) AS n FROM articles")[0]["n"] or 0
+        return distinctive_terms_from(counts, df, total, most)
 
     # ---------------------------------------------------------------- cached analysis
     def nlp_cache_get(self, ids: Iterable[int], version: str) -> dict[int, dict]:
@@ -304,18 +320,105 @@ class Archive:
             conn.executemany("INSERT INTO events (key, seen_at) VALUES (?, ?)", [(k, now) for k in keys])
             return True
 
+    # ---------------------------------------------------------------- the daily digest
+    def articles_seen(self, scope: Scope, start: str, end: str) -> list[Article]:
+        """The articles seen in [start, end) (UTC ISO timestamps) that a digest for `scope` covers:
+        those first archived then, or posted then in the scope's channel or in a public channel of
+        its workspace, and visible in the scope (a private channel's articles only in that channel).
+        In archive order."""
+        rows = self.query(
+            "SELECT a.* FROM articles a WHERE a.id IN ("
+            "  SELECT id FROM articles WHERE team_id = :team AND added_at >= :start AND added_at < :end"
+            "  UNION"
+            "  SELECT article_id FROM sightings WHERE team_id = :team AND seen_at >= :start AND seen_at < :end"
+            "  AND (is_private = 0 OR channel_id = :channel)"
+            f") AND {_visible_sql()} ORDER BY a.id",
+            {"team": scope.team_id, "channel": scope.channel_id, "start": start, "end": end},
+        )
+        return [self._row_to_article(r) for r in rows]
+
+    def subscribe_digest(self, team_id: str, channel_id: str, time: str, tz: str | None, quiet: bool,
+                         user_id: str | None = None) -> None:
+        """Create or replace a channel's daily digest subscription (`time` HH:MM in zone `tz`)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO digest_subscriptions (team_id, channel_id, time, tz, quiet, created_by, updated_at) "
+                "VALUES (?,?,?,?,?,?,?) ON CONFLICT (team_id, channel_id) DO UPDATE SET time = excluded.time, "
+                "tz = excluded.tz, quiet = excluded.quiet, created_by = excluded.created_by, "
+                "updated_at = excluded.updated_at",
+                (team_id, channel_id, time, tz, int(quiet), user_id, utcnow()),
+            )
+
+    def set_digest_quiet(self, team_id: str, channel_id: str, quiet: bool) -> bool:
+        """Turn quiet days on or off for a subscription; False when the channel has none."""
+        with self.transaction() as conn:
+            return conn.execute(
+                "UPDATE digest_subscriptions SET quiet = ? WHERE team_id = ? AND channel_id = ?",
+                (int(quiet), team_id, channel_id),
+            ).rowcount > 0
+
+    def unsubscribe_digest(self, team_id: str, channel_id: str) -> bool:
+        """Remove a channel's subscription; False when it had none."""
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM digest_subscriptions WHERE team_id = ? AND channel_id = ?",
+                                (team_id, channel_id)).rowcount > 0
+
+    def digest_subscriptions(self, team_id: str | None = None) -> list[dict]:
+        """Subscriptions (all, or one workspace's) as rows of digest_subscriptions."""
+        if team_id is None:
+            return self.query("SELECT * FROM digest_subscriptions ORDER BY team_id, channel_id")
+        return self.query("SELECT * FROM digest_subscriptions WHERE team_id = ? ORDER BY channel_id", (team_id,))
+
+    def digest_subscription(self, team_id: str, channel_id: str) -> dict | None:
+        rows = self.query("SELECT * FROM digest_subscriptions WHERE team_id = ? AND channel_id = ?",
+                          (team_id, channel_id))
+        return rows[0] if rows else None
+
+    def claim_digest(self, team_id: str, channel_id: str, day: str) -> bool:
+        """Claim the posting of a channel's digest for a day, before posting it. True only for the
+        first claimant, across threads and processes sharing the file (the primary key decides)."""
+        try:
+            with self.transaction() as conn:
+                conn.execute(
+                    "INSERT INTO digest_posts (team_id, channel_id, day, claimed_at, status) VALUES (?,?,?,?,?)",
+                    (team_id, channel_id, day, utcnow(), "claimed"),
+                )
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def finish_digest(self, team_id: str, channel_id: str, day: str, status: str, ts: str | None = None,
+                      detail: str | None = None) -> None:
+        """Record how a claimed posting ended: posted (with the message ts), quiet or failed."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE digest_posts SET status = ?, ts = ?, detail = ? WHERE team_id = ? AND channel_id = ? AND day = ?",
+                (status, ts, detail, team_id, channel_id, day),
+            )
+
+    def digest_post(self, team_id: str, channel_id: str, day: str) -> dict | None:
+        rows = self.query("SELECT * FROM digest_posts WHERE team_id = ? AND channel_id = ? AND day = ?",
+                          (team_id, channel_id, day))
+        return rows[0] if rows else None
+
 
 _TERM_RE = re.compile(r"[^\W_]{3,}", re.UNICODE)
 
 
-def search_terms(text: str, most: int = 32) -> list[str]:
-    """The text's distinctive terms for the FTS query: frequent non-stopwords, names and figures first."""
-    counts: dict[str, float] = {}
-    for m in _TERM_RE.finditer(textmod.fold(text)):
+def _terms(text: str) -> dict[str, int]:
+    """Term frequencies as the FTS index tokenises (unicode61, lower-case, no diacritics)."""
+    folded = unicodedata.normalize("NFKD", textmod.fold(text).lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    counts: dict[str, int] = {}
+    for m in _TERM_RE.finditer(folded):
         w = m.group(0)
-        lw = w.lower()
-        if lw in _STOP:
-            continue
-        weight = 1.0 + (1.5 if w[0].isupper() else 0.0) + (1.0 if w.isdigit() else 0.0) + min(len(w), 12) / 12
-        counts[lw] = counts.get(lw, 0.0) + weight
-    return sorted(counts, key=lambda w: -counts[w])[:most]
+        if w not in _STOP:
+            counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def distinctive_terms_from(counts: dict[str, int], df: dict[str, int], total: int, most: int) -> list[str]:
+    """The terms that best single out a text: frequent in it, rare in the archive (tf-idf); terms
+    no archived article has cannot find anything and are left out."""
+    scored = {t: tf * math.log((total + 1) / df[t]) for t, tf in counts.items() if df.get(t)}
+    return sorted(scored, key=lambda t: -scored[t])[:most]

@@ -45,8 +45,9 @@ MIGRATIONS: list[str] = [
 
     CREATE VIRTUAL TABLE articles_fts USING fts5(
         title, text, content='articles', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2'
+        tokenize='unicode61 remove_diacritics 2'
     );
+    CREATE VIRTUAL TABLE articles_fts_vocab USING fts5vocab(articles_fts, 'row');
     CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
         INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, coalesce(new.title, ''), new.text);
     END;
@@ -86,6 +87,69 @@ MIGRATIONS: list[str] = [
         version     TEXT NOT NULL,
         created_at  TEXT NOT NULL,
         data        TEXT NOT NULL
+    );
+    """,
+    # 3: stories (articles about the same event, grouped as they arrive: bot/stories.py) with their
+    #    matching index, and the daily digest's subscriptions and posting claims (bot/scheduler.py).
+    #    stories.merged_into: the story it was merged into (NULL while it is live).
+    #    story_articles.at / story_keys.at: the article's time (published, else added_at), UTC ISO;
+    #    channel (both tables): '' for an article of a public channel or the CLI, else its private
+    #    channel (only that channel sees it); story_articles.keys: how many matching keys (names,
+    #    figures) it has; .score: the similarity with which it joined its story (1.0: it opened it).
+    #    digest_subscriptions.time: HH:MM in zone tz (NULL: COPYDESK_TZ, else the machine's);
+    #    quiet: post nothing on a day without articles. digest_posts: one row per posting, claimed
+    #    BEFORE posting (the primary key makes a second claim fail); status claimed|posted|quiet|failed.
+    """
+    CREATE TABLE stories (
+        id          INTEGER PRIMARY KEY,
+        team_id     TEXT    NOT NULL DEFAULT '',
+        created_at  TEXT    NOT NULL,
+        merged_into INTEGER
+    );
+    CREATE INDEX stories_team ON stories(team_id);
+
+    CREATE TABLE story_articles (
+        article_id  INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        story_id    INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        team_id     TEXT    NOT NULL,
+        channel     TEXT    NOT NULL,
+        at          TEXT    NOT NULL,
+        keys        INTEGER NOT NULL,
+        score       REAL    NOT NULL
+    );
+    CREATE INDEX story_articles_story ON story_articles(story_id, at);
+    CREATE INDEX story_articles_team_at ON story_articles(team_id, at);
+
+    CREATE TABLE story_keys (
+        team_id     TEXT    NOT NULL,
+        key         TEXT    NOT NULL,
+        at          TEXT    NOT NULL,
+        article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        channel     TEXT    NOT NULL,
+        PRIMARY KEY (team_id, key, at, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX story_keys_article ON story_keys(article_id);
+
+    CREATE TABLE digest_subscriptions (
+        team_id     TEXT    NOT NULL,
+        channel_id  TEXT    NOT NULL,
+        time        TEXT    NOT NULL,
+        tz          TEXT,
+        quiet       INTEGER NOT NULL DEFAULT 0,
+        created_by  TEXT,
+        updated_at  TEXT    NOT NULL,
+        PRIMARY KEY (team_id, channel_id)
+    );
+
+    CREATE TABLE digest_posts (
+        team_id     TEXT    NOT NULL,
+        channel_id  TEXT    NOT NULL,
+        day         TEXT    NOT NULL,
+        claimed_at  TEXT    NOT NULL,
+        status      TEXT    NOT NULL,
+        ts          TEXT,
+        detail      TEXT,
+        PRIMARY KEY (team_id, channel_id, day)
     );
     """,
 ]
