@@ -235,3 +235,12 @@ def test_console_script_installed(tmp_path):
                             cwd=tmp_path, timeout=120)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "nope.txt" in result.stderr
+
+
+def test_independent_rewrites_are_not_copies(cli):
+    """Two outlets rewriting one press release share facts, not wording: no copying, corroboration."""
+    rewrites = FIXTURES / "rewrites"
+    cli("ingest", rewrites / "a.txt")
+    report = report_of(cli("analyze", rewrites / "b.txt", "--json"))
+    assert report["copied"] == [] and report["copied_share"] == 0
+    assert report["contradictions"] == []
