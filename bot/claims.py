@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from rapidfuzz import fuzz
 
 from . import lexicon
+from .attributions import SPEECH_LEMMAS
 from .text import normalize
 
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
@@ -156,10 +157,6 @@ def _anchor(tok) -> str:
             break
         node = node.head
     return ""
-
-
-SPEECH_LEMMAS = frozenset("""say tell add announce report state confirm note claim insist explain write
-    reveal disclose declare acknowledge admit warn stress indicate suggest""".split())
 
 
 def _reporting_time(tok) -> bool:
