@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from . import attributions as attrib
 from . import claims as claimsmod
-from . import copying, doc as docmod, nlp as nlpmod
+from . import copying, doc as docmod, nlp as nlpmod, stories
 from .model import CLI_SCOPE, Article, Scope
 from .settings import Settings
 from .text import Span, normalize, word_count
@@ -150,6 +150,7 @@ class Analyzer:
             if created:
                 self.archive.nlp_cache_put({article_id: feats.to_dict()}, self.version)
                 self.archive.save_report(article_id, self.version, report.to_dict())
+                stories.assign_story(self.archive, article_id)
         return report
 
     def report_for(self, article_id: int) -> dict | None:

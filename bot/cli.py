@@ -79,6 +79,7 @@ def ingest(sources: tuple[str, ...], db: str | None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from . import reader
+    from .stories import assign_story
 
     settings = _settings(db)
     items = reader.expand(list(sources))
@@ -94,7 +95,9 @@ def ingest(sources: tuple[str, ...], db: str | None) -> None:
                 if isinstance(result, BadInput):
                     failures.append(str(result))
                 else:
-                    _, created = archive.add(result)
+                    article_id, created = archive.add(result)
+                    if created:
+                        assign_story(archive, article_id)
                     ingested += created
                     skipped += not created
                 progress.advance(task)

@@ -27,7 +27,7 @@ from copydesk.bot import text as textmod
 
 from . import schema
 
-_STOP = frozenset(
+STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further had has
     have having he her here hers herself him himself his how i if in into is it its itself just me more
@@ -412,7 +412,7 @@ def _terms(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for m in _TERM_RE.finditer(folded):
         w = m.group(0)
-        if w not in _STOP:
+        if w not in STOPWORDS:
             counts[w] = counts.get(w, 0) + 1
     return counts
 
