@@ -27,6 +27,7 @@ FEATURES_VERSION = "1"
 CANDIDATES = 30
 SHARED_QUOTE_MIN = 88.0  # quote wording similarity (0-100) for "the same words"
 QUOTE_MIN_WORDS = 4
+KINDS = ("number", "quote", "speaker", "negation", "date", "name", "other")
 
 
 @dataclass
@@ -285,11 +286,16 @@ class Analyzer:
 
     def _claims(self, report: Report, feats: Features, earlier: list[Article], earlier_feats: dict[int, Features],
                 copied: set[int], quoted: set[int]) -> None:
-        index: dict[str, list[tuple[Article, claimsmod.Claim]]] = {}
+        # an inverted index of the earlier claims' terms: each claim is compared only with the
+        # earlier claims that share at least three of its terms (in a fixed order: results never
+        # depend on hash order)
+        index: dict[str, list[tuple[int, Article, claimsmod.Claim]]] = {}
+        serial = 0
         for src in earlier:
             for c in earlier_feats[src.id].claims:
-                for t in set(c.terms) | set(c.entities):
-                    index.setdefault(t, []).append((src, c))
+                for t in c.keyset():
+                    index.setdefault(t, []).append((serial, src, c))
+                serial += 1
         contradicted_sentences = {
             i for i, s in enumerate(feats.sentences)
             for c in report.contradictions if s.start < c["end"] and c["start"] < s.end
@@ -297,40 +303,40 @@ class Analyzer:
         for claim in feats.claims:
             counts: dict[int, int] = {}
             pool: dict[int, tuple[Article, claimsmod.Claim]] = {}
-            for t in set(claim.terms) | set(claim.entities):
-                for src, other in index.get(t, ()):
-                    key = id(other)
+            for t in claim.keyset():
+                for key, src, other in index.get(t, ()):
                     counts[key] = counts.get(key, 0) + 1
                     pool[key] = (src, other)
-            agree: dict[int, tuple[Article, claimsmod.Claim]] = {}
-            disagree: dict[str, dict[int, tuple[Article, claimsmod.Claim, str]]] = {}
-            for key, n in counts.items():
-                if n < 3:
-                    continue
+            agree: dict[int, Article] = {}
+            disagree: dict[int, tuple[Article, claimsmod.Claim, claimsmod.Verdict]] = {}
+            for key in sorted(k for k, n in counts.items() if n >= 3):
                 src, other = pool[key]
                 verdict = claimsmod.compare(claim, other)
                 if verdict is None:
                     continue
                 if verdict.kind is None:
-                    agree.setdefault(src.id, (src, other))
+                    agree.setdefault(src.id, src)
                 else:
-                    disagree.setdefault(verdict.kind, {}).setdefault(src.id, (src, other, verdict.explanation))
-            disagree_ids = {sid for group in disagree.values() for sid in group}
-            for kind, group in disagree.items():
-                if claim.sentence in contradicted_sentences:
-                    break
-                items = sorted(group.values(), key=lambda t: _order_key(t[0]))
-                agreeing = [a for sid, (a, _) in agree.items() if sid not in disagree_ids]
+                    disagree.setdefault(src.id, (src, other, verdict))
+            if disagree and claim.sentence not in contradicted_sentences:
+                # one entry citing every earlier report that disagrees; its kind is the one most of
+                # them show (ties: the order of KINDS)
+                votes: dict[str, int] = {}
+                for _, _, v in disagree.values():
+                    votes[v.kind] = votes.get(v.kind, 0) + 1
+                kind = min(votes, key=lambda k: (-votes[k], KINDS.index(k)))
+                items = sorted(disagree.values(), key=lambda t: _order_key(t[0]))
+                first = next(t for t in items if t[2].kind == kind)
+                agreeing = sorted((a for sid, a in agree.items() if sid not in disagree), key=_order_key)
                 report.contradictions.append(_contradiction(
-                    report.text, claim.start, claim.end, kind, items[0][1].text, [t[0] for t in items],
-                    items[0][2], agreeing))
+                    report.text, claim.start, claim.end, kind, first[1].text, [first[0]] + [t[0] for t in items],
+                    first[2].explanation, agreeing))
                 contradicted_sentences.add(claim.sentence)
-                break
             if claim.sentence in contradicted_sentences:
                 continue
             if agree:
                 if claim.sentence not in copied and claim.sentence not in quoted:
-                    srcs = sorted((a for a, _ in agree.values()), key=_order_key)
+                    srcs = sorted(agree.values(), key=_order_key)
                     report.corroborated.append({"text": claim.text, "start": claim.start, "end": claim.end,
                                                 "sources": [s.source() for s in srcs]})
             elif claim.sentence not in copied and claim.sentence not in quoted:
