@@ -3,7 +3,7 @@
     python bench/core.py [--articles 10000] [--runs 5]
 
 Builds a synthetic archive in a temporary folder through the same code path as `copydesk ingest`
-(reader + archive), then analyses a 1,000-word article that shares some sentences with it."""
+(reader, then bot.ingest.store: archive and story), then analyses a 1,000-word article that shares some sentences with it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -22,6 +23,7 @@ from synthetic import Event, article, corpus  # noqa: E402
 
 from copydesk.bot import reader  # noqa: E402
 from copydesk.bot.analysis import Analyzer  # noqa: E402
+from copydesk.bot.ingest import store  # noqa: E402
 from copydesk.storage.archive import Archive  # noqa: E402
 
 
@@ -29,15 +31,22 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def header(title: str, outlet: str, i: int) -> str:
-    return f"title: {title}\noutlet: {outlet}\npublished: 2026-01-{1 + i % 28:02d}\n---\n"
+SPREAD_DAYS = 365  # the synthetic archive covers a year of coverage (--days to change)
+
+
+def header(title: str, outlet: str, i: int, total: int) -> str:
+    day = date(2025, 1, 1) + timedelta(days=int(i * SPREAD_DAYS / max(1, total)))
+    return f"title: {title}\noutlet: {outlet}\npublished: {day.isoformat()}\n---\n"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--days", type=int, default=365, help="days the archive's publication dates span")
     args = ap.parse_args()
+    global SPREAD_DAYS
+    SPREAD_DAYS = args.days
     checkpoints = sorted({min(1000, args.articles), args.articles})
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,17 +64,17 @@ def main() -> None:
             batch = []
             while done + len(batch) < target:
                 title, outlet, text = next(gen)
-                batch.append(header(title, outlet, done + len(batch)) + text)
+                batch.append(header(title, outlet, done + len(batch), args.articles) + text)
             t = time.perf_counter()
             for i, raw in enumerate(batch):
-                archive.add(reader.read_text(raw, f"synthetic-{done + i}"))
+                store(archive, reader.read_text(raw, f"synthetic-{done + i}"))
             ingest_time += time.perf_counter() - t
             done += len(batch)
             # a few archived articles about the query's event, one of them copied from
             for k in range(3):
-                raw = header(f"Query event {target}-{k}", "Source Wire", k) + article(rng, query_event, 500)
+                raw = header(f"Query event {target}-{k}", "Source Wire", k, args.articles) + article(rng, query_event, 500)
                 a = reader.read_text(raw, "source")
-                archive.add(a)
+                store(archive, a)
                 query_sources.append(a.text)
             print(f"ingested {done} articles: {done / ingest_time:.0f} articles/s (cumulative)")
             borrowed = [s for t in query_sources[-3:] for s in t.split(". ")[:6]]

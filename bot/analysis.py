@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from . import attributions as attrib
 from . import claims as claimsmod
-from . import copying, doc as docmod, nlp as nlpmod, stories
+from . import copying, doc as docmod, ingest, nlp as nlpmod
 from .model import CLI_SCOPE, Article, Scope
 from .settings import Settings
 from .text import Span, normalize, word_count
@@ -146,12 +146,11 @@ class Analyzer:
             earlier = [found[i] for i in ids if i in found]
         report = self._report(article, feats, earlier, self.features_for(earlier))
         if store and self.archive is not None:
-            article_id, created = self.archive.add(article, scope, message_ts=message_ts)
+            article_id, created = ingest.store(self.archive, article, scope, message_ts=message_ts)
             report.article.id = article_id
             if created:
                 self.archive.nlp_cache_put({article_id: feats.to_dict()}, self.version)
                 self.archive.save_report(article_id, self.version, report.to_dict())
-                stories.assign_story(self.archive, article_id)
         return report
 
     def report_for(self, article_id: int) -> dict | None:

@@ -79,7 +79,7 @@ def ingest(sources: tuple[str, ...], db: str | None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from . import reader
-    from .stories import assign_story
+    from .ingest import store
 
     settings = _settings(db)
     items = reader.expand(list(sources))
@@ -95,9 +95,7 @@ def ingest(sources: tuple[str, ...], db: str | None) -> None:
                 if isinstance(result, BadInput):
                     failures.append(str(result))
                 else:
-                    article_id, created = archive.add(result)
-                    if created:
-                        assign_story(archive, article_id)
+                    _, created = store(archive, result)
                     ingested += created
                     skipped += not created
                 progress.advance(task)

@@ -161,9 +161,10 @@ def read_html(html: str, url: str | None, *, name: str) -> Article:
 
 def make_article(body: str, *, name: str, title, outlet, url, published, author, meta) -> Article:
     cleaned = clean_article(body, title=title)
-    if not cleaned.text.strip() or not words(cleaned.text):
+    tokens = words(cleaned.text)
+    if not tokens:
         raise BadInput(f"{name}: holds no article text")
-    check_english(cleaned.text, name)
+    check_english(tokens, name)
     if outlet is None and url:
         host = urlsplit(url).hostname or ""
         outlet = re.sub(r"^www\d?\.", "", host) or None
@@ -173,11 +174,11 @@ def make_article(body: str, *, name: str, title, outlet, url, published, author,
     )
 
 
-def check_english(text: str, name: str) -> None:
-    tokens = [w.lower() for w in words(text)]
+def check_english(tokens: list[str], name: str) -> None:
+    """Refuse text whose share of common English function words is far below any English prose."""
     if len(tokens) < 12:
         return
-    share = sum(1 for t in tokens if t in _ENGLISH) / len(tokens)
+    share = sum(1 for t in tokens if t.lower() in _ENGLISH) / len(tokens)
     if share < 0.12:
         raise BadInput(f"{name}: does not look like English text (Copydesk reads English articles)")
 

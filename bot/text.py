@@ -48,15 +48,19 @@ def paragraphs(text: str) -> list[Span]:
     return [Span(s.start, s.end, s.text, i) for i, s in enumerate(spans)]
 
 
+_LAST_WORD_RE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_ACRONYM_WORD_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at `dot` closes an abbreviation or an initial."""
-    m = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
+    m = _LAST_WORD_RE.search(text, max(0, dot - 40), dot)
     if not m:
         return False
     word = m.group(1)
     if len(word) == 1 and word.isupper():
         return True  # an initial: "J. Smith"
-    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):
+    if _ACRONYM_WORD_RE.fullmatch(word):
         return True  # U.S. / e.g.
     return word.lower().rstrip(".") in _ABBREV
 
