@@ -34,8 +34,10 @@ from rich.rule import Rule
 from copydesk.storage.archive import Archive, utcnow
 
 from . import stories as storiesmod
+from .blocks import clip
 from .errors import BadInput, CopydeskError
 from .model import Article, Scope
+from .slacktext import escape, link
 from .text import normalize, word_count
 
 if TYPE_CHECKING:
@@ -247,11 +249,6 @@ def _label(src: dict | None) -> str:
     return src.get("outlet") or src.get("title") or f"article {src.get('article_id')}"
 
 
-def _clip(text: str, n: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
@@ -294,19 +291,6 @@ def _not_analysed(story: dict) -> str | None:
 
 
 # ---------------------------------------------------------------- Slack
-def _mrkdwn(text: str) -> str:
-    """Text safe inside Slack mrkdwn: &, < and > escaped."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _link(src: dict, label: str) -> str:
-    label = _mrkdwn(label).replace("|", "¦")
-    url = src.get("url")
-    if url and url.startswith(("http://", "https://")) and not any(c in url for c in "<>| "):
-        return f"<{url}|{label}>"
-    return label
-
-
 def _fit(lines: list[str], limit: int, more: str) -> str:
     """Join lines, dropping from the end (with `more` naming how many) to stay within `limit`."""
     text = "\n".join(lines)
@@ -316,12 +300,12 @@ def _fit(lines: list[str], limit: int, more: str) -> str:
         text = "\n".join(lines[:keep]) + "\n" + more.format(n=len(lines) - keep)
         if len(text) <= limit:
             return text
-    return _clip(lines[0], limit)
+    return clip(lines[0], limit)
 
 
 def _story_blocks(i: int, story: dict, day: Day) -> list[dict]:
-    later = " · ".join(f"{day.clock(e['at'])} {_link(e, _label(e))}" for e in story["timeline"][:8])
-    head = [f"*{i}. {_mrkdwn(_clip(story['title'], 200))}*", _mrkdwn(_coverage_line(story, day))]
+    later = " · ".join(f"{day.clock(e['at'])} {link(e.get('url'), _label(e))}" for e in story["timeline"][:8])
+    head = [f"*{i}. {escape(clip(story['title'], 200))}*", escape(_coverage_line(story, day))]
     if later:
         head.append(f"_That day:_ {later}" + (" · …" if story["articles"] > 8 else ""))
     blocks = [{"type": "divider"},
@@ -329,23 +313,23 @@ def _story_blocks(i: int, story: dict, day: Day) -> list[dict]:
     lines: list[str] = []
     copied = _copied_line(story)
     if copied:
-        lines.append(f"*Copied:* {_mrkdwn(copied)}")
+        lines.append(f"*Copied:* {escape(copied)}")
     if story["contradictions"]:
         lines.append(f"*Contradicted ({story['counts']['contradictions']}):*")
         for c in story["contradictions"][:SLACK_ITEMS]:
-            lines.append(f"• _{c['kind']}_ {_mrkdwn(_label(c['article']))}: “{_mrkdwn(_clip(c['text'], 220))}”\n"
-                         f"   {_mrkdwn(_label(c['source']))}: “{_mrkdwn(_clip(c['other_text'], 220))}”")
+            lines.append(f"• _{c['kind']}_ {escape(_label(c['article']))}: “{escape(clip(c['text'], 220))}”\n"
+                         f"   {escape(_label(c['source']))}: “{escape(clip(c['other_text'], 220))}”")
         if story["counts"]["contradictions"] > SLACK_ITEMS:
             lines.append(f"…and {story['counts']['contradictions'] - SLACK_ITEMS} more")
     if story["new"]:
         lines.append(f"*New that day ({story['counts']['new']}):*")
         for n in story["new"][:SLACK_ITEMS]:
-            lines.append(f"• {_mrkdwn(_clip(n['text'], 220))} ({_mrkdwn(_label(n['article']))})")
+            lines.append(f"• {escape(clip(n['text'], 220))} ({escape(_label(n['article']))})")
         if story["counts"]["new"] > SLACK_ITEMS:
             lines.append(f"…and {story['counts']['new'] - SLACK_ITEMS} more")
     note = _not_analysed(story)
     if note:
-        lines.append(f"_{_mrkdwn(note)}_")
+        lines.append(f"_{escape(note)}_")
     if lines:
         blocks.append({"type": "section",
                        "text": {"type": "mrkdwn", "text": _fit(lines, SLACK_SECTION_CHARS, "…and {n} more")}})
@@ -363,10 +347,10 @@ def slack_message(digest: dict) -> tuple[str, list[dict]]:
     day = _day(digest)
     summary = summary_line(digest)
     if not digest["articles"]:
-        return summary, [{"type": "section", "text": {"type": "mrkdwn", "text": _mrkdwn(summary)}}]
+        return summary, [{"type": "section", "text": {"type": "mrkdwn", "text": escape(summary)}}]
     blocks: list[dict] = [
-        {"type": "header", "text": {"type": "plain_text", "text": _clip(f"Coverage digest · {day.label()}", SLACK_HEADER_CHARS)}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": _mrkdwn(
+        {"type": "header", "text": {"type": "plain_text", "text": clip(f"Coverage digest · {day.label()}", SLACK_HEADER_CHARS)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(
             f"{_plural(digest['articles'], 'article')} from {_plural(digest['outlets'], 'outlet')} in "
             f"{_plural_story(len(digest['stories']))} · {digest['tz']}")}]},
     ]
@@ -381,7 +365,7 @@ def slack_message(digest: dict) -> tuple[str, list[dict]]:
     rest = len(digest["stories"]) - shown
     if rest:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"…and {rest} more {'story' if rest == 1 else 'stories'}"}]})
-    lines = [summary] + [f"{i}. {_clip(s['title'], 150)} ({_plural(len(s['outlets']), 'outlet')}, "
+    lines = [summary] + [f"{i}. {clip(s['title'], 150)} ({_plural(len(s['outlets']), 'outlet')}, "
                          f"{_plural(s['articles'], 'article')})" for i, s in enumerate(digest["stories"], 1)]
     return _fit(lines, SLACK_FALLBACK_CHARS, "…and {n} more stories"), blocks
 
@@ -389,12 +373,9 @@ def slack_message(digest: dict) -> tuple[str, list[dict]]:
 def slack_client(settings):
     """A Slack Web API client with the bot token, for posting outside the Slack app (the CLI's
     --post): COPYDESK_SLACK_API_URL as its base URL, and 429s retried after Retry-After."""
-    from slack_sdk import WebClient
-    from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+    from .app import web_client
 
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
-    return client
+    return web_client(settings)
 
 
 def post(client, channel: str, digest: dict) -> str:
@@ -431,12 +412,12 @@ def print_digest(digest: dict, console: Console) -> None:
             console.print(f"   [bold red]Contradicted ({story['counts']['contradictions']})[/bold red]")
             for c in story["contradictions"]:
                 console.print(f"     • {rich_escape('[' + c['kind'] + ']')} {rich_escape(_label(c['article']))}: "
-                              f"“{rich_escape(_clip(c['text'], 240))}”\n"
-                              f"       {rich_escape(_label(c['source']))}: “{rich_escape(_clip(c['other_text'], 240))}”")
+                              f"“{rich_escape(clip(c['text'], 240))}”\n"
+                              f"       {rich_escape(_label(c['source']))}: “{rich_escape(clip(c['other_text'], 240))}”")
         if story["new"]:
             console.print(f"   [bold green]New that day ({story['counts']['new']})[/bold green]")
             for n in story["new"]:
-                console.print(f"     • {rich_escape(_clip(n['text'], 240))} [dim]({rich_escape(_label(n['article']))})[/dim]")
+                console.print(f"     • {rich_escape(clip(n['text'], 240))} [dim]({rich_escape(_label(n['article']))})[/dim]")
         for key, shown in (("contradictions", len(story["contradictions"])), ("new", len(story["new"]))):
             if story["counts"][key] > shown:
                 console.print(f"     …and {story['counts'][key] - shown} more {'contradictions' if key == 'contradictions' else 'new claims'}")

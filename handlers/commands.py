@@ -1,0 +1,114 @@
+"""Slash commands: `/compare` and `/digest` (the manifest registers exactly these, see COMMANDS).
+
+    /compare TEXT_OR_URL   one article — pasted text (or a claim) or a link — against the coverage
+                           visible in this channel (the workspace's public channels, and this
+                           channel if it is private); not stored
+    /compare URL1 URL2     two articles side by side: the later one against the earlier one
+
+Both are acknowledged at once with "Working on it…" (or, for empty or unusable input, the usage),
+then answered through the command's response_url (`respond`), visible only to the user.
+`/digest` is acknowledged at once and handled by copydesk.handlers.digest.handle_digest in the
+worker pool.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from copydesk.bot.blocks import render_report, source_name
+from copydesk.bot.errors import BadInput
+from copydesk.bot.slacktext import escape, is_article_link, links, plain_text, without_links
+from copydesk.bot.text import word_count
+
+from .common import SORRY, channel_scope, read_link, read_pasted
+from .digest import handle_digest
+
+if TYPE_CHECKING:
+    from copydesk.bot.app import Deps
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("/compare", "/digest")
+WORKING = "Working on it…"
+MIN_COMPARE_WORDS = 5  # pasted text shorter than this is not worth an analysis
+MAX_LINK_ONLY_WORDS = 3  # "/compare URL1 and URL2": so few words besides links mean links only
+COMPARE_USAGE = (
+    "Usage: `/compare TEXT_OR_URL` compares an article — pasted text, a claim, or a link — with the coverage "
+    "I've seen here · `/compare URL1 URL2` compares two articles side by side. Only you see the answer."
+)
+
+
+@dataclass(frozen=True)
+class CompareJob:
+    """What a `/compare` asks for: one or two links, or pasted text."""
+
+    links: tuple[str, ...] = ()
+    text: str | None = None
+
+
+def parse_compare(text: str) -> CompareJob | str:
+    """The job a `/compare` text asks for, or the reply explaining why there is none."""
+    if not text.strip() or text.strip().lower() in ("help", "-h", "--help"):
+        return COMPARE_USAGE
+    found = links(text)
+    other_words = word_count(plain_text(without_links(text)))
+    if found and other_words <= MAX_LINK_ONLY_WORDS:
+        if len(found) > 2:
+            return f"Give one link (compared with the coverage I've seen) or two (compared with each other), not {len(found)}.\n{COMPARE_USAGE}"
+        unreadable = [u for u in found if not is_article_link(u)]
+        if unreadable:
+            return f"{escape(unreadable[0])} is not a link to a web page I can read.\n{COMPARE_USAGE}"
+        return CompareJob(links=tuple(found))
+    if other_words < MIN_COMPARE_WORDS:
+        return f"That is too short to compare: paste an article or a claim of at least {MIN_COMPARE_WORDS} words, or give a link.\n{COMPARE_USAGE}"
+    return CompareJob(text=plain_text(text))
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command("/compare")
+    def on_compare(ack: Any, respond: Respond, command: dict, client: WebClient) -> None:
+        job = parse_compare(command.get("text") or "")
+        if isinstance(job, str):
+            ack(text=job)
+            return
+        ack(text=WORKING)
+        deps.workers.submit(f"/compare in {command.get('channel_id')}", run_compare, deps, client, respond,
+                            command, job)
+
+    @app.command("/digest")
+    def on_digest(ack: Any, respond: Respond, command: dict, context: BoltContext) -> None:
+        ack()
+        deps.workers.submit(f"/digest in {command.get('channel_id')}", handle_digest, _acknowledged, respond,
+                            command, context)
+
+
+def _acknowledged(*args: Any, **kwargs: Any) -> None:
+    """The `ack` handed to work that runs after the command was acknowledged: nothing left to do."""
+
+
+def run_compare(deps: Deps, client: WebClient, respond: Respond, command: dict, job: CompareJob) -> None:
+    try:
+        if len(job.links) == 2:
+            first, second = (read_link(url, deps.settings) for url in job.links)
+            result = deps.analyzer.compare(first, second)  # the later one against the earlier one
+            earlier = first if result.article is second else second
+            title = f"{source_name(result.article.source())} compared with {source_name(earlier.source())}"
+            text, blocks = render_report(result.to_dict(), title=title)
+        else:
+            article = read_link(job.links[0], deps.settings) if job.links else read_pasted(job.text or "")
+            scope = channel_scope(client, command.get("team_id") or "", command.get("channel_id") or "")
+            text, blocks = render_report(deps.analyzer.analyze(article, scope).to_dict())
+    except BadInput as exc:
+        text, blocks = escape(str(exc)), None
+    except Exception:
+        log.exception("/compare in %s failed", command.get("channel_id"))
+        text, blocks = SORRY, None
+    try:
+        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+    except Exception as exc:  # an expired response_url, or Slack unreachable: nobody to tell but the log
+        log.warning("/compare answer could not be delivered: %s", exc.__class__.__name__)

@@ -1,0 +1,41 @@
+"""`app_uninstalled` and `tokens_revoked`: the workspace's data is purged on either (they can
+arrive in either order; purging twice is harmless). The purge — every article, sighting, cached
+analysis, story and digest subscription of the workspace — runs in the worker pool, after Slack
+was acknowledged, and the digest scheduler drops the workspace's jobs."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from slack_bolt import App, BoltContext
+
+from copydesk.bot import scheduler
+
+from .common import team_of
+
+if TYPE_CHECKING:
+    from copydesk.bot.app import Deps
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_uninstalled")
+    def on_uninstalled(body: dict, context: BoltContext) -> None:
+        _purge_later(deps, team_of(body, context), "app_uninstalled")
+
+    @app.event("tokens_revoked")
+    def on_tokens_revoked(body: dict, context: BoltContext) -> None:
+        _purge_later(deps, team_of(body, context), "tokens_revoked")
+
+
+def _purge_later(deps: Deps, team_id: str, why: str) -> None:
+    if team_id:
+        deps.workers.submit(f"purge {team_id} ({why})", purge, deps, team_id, why)
+
+
+def purge(deps: Deps, team_id: str, why: str) -> None:
+    removed = deps.archive.purge_team(team_id)
+    scheduler.refresh(deps.archive)
+    log.info("%s: purged workspace %s (%d article(s))", why, team_id, removed)

@@ -1,0 +1,55 @@
+"""`app_mention`: a message that mentions the bot.
+
+With an article (a link, or 80+ words of pasted text) it is answered in its thread exactly as a
+channel message is; the same message also arrives as a `message` event, and whichever of the two
+comes first claims team + channel + ts, so it is answered once. A mention without an article gets
+a one-paragraph hint in the thread. `app_mention` carries no `channel_type`, so the channel's
+privacy comes from `conversations.info` (private when Slack does not say).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from copydesk.bot.slacktext import request_of
+
+from .common import HINT, answer_in_thread, post_in_thread, team_of
+
+if TYPE_CHECKING:
+    from copydesk.bot.app import Deps
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_mention")
+    def on_mention(event: dict, body: dict, context: BoltContext, client: WebClient) -> None:
+        handle_mention(deps, event, body, context, client)
+
+
+def handle_mention(deps: Deps, event: dict, body: dict, context: BoltContext, client: WebClient) -> None:
+    if event.get("bot_id") or event.get("subtype"):
+        return
+    team_id, channel_id, ts = team_of(body, context), event.get("channel") or "", event.get("ts") or ""
+    if not channel_id or not ts:
+        return
+    keys = [f"msg:{team_id}:{channel_id}:{ts}"]
+    if body.get("event_id"):
+        keys.insert(0, f"event:{body['event_id']}")
+    if not deps.archive.claim_event(*keys):
+        log.info("mention %s in %s already handled (retry or message)", ts, channel_id)
+        return
+    thread_ts = event.get("thread_ts") or ts
+    request = request_of(event.get("text") or "")
+    if request is None:
+        deps.workers.submit(f"hint {ts} in {channel_id}", post_in_thread, client, channel_id, thread_ts, HINT)
+        return
+    deps.workers.submit(
+        f"mention {ts} in {channel_id}", answer_in_thread, deps, client,
+        team_id=team_id, channel_id=channel_id, channel_type=event.get("channel_type"),
+        ts=ts, thread_ts=thread_ts, request=request,
+    )

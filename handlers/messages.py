@@ -1,0 +1,76 @@
+"""Channel messages (`message.channels`, `message.groups`).
+
+A person's message that holds an article link, or pasted text of at least 80 words, is answered in
+its thread (see `copydesk.bot.slacktext.request_of` for which: 80+ words outside links are the
+article; otherwise the first article link is read, and the reply says so when there were more).
+Everything else is left alone: other bots' messages (`bot_id`, subtype `bot_message`), edits
+(`message_changed`), joins, leaves, topic changes and every other subtype, and chatter. Plain
+replies in a thread, `thread_broadcast` and `file_share` messages are people's messages too.
+
+A deleted message makes Copydesk forget the article it brought (unless another message holds it):
+`message_deleted`, or — for a message with thread replies, which every answered message has —
+`message_changed` whose message became a `tombstone`.
+
+Each answered message is recorded as seen first (its event id, and team + channel + ts) so a
+retried delivery, or the `app_mention` twin of the same message, is not answered again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from copydesk.bot.slacktext import request_of
+
+from .common import answer_in_thread, team_of
+
+if TYPE_CHECKING:
+    from copydesk.bot.app import Deps
+
+log = logging.getLogger(__name__)
+
+PEOPLE_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("message")
+    def on_message(event: dict, body: dict, context: BoltContext, client: WebClient) -> None:
+        handle_message(deps, event, body, context, client)
+
+
+def handle_message(deps: Deps, event: dict, body: dict, context: BoltContext, client: WebClient) -> None:
+    team_id, channel_id = team_of(body, context), event.get("channel") or ""
+    subtype = event.get("subtype")
+    if subtype == "message_deleted" and event.get("deleted_ts"):
+        forget(deps, team_id, channel_id, event["deleted_ts"])
+        return
+    changed = event.get("message") or {}
+    if subtype == "message_changed" and changed.get("subtype") == "tombstone" and changed.get("ts"):
+        forget(deps, team_id, channel_id, changed["ts"])
+        return
+    if subtype not in PEOPLE_SUBTYPES or event.get("bot_id") or event.get("hidden"):
+        return
+    request = request_of(event.get("text") or "")
+    if request is None or not channel_id or not event.get("ts"):
+        return
+    ts = event["ts"]
+    keys = [f"msg:{team_id}:{channel_id}:{ts}"]
+    if body.get("event_id"):
+        keys.insert(0, f"event:{body['event_id']}")
+    if not deps.archive.claim_event(*keys):
+        log.info("message %s in %s already handled (retry or mention)", ts, channel_id)
+        return
+    deps.workers.submit(
+        f"message {ts} in {channel_id}", answer_in_thread, deps, client,
+        team_id=team_id, channel_id=channel_id, channel_type=event.get("channel_type"),
+        ts=ts, thread_ts=event.get("thread_ts") or ts, request=request,
+    )
+
+
+def forget(deps: Deps, team_id: str, channel_id: str, ts: str) -> None:
+    removed = deps.archive.forget_message(team_id, channel_id, ts)
+    if removed:
+        log.info("message %s in %s deleted: forgot %d article(s)", ts, channel_id, removed)

@@ -1,0 +1,139 @@
+"""Slack text in and out: reading message and command text (links, markup, escaping, what counts
+as an article) and rendering reports as Block Kit within Slack's limits."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from copydesk.bot.blocks import MESSAGE_CHARS, SHOWN, block_chars, render_report
+from copydesk.bot.slacktext import ArticleRequest, escape, is_article_link, link, links, plain_text, request_of
+
+SRC = {"article_id": "7", "outlet": "Harbour Herald", "url": "https://harbourherald.example/a?x=1&y=2",
+       "title": "Bridge repairs", "published": "2026-04-08T09:00:00+01:00"}
+
+
+def report(**sections) -> dict:
+    base = {"article": {"id": None, "title": "Marlow Street bridge", "outlet": "Kestrel Bay Gazette",
+                        "url": "https://kestrelgazette.example/n", "published": "2026-04-07", "words": 162},
+            "text": "", "claims": [], "attributions": [], "copied": [], "shared_quotes": [], "contradictions": [],
+            "corroborated": [], "new": [], "copied_share": 0.0, "compared_with": 3}
+    base.update(sections)
+    return base
+
+
+def texts(blocks: list[dict]) -> list[str]:
+    out = []
+    for b in blocks:
+        if "text" in b:
+            out.append(b["text"]["text"])
+        out.extend(e["text"] for e in b.get("elements", []))
+    return out
+
+
+# ---------------------------------------------------------------- reading Slack text
+def test_links_from_markup_and_raw_text_in_order_once():
+    text = ("See <https://a.example/story?x=1&amp;y=2|the story>, <@U123> and <#C1|desk>; "
+            "also https://b.example/path). And <https://a.example/story?x=1&amp;y=2> again <mailto:x@y.z>")
+    assert links(text) == ["https://a.example/story?x=1&y=2", "https://b.example/path"]
+
+
+def test_plain_text_undoes_markup_emphasis_and_escaping():
+    text = ("&gt; *Breaking:* the _council_ voted 5 * 3 &amp; more &lt;b&gt; for <https://a.example/x|the plan>, "
+            "<@U1|maren> told <#C2|desk> <!here> at <!date^1392734382^{date}|Feb 18, 2014>; `code`; snake_case_name")
+    assert plain_text(text) == ("Breaking: the council voted 5 * 3 & more <b> for the plan, @maren told #desk "
+                                "@here at Feb 18, 2014; code; snake_case_name")
+
+
+def test_what_counts_as_an_article():
+    words = " ".join(["word"] * 79)
+    assert request_of(words) is None
+    assert request_of(words + " <https://photos.example/a.jpg>") is None  # a picture is not an article
+    assert request_of(words + " <https://acme.slack.com/archives/C1/p1>") is None  # nor a Slack message
+    assert request_of(words + " <@U1> <https://a.example/s|story>") == ArticleRequest(link="https://a.example/s", links=1)
+    eighty = request_of(words + " more")
+    assert eighty is not None and eighty.text and eighty.link is None
+    long_with_link = request_of(words + " more <https://a.example/s>")
+    assert long_with_link.text.endswith("more https://a.example/s") and long_with_link.link is None
+    assert request_of("<https://a.example/1> <https://b.example/2>") == ArticleRequest(link="https://a.example/1", links=2)
+    assert not is_article_link("ftp://a.example/x") and is_article_link("https://news.example/2026/bridge")
+
+
+def test_escape_and_link():
+    assert escape("a & <b> > c") == "a &amp; &lt;b&gt; &gt; c"
+    assert link("https://a.example/x?y=1&z=2", "A|B <c>") == "<https://a.example/x?y=1&amp;z=2|A¦B &lt;c&gt;>"
+    assert link("javascript:alert(1)", "x") == "x" and link(None, "<x>") == "&lt;x&gt;"
+
+
+# ---------------------------------------------------------------- rendering reports
+def test_sections_sources_and_fallback():
+    r = report(
+        copied=[{"text": "The bridge will close.", "start": 0, "end": 22, "similarity": 0.96, "source": SRC,
+                 "source_text": "The bridge will close."}],
+        copied_share=0.42,
+        contradictions=[{"text": "It will cost 6.3 million.", "start": 0, "end": 1, "kind": "number",
+                         "other_text": "It will cost 3.6 million.", "source": SRC,
+                         "sources": [SRC, {**SRC, "article_id": "8", "outlet": "Courier", "url": None}],
+                         "explanation": "“6.3 million” here, “3.6 million” in the earlier report"}],
+        new=[{"text": "A footbridge opens.", "start": 0, "end": 1}],
+        corroborated=[{"text": "Buses are diverted.", "start": 0, "end": 1, "sources": [SRC]}],
+        shared_quotes=[{"text": "Doing nothing is not an option.", "start": 0, "end": 1, "speaker": "Maren Holt",
+                        "source": SRC}],
+        claims=[{"text": "x", "start": 0, "end": 1}],
+    )
+    text, blocks = render_report(r)
+    assert text == ("Marlow Street bridge: 42% copied (mostly from Harbour Herald), 1 contradiction, 1 new claim, "
+                    "1 corroborated claim, 1 shared quote.")
+    assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": "Marlow Street bridge", "emoji": False}}
+    shown = "\n".join(texts(blocks))
+    assert "*Copied — 42% of this article* (1 passage)" in shown
+    assert "*96%* similar to <https://harbourherald.example/a?x=1&amp;y=2|Harbour Herald> (2026-04-08)" in shown
+    assert "*Here:* “It will cost 6.3 million.”" in shown and "“It will cost 3.6 million.”" in shown
+    assert "also Courier (2026-04-08)" in shown and "“6.3 million” here" in shown
+    assert "Maren Holt: “Doing nothing is not an option.”" in shown
+    order = [shown.index(s) for s in ("*Contradicted*", "*Copied", "*New*", "*Corroborated*", "*Shared quotes*")]
+    assert order == sorted(order)
+
+
+def test_long_reports_stay_within_slacks_limits():
+    long_text = "A sentence about the bridge that goes on and on. " * 40
+    r = report(
+        title=None,
+        article={"id": "1", "title": "T" * 400, "outlet": None, "url": None, "published": None, "words": 9000},
+        new=[{"text": f"{i} {long_text}", "start": 0, "end": 1} for i in range(300)],
+        corroborated=[{"text": long_text, "start": 0, "end": 1, "sources": [SRC] * 9} for _ in range(80)],
+        contradictions=[{"text": long_text, "start": 0, "end": 1, "kind": "quote", "other_text": long_text,
+                         "source": SRC, "sources": [SRC] * 6, "explanation": long_text} for _ in range(60)],
+        copied=[{"text": long_text, "start": 0, "end": 1, "similarity": 1.0, "source": SRC, "source_text": ""}
+                for _ in range(90)],
+        shared_quotes=[{"text": long_text, "start": 0, "end": 1, "speaker": "X", "source": SRC} for _ in range(40)],
+        copied_share=0.5,
+    )
+    text, blocks = render_report(r)
+    assert 0 < len(text) <= 1000
+    assert len(blocks) <= 50 and block_chars(blocks) <= MESSAGE_CHARS
+    for b in blocks:
+        if b["type"] == "header":
+            assert len(b["text"]["text"]) <= 150
+        if b["type"] == "section":
+            assert 0 < len(b["text"]["text"]) <= 3000
+        if b["type"] == "context":
+            assert len(b["elements"]) <= 10
+    more = [int(n) for n in re.findall(r"^…and (\d+) more$", "\n".join(texts(blocks)), re.MULTILINE)]
+    totals = [60, 90, 300, 80, 40]  # contradictions, copied, new, corroborated, shared quotes: in that order
+    assert len(more) == 5 and all(1 <= total - n <= SHOWN[key] for total, n, key in zip(totals, more, SHOWN))
+
+
+def test_article_text_is_escaped():
+    r = report(new=[{"text": "Click <https://evil.example|here> & <!channel> now", "start": 0, "end": 1}])
+    shown = json.dumps(render_report(r)[1])
+    assert "&lt;https://evil.example|here&gt; &amp; &lt;!channel&gt;" in shown
+    assert "<!channel>" not in shown and "<https://evil.example" not in shown
+
+
+def test_nothing_to_report_is_a_short_friendly_message():
+    text, blocks = render_report(report())
+    assert text == "Marlow Street bridge: nothing to report."
+    assert blocks[-1]["text"]["text"].startswith("Nothing to report: I found no checkable claims")
+    first = render_report(report(new=[{"text": "Only claim.", "start": 0, "end": 1}], compared_with=0))[1]
+    assert any("No earlier coverage" in t for t in texts(first))
