@@ -220,8 +220,9 @@ def digest(day: str | None, as_json: bool, channel: str | None, db: str | None) 
 @click.option("--http", "mode", flag_value="http", help="Serve Slack's HTTP requests (POST /slack/events).")
 @click.option("--socket", "mode", flag_value="socket", help="Connect over Socket Mode (SLACK_APP_TOKEN).")
 @click.option("--port", default=3000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on (HTTP mode).")
 @db_option
-def serve(mode: str | None, port: int, db: str | None) -> None:
+def serve(mode: str | None, port: int, host: str, db: str | None) -> None:
     """Run the Slack app."""
     if mode is None:
         raise click.UsageError("choose --http or --socket")
@@ -229,7 +230,7 @@ def serve(mode: str | None, port: int, db: str | None) -> None:
 
     settings = _settings(db)
     if mode == "http":
-        server.run_http(settings, port)
+        server.run_http(settings, port, host=host)
     else:
         server.run_socket(settings)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from . import text as textmod
+from .nlp import PIPE_LOCK
 from .text import Span
 
 
@@ -22,7 +23,8 @@ class Parsed:
 
 def parse(text: str, nlp, sentences: list[Span] | None = None) -> Parsed:
     sents = sentences if sentences is not None else textmod.sentences(text)
-    docs = list(nlp.pipe((s.text for s in sents), batch_size=64))
+    with PIPE_LOCK:
+        docs = list(nlp.pipe((s.text for s in sents), batch_size=64))
     return Parsed(text, sents, docs)
 
 
@@ -31,7 +33,8 @@ def parse_many(texts: Iterable[str], nlp) -> list[Parsed]:
     texts = list(texts)
     split = [textmod.sentences(t) for t in texts]
     flat = [s.text for sents in split for s in sents]
-    docs = list(nlp.pipe(flat, batch_size=64))
+    with PIPE_LOCK:
+        docs = list(nlp.pipe(flat, batch_size=64))
     out, k = [], 0
     for t, sents in zip(texts, split):
         out.append(Parsed(t, sents, docs[k:k + len(sents)]))

@@ -14,6 +14,9 @@ from .settings import DEFAULT_MODELS
 COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 
 _lock = threading.Lock()
+# spaCy pipelines are not documented as thread-safe; the Slack app analyses in worker threads,
+# so every parse of the shared pipeline goes through this lock (bot/doc.py).
+PIPE_LOCK = threading.Lock()
 
 
 def _installed(name: str) -> bool:
