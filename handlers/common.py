@@ -40,6 +40,16 @@ def team_of(body: dict, context: Any) -> str:
     return body.get("team_id") or (body.get("team") or {}).get("id") or getattr(context, "team_id", None) or ""
 
 
+def first_delivery(archive, body: dict, team_id: str, channel_id: str, ts: str) -> bool:
+    """Record a message event as seen, before any slow work: True only for its first delivery.
+    Keyed by event_id (Slack's retries) and by team + channel + ts (the same message arriving as
+    both `message` and `app_mention`)."""
+    keys = [f"msg:{team_id}:{channel_id}:{ts}"]
+    if body.get("event_id"):
+        keys.insert(0, f"event:{body['event_id']}")
+    return archive.claim_event(*keys)
+
+
 def is_private_type(channel_type: str | None) -> bool | None:
     """Privacy from an event's `channel_type`: "channel" is public; "group" (a private channel),
     "im" and "mpim" are private; None when the event does not say."""

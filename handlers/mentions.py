@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from copydesk.bot.slacktext import request_of
 
-from .common import HINT, answer_in_thread, post_in_thread, team_of
+from .common import HINT, answer_in_thread, first_delivery, post_in_thread, team_of
 
 if TYPE_CHECKING:
     from copydesk.bot.app import Deps
@@ -37,10 +37,7 @@ def handle_mention(deps: Deps, event: dict, body: dict, context: BoltContext, cl
     team_id, channel_id, ts = team_of(body, context), event.get("channel") or "", event.get("ts") or ""
     if not channel_id or not ts:
         return
-    keys = [f"msg:{team_id}:{channel_id}:{ts}"]
-    if body.get("event_id"):
-        keys.insert(0, f"event:{body['event_id']}")
-    if not deps.archive.claim_event(*keys):
+    if not first_delivery(deps.archive, body, team_id, channel_id, ts):
         log.info("mention %s in %s already handled (retry or message)", ts, channel_id)
         return
     thread_ts = event.get("thread_ts") or ts

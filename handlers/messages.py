@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 
 from copydesk.bot.slacktext import request_of
 
-from .common import answer_in_thread, team_of
+from .common import answer_in_thread, first_delivery, team_of
 
 if TYPE_CHECKING:
     from copydesk.bot.app import Deps
@@ -57,10 +57,7 @@ def handle_message(deps: Deps, event: dict, body: dict, context: BoltContext, cl
     if request is None or not channel_id or not event.get("ts"):
         return
     ts = event["ts"]
-    keys = [f"msg:{team_id}:{channel_id}:{ts}"]
-    if body.get("event_id"):
-        keys.insert(0, f"event:{body['event_id']}")
-    if not deps.archive.claim_event(*keys):
+    if not first_delivery(deps.archive, body, team_id, channel_id, ts):
         log.info("message %s in %s already handled (retry or mention)", ts, channel_id)
         return
     deps.workers.submit(
