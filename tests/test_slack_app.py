@@ -28,7 +28,7 @@ from slack_fake import BOT_USER_ID, FakeSlack, Pages, ServedApp, SlackSender, me
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "slack"
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "8f742231b10e8888abcd99edabcdef12"
-BOT_TOKEN = "xoxb-1234567890-0987654321-FakeBotTokenForTests"
+BOT_TOKEN = "xoxb-fake-bot-token-for-tests"
 ACK_LIMIT = 3.0  # Slack's acknowledgement deadline, in seconds
 GAZETTE_OUTLET = "Kestrel Bay Gazette"
 
