@@ -9,6 +9,7 @@ archive's index are compared, never the whole archive.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -177,7 +178,9 @@ class Analyzer:
         if first.published and second.published and second.published < first.published:
             first, second = second, first
         if first.id is None:
-            first.id = 1
+            # features are keyed by archive id; 0 is never one (SQLite ids start at 1), and a
+            # SOURCE with id 0 reports article_id null
+            first = dataclasses.replace(first, id=0)
         pf = self.features(first.text)
         return self._report(second, self.features(second.text), [first], {first.id: pf})
 

@@ -45,7 +45,7 @@ class Article:
     def source(self) -> dict:
         """The SOURCE object of the JSON report."""
         return {
-            "article_id": str(self.id) if self.id is not None else None,
+            "article_id": str(self.id) if self.id else None,  # None or 0: not archived
             "outlet": self.outlet,
             "url": self.url,
             "title": self.title,

@@ -152,6 +152,7 @@ def test_compare_two_files(cli):
     report = report_of(cli("compare", QUAKE / "01_wire.txt", QUAKE / "02_reprint.txt", "--json"))
     assert report["article"]["outlet"] == "Valley Gazette"
     assert report["copied"] and report["copied"][0]["source"]["outlet"] == "North Wire"
+    assert report["copied"][0]["source"]["article_id"] is None  # neither article is archived
 
 
 def test_compare_orders_by_publication(cli):
