@@ -382,7 +382,8 @@ def compare(a: Claim, b: Claim) -> Verdict | None:
     # the same fact: most terms shared, and the same action (unless nearly everything is shared)
     same_action = (not a.main or not b.main or bool(set(a.main) & set(b.verbs)) or bool(set(b.main) & set(a.verbs))
                    or low >= 0.7)
-    same_fact = shared >= 3 and low >= 0.5 and same_action
+    # one statement may carry more detail than the other: most of one inside the other is enough
+    same_fact = shared >= 3 and same_action and (low >= 0.5 or (max(ca, cb) >= 0.55 and low >= 0.3))
     strong = shared >= 4 and low >= 0.65
     conflict = _numbers_conflict(a, b, same_fact) if shared >= 2 else None
     if conflict:

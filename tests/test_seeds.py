@@ -63,6 +63,8 @@ def test_contradiction_found_when_000_is_last(cli, seeds_dir):
     assert len(flagged) == 1, report["contradictions"]
     assert len(flagged[0]["sources"]) >= 3
     assert flagged[0]["other_text"]
+    # "210 years" agrees with "over 200 years" once the approximation is read: corroborated
+    assert any("210 years" in c["text"] for c in report["corroborated"]), report["corroborated"]
 
 
 def test_contradiction_found_when_000_is_first(forward):
