@@ -23,6 +23,7 @@ from synthetic import Event, article, corpus  # noqa: E402
 
 from copydesk.bot import reader  # noqa: E402
 from copydesk.bot.analysis import Analyzer  # noqa: E402
+from copydesk.bot.cli import INGEST_BATCH  # noqa: E402
 from copydesk.bot.ingest import store  # noqa: E402
 from copydesk.storage.archive import Archive  # noqa: E402
 
@@ -66,8 +67,10 @@ def main() -> None:
                 title, outlet, text = next(gen)
                 batch.append(header(title, outlet, done + len(batch), args.articles) + text)
             t = time.perf_counter()
-            for i, raw in enumerate(batch):
-                store(archive, reader.read_text(raw, f"synthetic-{done + i}"))
+            for k in range(0, len(batch), INGEST_BATCH):  # as `copydesk ingest` does
+                with archive.transaction():
+                    for i, raw in enumerate(batch[k:k + INGEST_BATCH], start=k):
+                        store(archive, reader.read_text(raw, f"synthetic-{done + i}"))
             ingest_time += time.perf_counter() - t
             done += len(batch)
             # a few archived articles about the query's event, one of them copied from

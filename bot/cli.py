@@ -3,6 +3,7 @@ input, with a one-line reason on standard error; 1 anything else."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import tempfile
@@ -62,6 +63,8 @@ def _out(console: Console, report, as_json: bool, heading: str | None = None) ->
         print_report(report.to_dict(), console, heading=heading)
 
 
+INGEST_BATCH = 50  # articles stored in one transaction by `ingest`
+
 db_option = click.option("--db", "db", metavar="PATH", help="SQLite archive (overrides COPYDESK_DB).")
 
 
@@ -91,14 +94,21 @@ def ingest(sources: tuple[str, ...], db: str | None) -> None:
     try:
         with progress:
             task = progress.add_task("ingest", total=len(items))
-            for src, result in reader.iter_read(items, fetch=_fetcher(settings)):
-                if isinstance(result, BadInput):
-                    failures.append(str(result))
-                else:
-                    _, created = store(archive, result)
-                    ingested += created
-                    skipped += not created
-                progress.advance(task)
+            results = reader.iter_read(items, fetch=_fetcher(settings))
+            while True:
+                # a batch of articles per transaction: SQLite commits and FTS segments per batch
+                batch = list(itertools.islice(results, INGEST_BATCH))
+                if not batch:
+                    break
+                with archive.transaction():
+                    for src, result in batch:
+                        if isinstance(result, BadInput):
+                            failures.append(str(result))
+                        else:
+                            _, created = store(archive, result)
+                            ingested += created
+                            skipped += not created
+                progress.advance(task, len(batch))
     finally:
         archive.close()
     for failure in failures:
