@@ -82,6 +82,7 @@ class FakeSlack:
         self.private_channels = set(private_channels or ())
         self.unknown_channels = set(unknown_channels or ())
         self.auth_error: str | None = None  # set to make auth.test refuse the token (e.g. "invalid_auth")
+        self.refuse: set[str] = set()  # channels where chat.postMessage answers not_in_channel
         self._rate_limited: set[str] = set()
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -132,6 +133,8 @@ class FakeSlack:
         if method == "auth.test":
             return 200, {"ok": True, "url": "https://newsroom.example.slack.com/", "team": "Newsroom",
                          "user": "copydesk", "team_id": "T1", "user_id": BOT_USER_ID, "bot_id": BOT_ID}, {}
+        if method == "chat.postMessage" and payload.get("channel") in self.refuse:
+            return 200, {"ok": False, "error": "not_in_channel"}, {}
         if method == "chat.postMessage":
             problem = _blocks_problem(payload)
             if problem:

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import json
 import queue
-import threading
 import time
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,6 +25,7 @@ from copydesk.bot.scheduler import Subscription, start_scheduler
 from copydesk.bot.settings import Settings
 from copydesk.handlers.digest import handle_digest
 from copydesk.storage.archive import Archive
+from slack_fake import FakeSlack
 
 COVERAGE = Path(__file__).resolve().parent / "fixtures" / "coverage"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -41,65 +39,9 @@ def at(hour: int, minute: int = 0, second: int = 0) -> datetime:
 
 
 # ---------------------------------------------------------------- a fake Slack Web API
-class FakeSlack:
-    """Slack's Web API on 127.0.0.1 (a free port): answers auth.test and chat.postMessage
-    (refusing channels in `refuse`) and records every call."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict]] = []
-        self.refuse: set[str] = set()
-        self._lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-                if "json" in (self.headers.get("Content-Type") or ""):
-                    payload = json.loads(body or "{}")
-                else:
-                    payload = {k: v[0] for k, v in parse_qs(body).items()}
-                method = self.path.rsplit("/", 1)[-1]
-                with fake._lock:
-                    fake.calls.append((method, payload))
-                    n = len(fake.calls)
-                if method == "auth.test":
-                    answer = {"ok": True, "team_id": TEAM, "user_id": "UBOT", "bot_id": "BBOT"}
-                elif method == "chat.postMessage" and payload.get("channel") in fake.refuse:
-                    answer = {"ok": False, "error": "not_in_channel"}
-                elif method == "chat.postMessage":
-                    answer = {"ok": True, "channel": payload.get("channel"), "ts": f"1773500000.{n:06d}"}
-                else:
-                    answer = {"ok": False, "error": "unknown_method"}
-                data = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
-
-    def posts(self, channel: str | None = None) -> list[dict]:
-        with self._lock:
-            return [p for m, p in self.calls if m == "chat.postMessage" and channel in (None, p.get("channel"))]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-
 @pytest.fixture
 def slack():
+    """The shared fake Slack Web API (tests/slack_fake.py)."""
     fake = FakeSlack()
     yield fake
     fake.close()
