@@ -17,9 +17,6 @@ class Parsed:
     sentences: list[Span]
     docs: list  # spacy.tokens.Doc, one per sentence, same order
 
-    def paragraph_of(self, i: int) -> int:
-        return self.sentences[i].para
-
 
 def parse(text: str, nlp, sentences: list[Span] | None = None) -> Parsed:
     sents = sentences if sentences is not None else textmod.sentences(text)

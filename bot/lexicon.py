@@ -47,12 +47,15 @@ for group in OPPOSING:
         _OPP.setdefault(w, set()).update(x for x in group if x != w)
 
 
-def _syn_of(word: str) -> set[str]:
-    out = {word}
-    for s in SYNONYMS:
-        if word in s:
-            out |= s
-    return out
+_SYN: dict[str, frozenset[str]] = {}
+for _group in SYNONYMS:
+    for _w in _group:
+        _SYN[_w] = _SYN.get(_w, frozenset({_w})) | frozenset(_group)
+
+
+def _syn_of(word: str) -> frozenset[str]:
+    """The word with its synonyms (computed once, at import)."""
+    return _SYN.get(word, frozenset({word}))
 
 
 def opposed(a: str, b: str) -> bool:

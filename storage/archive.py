@@ -190,13 +190,6 @@ class Archive:
             return self.query("SELECT count(*) AS n FROM articles")[0]["n"]
         return self.query("SELECT count(*) AS n FROM articles WHERE team_id = ?", (team_id,))[0]["n"]
 
-    def all_ids(self, scope: Scope | None = None) -> list[int]:
-        if scope is None:
-            return [r["id"] for r in self.query("SELECT id FROM articles ORDER BY id")]
-        return [r["id"] for r in self.query(
-            f"SELECT a.id FROM articles a WHERE {_visible_sql()} ORDER BY a.id",
-            {"team": scope.team_id, "channel": scope.channel_id})]
-
     def delete(self, article_id: int) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
@@ -279,7 +272,10 @@ class Archive:
         df = {r["term"]: r["doc"] for r in self.query(
             f"SELECT term, doc FROM articles_fts_vocab WHERE term IN ({marks})", words)}
         total = self.query("SELECT max(id) AS n FROM articles")[0]["n"] or 0
-        return distinctive_terms_from(counts, df, total, most)
+        # frequent in the text, rare in the archive (tf-idf); terms no archived article has
+        # cannot find anything and are left out
+        scored = {t: tf * math.log((total + 1) / df[t]) for t, tf in counts.items() if df.get(t)}
+        return sorted(scored, key=lambda t: -scored[t])[:most]
 
     # ---------------------------------------------------------------- cached analysis
     def nlp_cache_get(self, ids: Iterable[int], version: str) -> dict[int, dict]:
@@ -419,10 +415,3 @@ def _terms(text: str) -> dict[str, int]:
         if w not in STOPWORDS:
             counts[w] = counts.get(w, 0) + 1
     return counts
-
-
-def distinctive_terms_from(counts: dict[str, int], df: dict[str, int], total: int, most: int) -> list[str]:
-    """The terms that best single out a text: frequent in it, rare in the archive (tf-idf); terms
-    no archived article has cannot find anything and are left out."""
-    scored = {t: tf * math.log((total + 1) / df[t]) for t, tf in counts.items() if df.get(t)}
-    return sorted(scored, key=lambda t: -scored[t])[:most]
