@@ -26,7 +26,8 @@ def test_header_keys_and_metadata():
 def test_no_header_means_whole_file_is_text():
     body = "Note: this is not a header line because no separator follows.\n\nThe council met on Monday to discuss the budget of the city and its buses."
     art = reader.read_text(body, "b.txt")
-    assert "Note: this is not a header" in art.text or art.title
+    assert art.text.startswith("Note: this is not a header")
+    assert art.meta == {} and art.title is None
 
 
 def test_outlet_from_url_host():
