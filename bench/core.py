@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import Event, article, corpus  # noqa: E402
 
-from copydesk.bot import reader  # noqa: E402
-from copydesk.bot.analysis import Analyzer  # noqa: E402
+from copydesk.bot.reading import reader  # noqa: E402
+from copydesk.bot.analysis.engine import Analyzer  # noqa: E402
 from copydesk.bot.cli import INGEST_BATCH  # noqa: E402
-from copydesk.bot.ingest import store  # noqa: E402
+from copydesk.bot.analysis.ingest import store  # noqa: E402
 from copydesk.storage.archive import Archive  # noqa: E402
 
 

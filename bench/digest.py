@@ -29,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import Event, article, word  # noqa: E402
 
-from copydesk.bot import digest as digestmod  # noqa: E402
-from copydesk.bot import stories  # noqa: E402
-from copydesk.bot import text as textmod  # noqa: E402
-from copydesk.bot.analysis import Analyzer  # noqa: E402
+from copydesk.bot.analysis import digest as digestmod  # noqa: E402
+from copydesk.bot.present.digest import slack_message  # noqa: E402
+from copydesk.bot.analysis import stories  # noqa: E402
+from copydesk.bot.language import text as textmod  # noqa: E402
+from copydesk.bot.analysis.engine import Analyzer  # noqa: E402
 from copydesk.bot.model import CLI_SCOPE  # noqa: E402
 from copydesk.storage.archive import Archive, fingerprint  # noqa: E402
 
@@ -150,7 +151,7 @@ def main() -> None:
         assert again["stories"] == digest["stories"]
         print(f"digest warm: {min(warm):.2f} s (runs {', '.join(f'{x:.2f}' for x in warm)})")
         t = time.perf_counter()
-        text, blocks = digestmod.slack_message(digest)
+        text, blocks = slack_message(digest)
         print(f"slack message: {len(blocks)} blocks, {len(json.dumps(blocks))} bytes, "
               f"built in {(time.perf_counter() - t) * 1000:.1f} ms")
         top = digest["stories"][0]

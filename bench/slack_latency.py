@@ -33,8 +33,8 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from slack_fake import FakeSlack, ServedApp, SlackSender, message, slack_escape  # noqa: E402
 from synthetic import Event, article, corpus  # noqa: E402
 
-from copydesk.bot import reader  # noqa: E402
-from copydesk.bot.ingest import store  # noqa: E402
+from copydesk.bot.reading import reader  # noqa: E402
+from copydesk.bot.analysis.ingest import store  # noqa: E402
 from copydesk.bot.model import Scope  # noqa: E402
 from copydesk.bot.settings import Settings  # noqa: E402
 from copydesk.storage.archive import Archive  # noqa: E402

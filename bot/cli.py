@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from .errors import BadInput, CopydeskError
-from .settings import Settings
+from copydesk.bot.errors import BadInput, CopydeskError
+from copydesk.bot.settings import Settings
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -28,7 +28,7 @@ def _fetcher(settings: Settings):
     """The guarded link fetcher for the reader: (final_url, html), errors as BadInput."""
 
     def fetch(url: str) -> tuple[str, str]:
-        from .fetch import FetchError, fetch_url
+        from copydesk.bot.reading.fetch import FetchError, fetch_url
 
         try:
             page = fetch_url(url, allow_hosts=settings.fetch_allow_hosts)
@@ -46,7 +46,7 @@ def _open_archive(settings: Settings):
 
 
 def _read_one(arg: str, settings: Settings):
-    from . import reader
+    from copydesk.bot.reading import reader
 
     sources = reader.expand([arg])
     if len(sources) != 1:
@@ -55,7 +55,7 @@ def _read_one(arg: str, settings: Settings):
 
 
 def _out(console: Console, report, as_json: bool, heading: str | None = None) -> None:
-    from .render import print_report
+    from copydesk.bot.present.terminal import print_report
 
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
@@ -81,8 +81,8 @@ def ingest(sources: tuple[str, ...], db: str | None) -> None:
     """Add articles (files, directories, URLs, or - for stdin) to the archive, in order."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from . import reader
-    from .ingest import store
+    from copydesk.bot.reading import reader
+    from copydesk.bot.analysis.ingest import store
 
     settings = _settings(db)
     items = reader.expand(list(sources))
@@ -125,7 +125,7 @@ def ingest(sources: tuple[str, ...], db: str | None) -> None:
 @db_option
 def analyze(source: str, as_json: bool, store: bool, db: str | None) -> None:
     """Analyse one article (a file, a URL, or - for stdin) against the archive."""
-    from .analysis import Analyzer
+    from copydesk.bot.analysis.engine import Analyzer
 
     settings = _settings(db)
     article = _read_one(source, settings)  # read before touching the archive: bad input changes nothing
@@ -143,7 +143,7 @@ def analyze(source: str, as_json: bool, store: bool, db: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
 def compare(first: str, second: str, as_json: bool) -> None:
     """Two articles side by side: the later one against the earlier one (no archive needed)."""
-    from .analysis import Analyzer
+    from copydesk.bot.analysis.engine import Analyzer
 
     settings = _settings(None)
     a, b = _read_one(first, settings), _read_one(second, settings)
@@ -170,8 +170,8 @@ def demo_paths() -> list[Path]:
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON lines.")
 def demo(db: str | None, as_json: bool) -> None:
     """Analyse the built-in fictional coverage, each article against the ones before it."""
-    from . import reader
-    from .analysis import Analyzer
+    from copydesk.bot.reading import reader
+    from copydesk.bot.analysis.engine import Analyzer
 
     console = Console(highlight=False, soft_wrap=True)
     with _demo_db(db) as path:
@@ -188,7 +188,7 @@ def demo(db: str | None, as_json: bool) -> None:
                 if as_json:
                     click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
                 else:
-                    from .render import print_report
+                    from copydesk.bot.present.terminal import print_report
 
                     print_report(report.to_dict(), console)
         finally:
@@ -203,9 +203,9 @@ def demo(db: str | None, as_json: bool) -> None:
 def digest(day: str | None, as_json: bool, channel: str | None, db: str | None) -> None:
     """The day's stories, grouped, ranked by how widely they were covered: outlets, who had it
     first, copying, contradictions and new claims (every article the CLI archived)."""
-    from . import digest as digestmod
-    from .analysis import Analyzer
-    from .model import CLI_SCOPE
+    from copydesk.bot.analysis import digest as digestmod
+    from copydesk.bot.analysis.engine import Analyzer
+    from copydesk.bot.model import CLI_SCOPE
 
     settings = _settings(db)
     tz = digestmod.resolve_zone(settings.tz)
@@ -220,9 +220,13 @@ def digest(day: str | None, as_json: bool, channel: str | None, db: str | None) 
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        digestmod.print_digest(result, Console(highlight=False, soft_wrap=True))
+        from copydesk.bot.present.digest import print_digest
+
+        print_digest(result, Console(highlight=False, soft_wrap=True))
     if channel is not None:
-        ts = digestmod.post(digestmod.slack_client(settings), channel, result)
+        from copydesk.bot.app.webapi import post_digest, web_client
+
+        ts = post_digest(web_client(settings), channel, result)
         err.print(f"posted the digest of {the_day.isoformat()} to {channel} (ts {ts})", markup=False)
 
 
@@ -236,7 +240,7 @@ def serve(mode: str | None, port: int, host: str, db: str | None) -> None:
     """Run the Slack app."""
     if mode is None:
         raise click.UsageError("choose --http or --socket")
-    from . import server
+    from copydesk.bot.app import server
 
     settings = _settings(db)
     if mode == "http":

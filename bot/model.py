@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .text import word_count
+from copydesk.bot.language.text import word_count
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ class Settings:
         api_url = env.get("COPYDESK_SLACK_API_URL") or SLACK_API_URL
         if not api_url.endswith("/"):
             api_url += "/"  # slack_sdk joins method names with urljoin
-        from .fetch import allow_hosts_from_env
+        from copydesk.bot.reading.fetch import allow_hosts_from_env
 
         hosts = allow_hosts_from_env(env.get("COPYDESK_FETCH_ALLOW_HOSTS"))
         values = dict(

@@ -30,7 +30,8 @@ def _matches(expected: dict, found) -> bool:
 def score_attributions(cases: list[dict], nlp, verbose: bool = False) -> dict:
     """Precision, recall and F1 of `attributions.extract` over the cases (with tp, fp, fn and, per
     case, the misses under "errors")."""
-    from copydesk.bot import attributions, doc as docmod
+    from copydesk.bot.language import attributions
+    from copydesk.bot.language import doc as docmod
 
     parsed = docmod.parse_many([c["text"] for c in cases], nlp)
     tp = fp = fn = 0
@@ -61,7 +62,7 @@ def score_attributions(cases: list[dict], nlp, verbose: bool = False) -> dict:
 
 
 def main() -> None:
-    from copydesk.bot import nlp as nlpmod
+    from copydesk.bot.language import nlp as nlpmod
 
     cases = load_cases()
     s = score_attributions(cases, nlpmod.load(), verbose="-v" in sys.argv)

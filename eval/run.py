@@ -18,9 +18,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from copydesk.bot import nlp as nlpmod  # noqa: E402
-from copydesk.bot.analysis import Analyzer  # noqa: E402
-from copydesk.bot.reader import read_text  # noqa: E402
+from copydesk.bot.language import nlp as nlpmod  # noqa: E402
+from copydesk.bot.analysis.engine import Analyzer  # noqa: E402
+from copydesk.bot.reading.reader import read_text  # noqa: E402
 from copydesk.storage.archive import Archive  # noqa: E402
 
 KINDS = ["number", "quote", "speaker", "negation", "date", "name", "other"]
@@ -80,7 +80,7 @@ def seeds_expectations(nlp) -> list[tuple[str, bool]]:
     seeds = HERE.parent.parent / "shared" / "seeds"
     if not seeds.is_dir():
         return [("../shared/seeds present", False)]
-    from copydesk.bot.reader import Source, read
+    from copydesk.bot.reading.reader import Source, read
 
     files = sorted(seeds.glob("0*.txt"))
     out = []

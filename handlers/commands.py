@@ -20,16 +20,16 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from copydesk.bot.blocks import render_report, source_name
+from copydesk.bot.present.blocks import render_report, source_name
 from copydesk.bot.errors import BadInput
-from copydesk.bot.slacktext import escape, is_article_link, links, plain_text, without_links
-from copydesk.bot.text import word_count
+from copydesk.bot.present.slacktext import escape, is_article_link, links, plain_text, without_links
+from copydesk.bot.language.text import word_count
 
 from .common import SORRY, channel_scope, read_link, read_pasted
 from .digest import handle_digest
 
 if TYPE_CHECKING:
-    from copydesk.bot.app import Deps
+    from copydesk.handlers.common import Deps
 
 log = logging.getLogger(__name__)
 

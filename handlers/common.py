@@ -9,24 +9,37 @@ second for a long article).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from copydesk.bot import reader
-from copydesk.bot.app import api_error
-from copydesk.bot.blocks import render_report
+from copydesk.bot.reading import reader
+from copydesk.bot.app.webapi import api_error
+from copydesk.bot.present.blocks import render_report
 from copydesk.bot.errors import BadInput
-from copydesk.bot.fetch import FetchError, fetch_url
+from copydesk.bot.reading.fetch import FetchError, fetch_url
 from copydesk.bot.model import Article, Scope
 from copydesk.bot.settings import Settings
-from copydesk.bot.slacktext import MIN_PASTED_WORDS, ArticleRequest, escape
+from copydesk.bot.present.slacktext import MIN_PASTED_WORDS, ArticleRequest, escape
 
 if TYPE_CHECKING:
-    from copydesk.bot.app import Deps
+    from copydesk.bot.analysis.engine import Analyzer
+    from copydesk.bot.app.workers import Workers
+    from copydesk.storage.archive import Archive
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What the listeners share: one of each per process (built by the app factory)."""
+
+    settings: Settings
+    archive: Archive
+    analyzer: Analyzer
+    workers: Workers
 
 SORRY = "Sorry, something went wrong while analysing this. Please try again in a minute."
 HINT = (f"Paste an article (at least {MIN_PASTED_WORDS} words) or share a link to one, and I'll tell you "

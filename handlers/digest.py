@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import logging
 
-from copydesk.bot import digest as digestmod
-from copydesk.bot import scheduler as schedulermod
+from copydesk.bot.analysis import digest as digestmod
+from copydesk.bot.present.digest import slack_message
+from copydesk.bot.app import scheduler as schedulermod
 from copydesk.bot.errors import BadInput
 from copydesk.bot.model import Scope
 
@@ -43,7 +44,7 @@ def handle_digest(ack, respond, command, context) -> None:
             sub = archive.digest_subscription(team_id, channel_id)
             zone = digestmod.resolve_zone((sub or {}).get("tz") or settings.tz)
             result = digestmod.build_digest(archive, analyzer, Scope(team_id, channel_id), digestmod.today(zone), zone)
-            text, blocks = digestmod.slack_message(result)
+            text, blocks = slack_message(result)
             respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
             return
         if verb == "subscribe":

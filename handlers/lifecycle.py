@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltContext
 
-from copydesk.bot import scheduler
+from copydesk.bot.app import scheduler
 
 from .common import team_of
 
 if TYPE_CHECKING:
-    from copydesk.bot.app import Deps
+    from copydesk.handlers.common import Deps
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from copydesk.bot.slacktext import request_of
+from copydesk.bot.present.slacktext import request_of
 
 from .common import HINT, answer_in_thread, first_delivery, post_in_thread, team_of
 
 if TYPE_CHECKING:
-    from copydesk.bot.app import Deps
+    from copydesk.handlers.common import Deps
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Channel messages (`message.channels`, `message.groups`).
 
 A person's message that holds an article link, or pasted text of at least 80 words, is answered in
-its thread (see `copydesk.bot.slacktext.request_of` for which: 80+ words outside links are the
+its thread (see `copydesk.bot.present.slacktext.request_of` for which: 80+ words outside links are the
 article; otherwise the first article link is read, and the reply says so when there were more).
 Everything else is left alone: other bots' messages (`bot_id`, subtype `bot_message`), edits
 (`message_changed`), joins, leaves, topic changes and every other subtype, and chatter. Plain
@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from copydesk.bot.slacktext import request_of
+from copydesk.bot.present.slacktext import request_of
 
 from .common import answer_in_thread, first_delivery, team_of
 
 if TYPE_CHECKING:
-    from copydesk.bot.app import Deps
+    from copydesk.handlers.common import Deps
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ import sqlite_utils
 
 from copydesk.bot.errors import ArchiveError
 from copydesk.bot.model import Article, Scope
-from copydesk.bot import text as textmod
+from copydesk.bot.language import text as textmod
 
 from . import schema
 

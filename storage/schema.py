@@ -89,8 +89,8 @@ MIGRATIONS: list[str] = [
         data        TEXT NOT NULL
     );
     """,
-    # 3: stories (articles about the same event, grouped as they arrive: bot/stories.py) with their
-    #    matching index, and the daily digest's subscriptions and posting claims (bot/scheduler.py).
+    # 3: stories (articles about the same event, grouped as they arrive: bot/analysis/stories.py) with their
+    #    matching index, and the daily digest's subscriptions and posting claims (bot/app/scheduler.py).
     #    stories.merged_into: the story it was merged into (NULL while it is live).
     #    story_articles.at / story_keys.at: the article's time (published, else added_at), UTC ISO;
     #    channel (both tables): '' for an article of a public channel or the CLI, else its private

@@ -17,7 +17,7 @@ SEEDS = SHARED / "seeds"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from copydesk.bot import nlp as nlpmod
+    from copydesk.bot.language import nlp as nlpmod
 
     return nlpmod.load()
 

@@ -351,7 +351,7 @@ class ServedApp:
     Bolt app, digest scheduler) behind uvicorn — in a background thread on 127.0.0.1."""
 
     def __init__(self, settings: Any, *, nlp: Any = None) -> None:
-        from copydesk.bot.server import Runtime, http_server, listen
+        from copydesk.bot.app.server import Runtime, http_server, listen
 
         self.runtime = Runtime(settings, socket_mode=False, nlp=nlp)
         try:

@@ -1,4 +1,4 @@
-"""Attributions (bot/attributions.py): every quote shape, indirect speech, speakers and their keys,
+"""Attributions (bot/language/attributions.py): every quote shape, indirect speech, speakers and their keys,
 pronouns, aliases, non-attributions, the seed articles and the labelled evaluation set.
 
 All sentences here are fictional, written for these tests; the seed articles are read from
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.bot import attributions as A
-from copydesk.bot import doc as docmod
+from copydesk.bot.language import attributions as A
+from copydesk.bot.language import doc as docmod
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -336,7 +336,7 @@ def _seed(nlp, n: int) -> tuple[str, list[A.Attribution]]:
         pytest.skip("../shared/seeds is not beside the project")
     raw = next(SEEDS.glob(f"{n:03d}_*.txt")).read_text(encoding="utf-8")
     try:
-        from copydesk.bot.clean import clean_article
+        from copydesk.bot.reading.clean import clean_article
 
         text = clean_article(raw).text
     except ImportError:

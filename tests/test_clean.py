@@ -1,4 +1,4 @@
-"""Page furniture removal (copydesk.bot.clean): the five real seed pages (read from
+"""Page furniture removal (copydesk.bot.reading.clean): the five real seed pages (read from
 ../shared/seeds, never copied here) and fictional pages written for these tests."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.bot.clean import Cleaned, clean_article
+from copydesk.bot.reading.clean import Cleaned, clean_article
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
-MODULE = Path(__file__).resolve().parents[1] / "bot" / "clean.py"
+MODULE = Path(__file__).resolve().parents[1] / "bot" / "reading" / "clean.py"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,7 +139,7 @@ def test_seed_text_is_only_whitespace_normalised():
 
 def test_no_seed_strings_in_the_module():
     """The rules are general: no line of a seed page (generic labels such as "You May Also Like"
-    aside: those are short), and no outlet or author of one, is spelled out in bot/clean.py."""
+    aside: those are short), and no outlet or author of one, is spelled out in bot/reading/clean.py."""
     if not SEEDS.is_dir():
         pytest.skip(f"seed pages not found: {SEEDS} is absent")
     source = MODULE.read_text(encoding="utf-8").replace("\\", "").lower()

@@ -17,11 +17,13 @@ import time_machine
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from slack_sdk import WebClient
 
-from copydesk.bot import digest as digestmod
-from copydesk.bot import reader
-from copydesk.bot.analysis import Analyzer
+from copydesk.bot.analysis import digest as digestmod
+from copydesk.bot.present import limits
+from copydesk.bot.present.digest import slack_message
+from copydesk.bot.reading import reader
+from copydesk.bot.analysis.engine import Analyzer
 from copydesk.bot.model import CLI_SCOPE, Article, Scope
-from copydesk.bot.scheduler import Subscription, start_scheduler
+from copydesk.bot.app.scheduler import Subscription, start_scheduler
 from copydesk.bot.settings import Settings
 from copydesk.handlers.digest import handle_digest
 from copydesk.storage.archive import Archive
@@ -201,7 +203,7 @@ def test_missing_reports_computed_are_bounded_and_cached_ones_always_used(archiv
         third = digestmod.build_digest(archive, analyzer, CLI_SCOPE, DAY, BERLIN)
     fire = next(s for s in third["stories"] if "warehouse" in s["title"])
     assert fire["analysed"] == 1 and fire["articles"] == 3
-    text, blocks = digestmod.slack_message(third)
+    text, blocks = slack_message(third)
     assert "2 articles not analysed" in json.dumps(blocks)
 
 
@@ -240,12 +242,12 @@ def test_slack_message_stays_within_limits_and_escapes():
     digest = {"date": "2026-03-14", "tz": "Europe/Berlin", "team_id": TEAM, "channel_id": CHANNEL,
               "generated_at": "2026-03-14T08:00:00+00:00", "articles": 1800, "outlets": 90,
               "stories": [dict(story, story_id=i) for i in range(60)]}
-    text, blocks = digestmod.slack_message(digest)
+    text, blocks = slack_message(digest)
     assert 0 < len(text) <= 3000 and len(blocks) <= 50
     assert blocks[0]["type"] == "header" and len(blocks[0]["text"]["text"]) <= 150
     sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
     assert all(len(s) <= 3000 for s in sections)
-    assert sum(len(s) for s in sections) <= digestmod.SLACK_MESSAGE_CHARS
+    assert sum(len(s) for s in sections) <= limits.MESSAGE_CHARS
     assert "more stories" in blocks[-1]["elements"][0]["text"]
     assert "<b>" not in "".join(sections) and "&lt;b&gt;" in "".join(sections)
     assert "&amp;" in "".join(sections) and "…and 11 more" in "".join(sections)

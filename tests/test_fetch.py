@@ -1,4 +1,4 @@
-"""The guarded link fetcher (copydesk.bot.fetch), against a real HTTP server on 127.0.0.1.
+"""The guarded link fetcher (copydesk.bot.reading.fetch), against a real HTTP server on 127.0.0.1.
 
 Nothing here touches the network beyond 127.0.0.0/8: an autouse fixture records every connection
 urllib3 opens and refuses any outside loopback, and host names other than "localhost" and numeric
@@ -21,8 +21,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 import urllib3.util.connection
 
-from copydesk.bot import fetch as fetchmod
-from copydesk.bot.fetch import (
+from copydesk.bot.reading import fetch as fetchmod
+from copydesk.bot.reading.fetch import (
     FetchedPage,
     FetchError,
     allow_hosts_from_env,

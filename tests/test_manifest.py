@@ -120,8 +120,9 @@ def test_urls_socket_mode_and_commands_settings(manifest):
 def test_the_commands_are_exactly_those_the_app_answers(manifest, tmp_path):
     from slack_bolt import BoltRequest
 
-    from copydesk.bot.analysis import Analyzer
-    from copydesk.bot.app import Workers, build_app
+    from copydesk.bot.analysis.engine import Analyzer
+    from copydesk.bot.app.bolt import build_app
+    from copydesk.bot.app.workers import Workers
     from copydesk.bot.settings import Settings
     from copydesk.storage.archive import Archive
     from slack_fake import FakeSlack, signature

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.bot import reader
+from copydesk.bot.reading import reader
 from copydesk.bot.errors import BadInput
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -459,7 +459,7 @@ def test_no_token_or_signing_secret_in_logs_or_output(settings, nlp, fake, pages
 
 
 def test_the_log_handler_redacts_secrets(settings, capsys):
-    from copydesk.bot.server import configure_logging
+    from copydesk.bot.app.server import configure_logging
 
     root = logging.getLogger()
     level = root.level
@@ -483,7 +483,7 @@ def test_the_log_handler_redacts_secrets(settings, capsys):
 # ---------------------------------------------------------------- starting up
 def test_a_token_slack_refuses_stops_the_start(settings, fake, nlp):
     from copydesk.bot.errors import BadInput
-    from copydesk.bot.server import Runtime
+    from copydesk.bot.app.server import Runtime
 
     fake.auth_error = "invalid_auth"
     with pytest.raises(BadInput, match=r"^Slack refused SLACK_BOT_TOKEN \(auth.test: invalid_auth\)$"):
@@ -523,7 +523,7 @@ def test_run_http_serves_logs_without_secrets_and_stops_on_sigterm(tmp_path, fak
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPYDESK_"))}
     env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET, COPYDESK_SLACK_API_URL=fake.url,
                COPYDESK_DB=str(tmp_path / "served.db"), COPYDESK_TZ="UTC")
-    code = ("from copydesk.bot.server import run_http; from copydesk.bot.settings import Settings; "
+    code = ("from copydesk.bot.app.server import run_http; from copydesk.bot.settings import Settings; "
             f"run_http(Settings.from_env(), {port}, host='127.0.0.1')")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import re
 
-from copydesk.bot.blocks import MESSAGE_CHARS, SHOWN, block_chars, render_report
-from copydesk.bot.slacktext import ArticleRequest, escape, is_article_link, link, links, plain_text, request_of
+from copydesk.bot.present.blocks import MESSAGE_CHARS, SHOWN, block_chars, render_report
+from copydesk.bot.present.slacktext import ArticleRequest, escape, is_article_link, link, links, plain_text, request_of
 
 SRC = {"article_id": "7", "outlet": "Harbour Herald", "url": "https://harbourherald.example/a?x=1&y=2",
        "title": "Bridge repairs", "published": "2026-04-08T09:00:00+01:00"}

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.bot import reader, stories
+from copydesk.bot.reading import reader
+
+from copydesk.bot.analysis import stories
 from copydesk.bot.model import Article, Scope
 from copydesk.storage.archive import Archive
 

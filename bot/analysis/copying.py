@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .text import Span, normalize, word_count
+from copydesk.bot.language.text import Span, normalize, word_count
 
 COPY_THRESHOLD = 85.0  # similarity (0-100) from which a sentence counts as copied
 TOP = 8  # candidate sentences per new sentence refined with the full similarity

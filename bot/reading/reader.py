@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
-from .clean import clean_article
-from .errors import BadInput
-from .model import Article
-from .text import words
+from copydesk.bot.reading.clean import clean_article
+from copydesk.bot.errors import BadInput
+from copydesk.bot.model import Article
+from copydesk.bot.language.text import words
 
 MAX_BYTES = 5_000_000  # an article file or page larger than this is refused
 KNOWN_KEYS = ("url", "outlet", "title", "published", "author")

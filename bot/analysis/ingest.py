@@ -4,8 +4,8 @@ fingerprints and the FTS index, and the article joins its story."""
 
 from __future__ import annotations
 
-from .model import CLI_SCOPE, Article, Scope
-from .stories import assign_story
+from copydesk.bot.model import CLI_SCOPE, Article, Scope
+from copydesk.bot.analysis.stories import assign_story
 
 
 def store(archive, article: Article, scope: Scope = CLI_SCOPE, message_ts: str | None = None) -> tuple[int, bool]:

@@ -36,12 +36,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-from .text import fold, paragraphs
+from copydesk.bot.language.text import fold, paragraphs
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
-    from .doc import Parsed
+    from copydesk.bot.language.doc import Parsed
 
 __all__ = ["Attribution", "extract", "speaker_key", "same_speaker", "quote_spans", "SPEECH_LEMMAS"]
 

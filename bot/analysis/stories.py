@@ -32,8 +32,8 @@ from typing import Iterable
 from copydesk.storage.archive import STOPWORDS
 from copydesk.storage.archive import Archive, utcnow
 
-from . import text as textmod
-from .model import Scope
+from copydesk.bot.language import text as textmod
+from copydesk.bot.model import Scope
 
 WINDOW = timedelta(days=4)  # articles further apart in time are never the same story
 JOIN = 0.30  # similarity with a story's article needed to join that story

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from .text import word_count
+from copydesk.bot.language.text import word_count
 
 MIN_PASTED_WORDS = 80  # pasted text shorter than this (outside links) is chatter, not an article
 

@@ -6,8 +6,8 @@ import importlib.util
 import threading
 from functools import lru_cache
 
-from .errors import ModelMissing
-from .settings import DEFAULT_MODELS
+from copydesk.bot.errors import ModelMissing
+from copydesk.bot.settings import DEFAULT_MODELS
 
 # The analysis uses tokens, part-of-speech tags, lemmas (speech verbs), the dependency parse
 # (speakers, negation, predicates) and named entities. Nothing else is loaded.

@@ -33,15 +33,16 @@ from apscheduler.triggers.cron import CronTrigger
 
 from copydesk.storage.archive import Archive
 
-from . import digest as digestmod
-from .errors import BadInput
-from .model import Scope
-from .settings import Settings
+from copydesk.bot.analysis import digest as digestmod
+from copydesk.bot.app.webapi import post_digest
+from copydesk.bot.errors import BadInput
+from copydesk.bot.model import Scope
+from copydesk.bot.settings import Settings
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
-    from .analysis import Analyzer
+    from copydesk.bot.analysis.engine import Analyzer
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ class DigestScheduler:
             if not digest["articles"] and sub.quiet:
                 self.archive.finish_digest(team_id, channel_id, day.isoformat(), "quiet")
                 return "quiet"
-            ts = digestmod.post(self.client, channel_id, digest)
+            ts = post_digest(self.client, channel_id, digest)
         except Exception as exc:  # recorded, never retried: a second post is worse than none
             self.archive.finish_digest(team_id, channel_id, day.isoformat(), "failed",
                                        detail=f"{exc.__class__.__name__}: {exc}"[:500])

@@ -9,9 +9,9 @@ from dataclasses import asdict, dataclass, field
 
 from rapidfuzz import fuzz
 
-from . import lexicon
-from .attributions import SPEECH_LEMMAS
-from .text import normalize
+from copydesk.bot.language import lexicon
+from copydesk.bot.language.attributions import SPEECH_LEMMAS
+from copydesk.bot.language.text import normalize
 
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
 _GENERIC = frozenset(

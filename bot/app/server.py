@@ -38,9 +38,11 @@ from starlette.routing import Route
 
 from copydesk.storage.archive import Archive
 
-from .app import Workers, api_error, build_app, check_tokens, web_client
-from .errors import BadInput, CopydeskError
-from .settings import Settings
+from copydesk.bot.app.bolt import build_app
+from copydesk.bot.app.webapi import api_error, check_tokens, web_client
+from copydesk.bot.app.workers import Workers
+from copydesk.bot.errors import BadInput, CopydeskError
+from copydesk.bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +110,8 @@ class Runtime:
     already loaded (the tests' session model); by default the configured one is loaded."""
 
     def __init__(self, settings: Settings, *, socket_mode: bool, nlp: Any = None) -> None:
-        from . import scheduler as schedulermod
-        from .analysis import Analyzer
+        from copydesk.bot.app import scheduler as schedulermod
+        from copydesk.bot.analysis.engine import Analyzer
 
         check_tokens(settings, socket_mode=socket_mode)
         self.settings = settings

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from . import text as textmod
-from .nlp import PIPE_LOCK
-from .text import Span
+from copydesk.bot.language import text as textmod
+from copydesk.bot.language.nlp import PIPE_LOCK
+from copydesk.bot.language.text import Span
 
 
 @dataclass

@@ -15,16 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .slacktext import escape, link
+from copydesk.bot.present.limits import (CONTEXT_ELEMENTS, FALLBACK_CHARS, HEADER_CHARS, MAX_BLOCKS, MESSAGE_CHARS,
+                                         MORE, SECTION_CHARS, block_chars, clip)
+from copydesk.bot.present.slacktext import escape, link
 
-MAX_BLOCKS = 50
-SECTION_CHARS = 3000
-HEADER_CHARS = 150
-CONTEXT_ELEMENTS = 10
-MESSAGE_CHARS = 11_000  # all blocks' text together; Slack refuses much longer messages
-FALLBACK_CHARS = 1000  # the notification / screen-reader text
 QUOTE_CHARS = 400  # one quoted passage
-MORE = "…and {n} more"
 
 # How many items of each section are shown at most, before the message budget trims further.
 SHOWN = {"contradictions": 5, "copied": 5, "new": 8, "corroborated": 5, "shared_quotes": 4}
@@ -33,12 +28,6 @@ _QUOTE_MARKS = "“”\""
 
 
 # ---------------------------------------------------------------- small pieces
-def clip(text: str, limit: int) -> str:
-    """`text` on one line, cut to at most `limit` characters with an ellipsis."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def quoted(text: str, limit: int = QUOTE_CHARS) -> str:
     """Article text as a quotation inside mrkdwn: clipped, escaped, in curly quotes."""
     inner = clip(text.strip().strip(_QUOTE_MARKS), limit)
@@ -71,15 +60,6 @@ def _section(text: str) -> dict:
 
 def _context(*texts: str) -> dict:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts[:CONTEXT_ELEMENTS]]}
-
-
-def block_chars(blocks: list[dict]) -> int:
-    """The text all blocks carry (what Slack's total message size counts)."""
-    total = 0
-    for b in blocks:
-        total += len(b.get("text", {}).get("text", ""))
-        total += sum(len(e.get("text", "")) for e in b.get("elements", []))
-    return total
 
 
 def pack(lines: list[str], limit: int = SECTION_CHARS) -> list[str]:

@@ -17,12 +17,15 @@ from typing import Iterable
 
 from rapidfuzz import fuzz
 
-from . import attributions as attrib
-from . import claims as claimsmod
-from . import copying, doc as docmod, ingest, nlp as nlpmod
-from .model import CLI_SCOPE, Article, Scope
-from .settings import Settings
-from .text import Span, normalize, word_count
+from copydesk.bot.language import attributions as attrib
+from copydesk.bot.language import claims as claimsmod
+from copydesk.bot.analysis import copying
+from copydesk.bot.language import doc as docmod
+from copydesk.bot.analysis import ingest
+from copydesk.bot.language import nlp as nlpmod
+from copydesk.bot.model import CLI_SCOPE, Article, Scope
+from copydesk.bot.settings import Settings
+from copydesk.bot.language.text import Span, normalize, word_count
 
 FEATURES_VERSION = "1"
 CANDIDATES = 30
@@ -355,7 +358,7 @@ _NEG = {"not", "no", "never", "nt", "none", "neither", "nor", "without"}
 def _changed_words(a: str, b: str) -> str | None:
     """What makes two wordings of one quote say different things: a negation, a figure, or a word
     replaced by its opposite. None when the change is mere trimming or rewording."""
-    from .lexicon import opposed
+    from copydesk.bot.language.lexicon import opposed
 
     wa = re.sub(r"\bnot only\b", "only", a).split()
     wb = re.sub(r"\bnot only\b", "only", b).split()
