@@ -119,6 +119,10 @@ class Archive:
             else:
                 self.conn.execute("COMMIT")
 
+    def readable(self) -> bool:
+        """True when the archive answers a query (the health check)."""
+        return self.query("SELECT 1 AS ok")[0]["ok"] == 1
+
     def query(self, sql: str, params=()) -> list[dict]:
         with self.lock:
             return list(self.db.query(sql, params))

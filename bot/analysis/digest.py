@@ -144,7 +144,7 @@ def build_digest(archive: Archive, analyzer: Analyzer, scope: Scope, day: date, 
         return (-len({times[a.id].outlet_key for a in arts}), -len(arts), times[arts[0].id].at, sid)
 
     ranked = sorted(members, key=rank)
-    version = analyzer.version if seen else ""
+    version = analyzer.report_version if seen else ""
     position = 0
     out_stories = []
     for sid in ranked:

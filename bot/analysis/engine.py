@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
+import inspect
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Iterable
 
 from rapidfuzz import fuzz
@@ -27,7 +31,14 @@ from copydesk.bot.model import CLI_SCOPE, Article, Scope
 from copydesk.bot.settings import Settings
 from copydesk.bot.language.text import Span, normalize, word_count
 
-FEATURES_VERSION = "1"
+
+def _code_digest(*modules) -> str:
+    h = hashlib.blake2b(digest_size=8)
+    for module in modules:
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()
+
+
 CANDIDATES = 30
 SHARED_QUOTE_MIN = 88.0  # quote wording similarity (0-100) for "the same words"
 QUOTE_MIN_WORDS = 4
@@ -59,6 +70,27 @@ class Features:
             claims=[claimsmod.Claim.from_dict(c) for c in d["claims"]],
             quotes=[tuple(q) for q in d["quotes"]],
         )
+
+
+@cache
+def features_version() -> str:
+    """A digest of the code that extracts features (sentences, attributions, claims, quotes), so
+    that the features cache key changes by itself whenever that code changes: an archive never
+    compares with features an older Copydesk extracted (they are recomputed on first use)."""
+    from copydesk.bot.language import attributions, claims, doc, lexicon, nlp, text
+
+    return _code_digest(attributions, claims, doc, lexicon, nlp, text) + hashlib.blake2b(
+        inspect.getsource(Features).encode(), digest_size=4).hexdigest()
+
+
+@cache
+def report_version() -> str:
+    """The features' digest plus the comparison code's: the key of cached reports."""
+    import sys
+
+    from copydesk.bot.analysis import copying
+
+    return features_version() + _code_digest(sys.modules[__name__], copying)
 
 
 @dataclass
@@ -112,7 +144,13 @@ class Analyzer:
 
     @property
     def version(self) -> str:
-        return f"{FEATURES_VERSION}:{self.nlp.meta.get('name', '')}-{self.nlp.meta.get('version', '')}"
+        """The features cache key: the extraction code's digest and the spaCy model."""
+        return f"{features_version()}:{self.nlp.meta.get('name', '')}-{self.nlp.meta.get('version', '')}"
+
+    @property
+    def report_version(self) -> str:
+        """The reports cache key: the comparison code's digest and the spaCy model."""
+        return f"{report_version()}:{self.nlp.meta.get('name', '')}-{self.nlp.meta.get('version', '')}"
 
     # ------------------------------------------------------------ features
     def features(self, text: str, parsed=None) -> Features:
@@ -154,13 +192,13 @@ class Analyzer:
             report.article.id = article_id
             if created:
                 self.archive.nlp_cache_put({article_id: feats.to_dict()}, self.version)
-                self.archive.save_report(article_id, self.version, report.to_dict())
+                self.archive.save_report(article_id, self.report_version, report.to_dict())
         return report
 
     def report_for(self, article_id: int) -> dict | None:
         """The report of an archived article against the coverage archived before it, in the
         article's own scope, as a JSON-ready dict (cached in the archive)."""
-        cached = self.archive.get_report(article_id, self.version)
+        cached = self.archive.get_report(article_id, self.report_version)
         if cached is not None:
             return cached
         article = self.archive.get(article_id)
@@ -172,7 +210,7 @@ class Analyzer:
         earlier = [found[i] for i in ids if i in found]
         feats = self.features_for([article])[article_id]
         report = self._report(article, feats, earlier, self.features_for(earlier)).to_dict()
-        self.archive.save_report(article_id, self.version, report)
+        self.archive.save_report(article_id, self.report_version, report)
         return report
 
     def compare(self, first: Article, second: Article) -> Report:

@@ -163,7 +163,7 @@ def asgi_app(bolt_app: App, archive: Archive) -> Starlette:
     async def healthz(request: Request) -> Response:
         def database_ok() -> bool:
             try:
-                return archive.query("SELECT 1 AS ok")[0]["ok"] == 1
+                return archive.readable()
             except Exception:
                 return False
 

@@ -1,5 +1,8 @@
 """A parsed article: the cleaned text, its sentences (offsets into the text) and one spaCy Doc
-per sentence. Parsing is the expensive step; everything derived from it is cached per article."""
+per sentence. Parsing is the expensive step; everything derived from it is cached per article.
+
+An article is always parsed in a stream of its own sentences only: its features never depend on
+which other articles were parsed with it (the cache holds what a fresh parse gives)."""
 
 from __future__ import annotations
 
@@ -26,14 +29,5 @@ def parse(text: str, nlp, sentences: list[Span] | None = None) -> Parsed:
 
 
 def parse_many(texts: Iterable[str], nlp) -> list[Parsed]:
-    """Parse several texts in one nlp.pipe stream (faster than one call per text)."""
-    texts = list(texts)
-    split = [textmod.sentences(t) for t in texts]
-    flat = [s.text for sents in split for s in sents]
-    with PIPE_LOCK:
-        docs = list(nlp.pipe(flat, batch_size=64))
-    out, k = [], 0
-    for t, sents in zip(texts, split):
-        out.append(Parsed(t, sents, docs[k:k + len(sents)]))
-        k += len(sents)
-    return out
+    """Parse several texts, each exactly as `parse` would alone."""
+    return [parse(t, nlp) for t in texts]
