@@ -203,7 +203,7 @@ def test_corrupt_database_exit_2_and_untouched(cli, tmp_path):
     db.write_bytes(junk)
     result = cli("analyze", QUAKE / "01_wire.txt", "--store", "--db", db)
     assert result.exit_code == 2
-    assert "corrupt" in result.stderr or "not a Copydesk database" in result.stderr
+    assert "is not a Copydesk database or is corrupt" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert db.read_bytes() == junk
 

@@ -410,8 +410,10 @@ def test_unsubscribe_stops_the_digest(archive, analyzer, settings, client, slack
         assert sched.scheduler.get_job(job_id) is None
         assert "no daily digest" in slash("unsubscribe", archive, analyzer, settings)["text"]
         clock.move_to(at(18, 0, 1))
-        sched.scheduler.wakeup()
-        time.sleep(0.3)
+        sched.sync()  # what the periodic sync does: the job stays gone, nothing is due
+        assert [j.id for j in sched.scheduler.get_jobs()] == ["digest-sync"]
+        # a run already queued before the unsubscribe finds no subscription and posts nothing
+        assert sched.run(TEAM, CHANNEL) is None
         scheduled.shutdown_all()
     assert not slack.posts() and archive.digest_post(TEAM, CHANNEL, "2026-03-14") is None
 
