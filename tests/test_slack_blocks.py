@@ -23,11 +23,13 @@ def report(**sections) -> dict:
 
 
 def texts(blocks: list[dict]) -> list[str]:
+    """Every text the blocks show: sections, fields, context elements, buttons."""
     out = []
     for b in blocks:
         if "text" in b:
             out.append(b["text"]["text"])
-        out.extend(e["text"] for e in b.get("elements", []))
+        out.extend(f["text"] for f in b.get("fields", []))
+        out.extend(e["text"]["text"] if isinstance(e.get("text"), dict) else e["text"] for e in b.get("elements", []))
     return out
 
 
@@ -81,18 +83,29 @@ def test_sections_sources_and_fallback():
                         "source": SRC}],
         claims=[{"text": "x", "start": 0, "end": 1}],
     )
-    text, blocks = render_report(r)
-    assert text == ("Marlow Street bridge: 42% copied (mostly from Harbour Herald), 1 contradiction, 1 new claim, "
+    text, blocks = render_report(r, full_report="KEY1")
+    assert text == ("Marlow Street bridge: 42% copied from Harbour Herald, 1 contradiction, 1 new claim, "
                     "1 corroborated claim, 1 shared quote.")
     assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": "Marlow Street bridge", "emoji": False}}
+    # the finding first: one summary line right under the header and its context
+    assert blocks[2]["text"]["text"] == ("*42% copied from Harbour Herald, 1 contradiction, 1 new claim, "
+                                         "1 corroborated claim, 1 shared quote*")
     shown = "\n".join(texts(blocks))
     assert "*Copied — 42% of this article* (1 passage)" in shown
-    assert "*96%* similar to <https://harbourherald.example/a?x=1&amp;y=2|Harbour Herald> (2026-04-08)" in shown
-    assert "*Here:* “It will cost 6.3 million.”" in shown and "“It will cost 3.6 million.”" in shown
-    assert "also Courier (2026-04-08)" in shown and "“6.3 million” here" in shown
+    assert "*96%* similar to <https://harbourherald.example/a?x=1&amp;y=2|Harbour Herald>, 2026-04-08" in shown
+    # both versions side by side, each with its source
+    sides = next(b for b in blocks if b.get("fields"))
+    assert sides["fields"][0]["text"] == "*Here:*\n“It will cost 6.3 million.”"
+    assert sides["fields"][1]["text"] == ("*Earlier, <https://harbourherald.example/a?x=1&amp;y=2|Harbour Herald>, "
+                                          "2026-04-08:*\n“It will cost 3.6 million.”")
+    assert "also Courier, 2026-04-08" in shown and "“6.3 million” here" in shown
     assert "Maren Holt: “Doing nothing is not an option.”" in shown
     order = [shown.index(s) for s in ("*Contradicted*", "*Copied", "*New*", "*Corroborated*", "*Shared quotes*")]
     assert order == sorted(order)
+    assert blocks[-1]["type"] == "actions"
+    button = blocks[-1]["elements"][0]
+    assert button["text"]["text"] == "Full report" and button["value"] == "KEY1"
+    assert "article 7" not in shown and "article 8" not in shown  # never an archive id
 
 
 def test_long_reports_stay_within_slacks_limits():
@@ -109,13 +122,15 @@ def test_long_reports_stay_within_slacks_limits():
         shared_quotes=[{"text": long_text, "start": 0, "end": 1, "speaker": "X", "source": SRC} for _ in range(40)],
         copied_share=0.5,
     )
-    text, blocks = render_report(r)
+    text, blocks = render_report(r, full_report="K")
     assert 0 < len(text) <= 1000
     assert len(blocks) <= 50 and block_chars(blocks) <= MESSAGE_CHARS
     for b in blocks:
         if b["type"] == "header":
             assert len(b["text"]["text"]) <= 150
-        if b["type"] == "section":
+        if b["type"] == "section" and "fields" in b:
+            assert 0 < len(b["fields"]) <= 10 and all(0 < len(f["text"]) <= 2000 for f in b["fields"])
+        elif b["type"] == "section":
             assert 0 < len(b["text"]["text"]) <= 3000
         if b["type"] == "context":
             assert len(b["elements"]) <= 10

@@ -30,7 +30,7 @@ from copydesk.bot.app.webapi import api_error, check_tokens, web_client
 from copydesk.bot.app.workers import Workers
 from copydesk.bot.errors import BadInput, CopydeskError
 from copydesk.bot.settings import Settings
-from copydesk.handlers import commands, lifecycle, mentions, messages
+from copydesk.handlers import commands, lifecycle, mentions, messages, reports, shortcuts
 from copydesk.handlers.common import Deps
 
 if TYPE_CHECKING:
@@ -49,8 +49,24 @@ class _SameTokenWarning(logging.Filter):
         return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
+class _NoRequestBodies(logging.Filter):
+    """Bolt logs a request refused for its signature with its whole body (a message's text: maybe
+    a private channel's). Keep the line, drop the body. Bolt copies this logger's filters to the
+    loggers of its middleware (slack_bolt.RequestVerification among them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Invalid request signature detected"):
+            record.msg, record.args = "Invalid request signature detected (request body not logged)", None
+        elif "without providing a response for the request (" in message:
+            record.msg, record.args = message.split(" for the request (", 1)[0] + " (request body not logged)", None
+        return True
+
+
 BOLT_LOGGER = logging.getLogger("copydesk.slack")
 BOLT_LOGGER.addFilter(_SameTokenWarning())
+BOLT_LOGGER.addFilter(_NoRequestBodies())
+logging.getLogger("slack_bolt.RequestVerification").addFilter(_NoRequestBodies())
 
 
 def build_app(settings: Settings, archive: Archive, analyzer: Analyzer, *, client: WebClient | None = None,
@@ -89,6 +105,6 @@ def build_app(settings: Settings, archive: Archive, analyzer: Analyzer, *, clien
         next()
 
     app.middleware(provide)
-    for module in (messages, mentions, commands, lifecycle):
+    for module in (messages, mentions, commands, shortcuts, reports, lifecycle):
         module.register(app, deps)
     return app
