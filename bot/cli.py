@@ -156,7 +156,7 @@ def _demo_db(db: str | None):
 
 def demo_paths() -> list[Path]:
     folder = resources.files("copydesk.bot") / "samples"
-    return sorted((Path(str(p)) for p in folder.iterdir() if p.name.endswith(".txt")), key=lambda p: p.name)
+    return sorted((Path(str(p)) for p in folder.iterdir() if p.name.endswith((".txt", ".html"))), key=lambda p: p.name)
 
 
 @cli.command()
@@ -174,8 +174,10 @@ def demo(db: str | None, as_json: bool) -> None:
         archive = _open_archive(settings)
         try:
             if not as_json:
-                console.print(f"[bold]Copydesk demo[/bold]: {len(articles)} fictional articles about one event, "
-                              f"each analysed against the ones before it (archive: {path}).\n")
+                pages = sum(1 for p in demo_paths() if p.suffix == ".html")
+                console.print(f"[bold]Copydesk demo[/bold]: {len(articles)} fictional articles about one event "
+                              f"({pages} of them a saved web page), each analysed against the ones before it "
+                              f"(archive: {path}).\n")
             analyzer = Analyzer(archive, settings)
             for article in articles:
                 report = analyzer.analyze(article, store=True)

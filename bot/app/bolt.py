@@ -8,7 +8,8 @@ the event, record it as seen in SQLite (`Archive.claim_event`, so a retried deli
 hand everything slow (fetching a link, the analysis, posting the reply) to `Workers`, a bounded
 thread pool of this process. Acknowledgements never wait behind slow work, however busy the pool.
 
-The listeners live in copydesk.handlers (messages, mentions, commands, lifecycle); each module's
+The listeners live in copydesk.handlers (messages, mentions, commands, shortcuts, reports,
+lifecycle); each module's
 `register(app, deps)` adds its own. `Deps` is what they share. The archive, analyzer and settings
 are also put in every request's Bolt context (`context["archive"]` …) for listeners written
 against the context, such as `/digest`.

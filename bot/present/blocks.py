@@ -97,12 +97,13 @@ def _slack_date(iso: str | None) -> str:
 
 # ---------------------------------------------------------------- what matters most
 def importance(item: dict, report: dict) -> tuple:
-    """Sort key of a new or corroborated claim, most important first: one with a figure, one
-    attributed to a named source, one from the article's lead; then in article order."""
+    """Sort key of a new or corroborated claim, most important first: a figure weighs most, then
+    a named source it is attributed to, then being in the article's lead (its first two claims);
+    ties keep article order."""
     text = item.get("text") or ""
     score = 0
     if _FIGURE_RE.search(text):
-        score += 2
+        score += 3
     start, end = item.get("start", 0), item.get("end", 0)
     for att in report.get("attributions") or []:
         speaker = (att.get("speaker") or "").strip()

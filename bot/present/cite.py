@@ -18,10 +18,12 @@ UNNAMED = "an unnamed report"  # no outlet, no title, nowhere to point at
 
 
 def source_name(src: dict | None) -> str:
-    """The outlet, else the (clipped) title, else "an unnamed report"."""
+    """The outlet, else the (clipped) title, else "a message" (one shared in Slack), else
+    "an unnamed report"."""
     if not src:
         return "an earlier article"
-    return src.get("outlet") or clip(src.get("title") or "", TITLE_CHARS) or UNNAMED
+    shared = (src.get("shared") or {}).get("channel_id")
+    return src.get("outlet") or clip(src.get("title") or "", TITLE_CHARS) or ("a message" if shared else UNNAMED)
 
 
 def source_date(src: dict | None) -> str:
