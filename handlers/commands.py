@@ -108,7 +108,7 @@ def run_compare(deps: Deps, client: WebClient, respond: Respond, command: dict, 
             article = read_link(job.links[0], deps.settings) if job.links else read_pasted(job.text or "")
             scope = channel_scope(client, team_id, channel_id)
             report = cite_sources(deps, client, deps.analyzer.analyze(article, scope).to_dict(), scope)
-        key = Messages(deps.archive).save_reply_report(team_id, channel_id, {**slim(report), "title": title})
+        key = Messages(deps.archive).save_reply_report(team_id, channel_id, slim(report, title))
         text, blocks = render_report(report, title=title, full_report=key)
     except BadInput as exc:
         text, blocks = escape(str(exc)), None

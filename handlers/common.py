@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from copydesk.bot.reading import reader
 from copydesk.bot.app.webapi import api_error
-from copydesk.bot.present.blocks import render_report
+from copydesk.bot.present.blocks import heading, render_report
 from copydesk.bot.errors import BadInput
 from copydesk.bot.model import Article, Scope
 from copydesk.bot.settings import Settings
@@ -203,17 +203,19 @@ def cite_sources(deps: Deps, client: WebClient, report: dict, scope: Scope, *, m
     return report
 
 
-def slim(report: dict) -> dict:
-    """What the Full report needs of a report (not the article's whole text)."""
-    return {k: v for k, v in report.items() if k != "text"}
+def slim(report: dict, title: str | None = None) -> dict:
+    """What the Full report needs of a report: not the article's whole text, but the heading the
+    reply showed (`title`)."""
+    return {**{k: v for k, v in report.items() if k != "text"}, "title": heading(report, title)}
 
 
 def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id: str, channel_type: str | None,
-                     ts: str, thread_ts: str, request: ArticleRequest, user_id: str | None = None) -> None:
+                     ts: str, thread_ts: str, request: ArticleRequest, user_id: str | None = None) -> str | None:
     """The slow half of a channel message, mention or "Check coverage" shortcut: read the article,
     analyse it against the coverage visible in the channel, store it (so that later articles are
     compared with it, and a deleted message can forget it) and answer in the thread, citing
-    earlier coverage by links a reader can open, with the Full report button."""
+    earlier coverage by links a reader can open, with the Full report button. Returns the
+    reply's ts, or None when Slack refused it."""
     messages = Messages(deps.archive)
     try:
         article = read_request(request, deps.settings)
@@ -221,7 +223,7 @@ def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id:
         messages.record(team_id, channel_id, ts, user_id)
         report = cite_sources(deps, client, deps.analyzer.analyze(article, scope, store=True, message_ts=ts).to_dict(),
                               scope, message_ts=ts)
-        key = messages.save_reply_report(team_id, channel_id, slim(report))
+        key = messages.save_reply_report(team_id, channel_id, slim(report), message_ts=ts)
         text, blocks = render_report(report, note=links_note(request), full_report=key)
         log.info("message %s in %s: article %s analysed (%d earlier, seen before: %s)", ts, channel_id,
                  report["article"]["id"], report.get("compared_with", 0),
@@ -231,4 +233,4 @@ def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id:
     except Exception as exc:
         log_failure(f"analysing message {ts} in {channel_id}", exc)
         text, blocks = SORRY, None
-    post_in_thread(client, channel_id, thread_ts, text, blocks)
+    return post_in_thread(client, channel_id, thread_ts, text, blocks)

@@ -30,6 +30,8 @@ MIN_WORDS = 20
 NOTHING = ("Nothing to check in that message: use *Check coverage* on a message that holds an article "
            f"(at least {MIN_WORDS} words) or a link to one.")
 OWN = "That is one of my own replies: use *Check coverage* on the message that shared the article."
+NOT_IN_CHANNEL = ("I can't post in this channel's threads: invite me first (`/invite @Copydesk`), "
+                  "then use *Check coverage* again.")
 
 
 def register(app: App, deps: Deps) -> None:
@@ -54,10 +56,17 @@ def handle_check(deps: Deps, body: dict, respond: Respond, client: WebClient, te
         deps.workers.submit(f"shortcut note {ts} in {channel_id}", _note, respond, NOTHING)
         return
     deps.workers.submit(
-        f"check coverage {ts} in {channel_id}", answer_in_thread, deps, client,
+        f"check coverage {ts} in {channel_id}", _check, deps, client, respond,
         team_id=team_id, channel_id=channel_id, channel_type=None,
         ts=ts, thread_ts=message.get("thread_ts") or ts, request=request, user_id=message.get("user"),
     )
+
+
+def _check(deps: Deps, client: WebClient, respond: Respond, **message: Any) -> None:
+    """The analysis answered in the message's thread; when Slack refuses the reply (the bot is
+    not in the channel), the user is told how to fix it."""
+    if answer_in_thread(deps, client, **message) is None:
+        _note(respond, NOT_IN_CHANNEL)
 
 
 def _note(respond: Respond, text: str) -> None:

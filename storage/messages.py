@@ -73,23 +73,26 @@ class Messages:
             )
 
     def forget(self, team_id: str, channel_id: str, message_ts: str) -> None:
-        """A deleted message: forget who posted it and its permalink."""
+        """A deleted message: forget who posted it, its permalink and the full report of its reply."""
         with self.archive.transaction() as conn:
-            conn.execute("DELETE FROM shared_messages WHERE team_id = ? AND channel_id = ? AND message_ts = ?",
-                         (team_id, channel_id, message_ts))
+            for table in ("shared_messages", "reply_reports"):
+                conn.execute(f"DELETE FROM {table} WHERE team_id = ? AND channel_id = ? AND message_ts = ?",
+                             (team_id, channel_id, message_ts))
 
     # ---------------------------------------------------------------- reports behind "Full report"
-    def save_reply_report(self, team_id: str, channel_id: str, report: dict) -> str:
-        """Keep the report a reply shows; returns the key its "Full report" button carries (random,
-        not guessable). Reports older than REPLY_REPORT_DAYS are dropped on the way."""
+    def save_reply_report(self, team_id: str, channel_id: str, report: dict, message_ts: str | None = None) -> str:
+        """Keep the report a reply shows (the reply to message `message_ts`, if any); returns the key
+        its "Full report" button carries (random, not guessable). Reports older than
+        REPLY_REPORT_DAYS are dropped on the way."""
         key = secrets.token_urlsafe(18)
         now = _now()
         with self.archive.transaction() as conn:
             conn.execute("DELETE FROM reply_reports WHERE team_id = ? AND created_at < ?",
                          (team_id, (now - timedelta(days=REPLY_REPORT_DAYS)).isoformat(timespec="seconds")))
             conn.execute(
-                "INSERT INTO reply_reports (key, team_id, channel_id, created_at, data) VALUES (?,?,?,?,?)",
-                (key, team_id, channel_id, now.isoformat(timespec="seconds"),
+                "INSERT INTO reply_reports (key, team_id, channel_id, message_ts, created_at, data) "
+                "VALUES (?,?,?,?,?,?)",
+                (key, team_id, channel_id, message_ts, now.isoformat(timespec="seconds"),
                  json.dumps(report, ensure_ascii=False, separators=(",", ":"))),
             )
         return key

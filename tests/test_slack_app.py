@@ -399,6 +399,7 @@ def test_a_deleted_message_forgets_its_article(slack, served, fake, db):
                            "previous_message": {"type": "message", "user": "U1", "text": "…", "ts": ts}})
     assert deleted.status == 200
     assert count(db, "articles") == 0 and count(db, "sightings") == 0
+    assert count(db, "reply_reports") == 0 and count(db, "shared_messages") == 0  # its reply's full report too
     # a message with a thread (every answered one) is deleted as a tombstone
     ts, _ = post_article(slack, fake, "gazette_bridge.txt")
     assert count(db, "articles") == 1
@@ -649,6 +650,12 @@ def test_the_message_shortcut_is_answered_in_the_messages_thread(slack, served, 
                            response_url=fake.response_url("chat"), channel="C1")
     note = fake.wait_for(lambda: fake.responses("chat"))[0]
     assert note["response_type"] == "ephemeral" and note["text"].startswith("Nothing to check")
+    # in a channel the bot is not in, Slack refuses the reply: the user is told what to do
+    fake.refuse.add("C8")
+    elsewhere = {"type": "message", "user": "U5", "ts": slack.next_ts(), "text": pasted("herald_bridge.txt")}
+    slack.message_shortcut(CHECK_COVERAGE, elsewhere, trigger_id=fake.issue_trigger(),
+                           response_url=fake.response_url("c8"), channel="C8")
+    assert "invite me first" in fake.wait_for(lambda: fake.responses("c8"))[0]["text"]
     settle(served)
     assert len([p for p in fake.posts("C1") if p.get("thread_ts") == parent]) == 1
 

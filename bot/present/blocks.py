@@ -262,9 +262,11 @@ def _items(report: dict, key: str) -> list[dict]:
     return ranked(items, report) if key in ("new", "corroborated") else items
 
 
-def _heading(report: dict, title: str | None) -> str:
+def heading(report: dict, title: str | None) -> str:
+    """The header: the title given, else the article's, else its URL, else its opening words."""
     art = report.get("article") or {}
-    return clip(title or art.get("title") or art.get("url") or DEFAULT_TITLE, HEADER_CHARS)
+    opening = clip((report.get("text") or "").strip().split("\n", 1)[0], 90)
+    return clip(title or art.get("title") or art.get("url") or opening or DEFAULT_TITLE, HEADER_CHARS)
 
 
 def _body(report: dict, *, title: str | None, note: str | None, caps: dict[str, int] | None,
@@ -276,7 +278,7 @@ def _body(report: dict, *, title: str | None, note: str | None, caps: dict[str, 
     seen = seen_before_line(report)
     if seen:
         head.append(_section(seen))
-    head += [{"type": "header", "text": {"type": "plain_text", "text": _heading(report, title), "emoji": False}},
+    head += [{"type": "header", "text": {"type": "plain_text", "text": heading(report, title), "emoji": False}},
              _context(_meta(report))]
     if note:
         head.append(_context(escape(clip(note, 1000))))
@@ -328,8 +330,7 @@ def render_report(report: dict, *, title: str | None = None, note: str | None = 
     """(text fallback, blocks) for a reply, within a message's limits. `title` replaces the
     article's title in the header; `note` (plain text) is shown under it (e.g. which link of
     several was read); `full_report`, the key of the stored report, adds the Full report button."""
-    heading = _heading(report, title)
-    fallback = f"{heading}: {summary(report)}."
+    fallback = f"{heading(report, title)}: {summary(report)}."
     seen = seen_before_text(report)
     if seen:
         fallback = f"{seen} {fallback}"
