@@ -242,7 +242,7 @@ def seen_before_text(report: dict) -> str | None:
 
 def _meta(report: dict) -> str:
     art = report.get("article") or {}
-    bits = [link(art.get("url"), art["outlet"]) if art.get("outlet") else None,
+    bits = [link(art.get("url"), art["outlet"]) if art.get("outlet") else "outlet unknown",
             escape((art.get("published") or "")[:10]) or None,
             _plural(int(art.get("words") or 0), "word")]
     if "compared_with" in report:
