@@ -25,18 +25,10 @@ def _settings(db: str | None) -> Settings:
 
 
 def _fetcher(settings: Settings):
-    """The guarded link fetcher for the reader: (final_url, html), errors as BadInput."""
+    """The guarded link fetcher for the reader (refusals as BadInput naming the link)."""
+    from copydesk.bot.reading import reader
 
-    def fetch(url: str) -> tuple[str, str]:
-        from copydesk.bot.reading.fetch import FetchError, fetch_url
-
-        try:
-            page = fetch_url(url, allow_hosts=settings.fetch_allow_hosts)
-        except FetchError as exc:
-            raise BadInput(f"{url}: {exc}") from None
-        return page.final_url, page.html
-
-    return fetch
+    return reader.fetcher(settings.fetch_allow_hosts)
 
 
 def _open_archive(settings: Settings):
@@ -141,11 +133,13 @@ def analyze(source: str, as_json: bool, store: bool, db: str | None) -> None:
 @click.argument("first")
 @click.argument("second")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
-def compare(first: str, second: str, as_json: bool) -> None:
-    """Two articles side by side: the later one against the earlier one (no archive needed)."""
+@db_option
+def compare(first: str, second: str, as_json: bool, db: str | None) -> None:
+    """Two articles side by side: the later one against the earlier one (no archive needed; --db
+    is accepted like on every command and only names where settings would keep it)."""
     from copydesk.bot.analysis.engine import Analyzer
 
-    settings = _settings(None)
+    settings = _settings(db)
     a, b = _read_one(first, settings), _read_one(second, settings)
     report = Analyzer(None, settings).compare(a, b)
     _out(Console(highlight=False, soft_wrap=True), report, as_json)
@@ -162,7 +156,7 @@ def _demo_db(db: str | None):
 
 def demo_paths() -> list[Path]:
     folder = resources.files("copydesk.bot") / "samples"
-    return sorted((Path(str(p)) for p in folder.iterdir() if p.name.endswith(".txt")), key=lambda p: p.name)
+    return sorted((Path(str(p)) for p in folder.iterdir() if p.name.endswith((".txt", ".html"))), key=lambda p: p.name)
 
 
 @cli.command()
@@ -180,8 +174,10 @@ def demo(db: str | None, as_json: bool) -> None:
         archive = _open_archive(settings)
         try:
             if not as_json:
-                console.print(f"[bold]Copydesk demo[/bold]: {len(articles)} fictional articles about one event, "
-                              f"each analysed against the ones before it (archive: {path}).\n")
+                pages = sum(1 for p in demo_paths() if p.suffix == ".html")
+                console.print(f"[bold]Copydesk demo[/bold]: {len(articles)} fictional articles about one event "
+                              f"({pages} of them a saved web page), each analysed against the ones before it "
+                              f"(archive: {path}).\n")
             analyzer = Analyzer(archive, settings)
             for article in articles:
                 report = analyzer.analyze(article, store=True)

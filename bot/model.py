@@ -53,5 +53,6 @@ class Article:
         }
 
     def label(self) -> str:
-        """A short human label: outlet, else title, else the archive id."""
-        return self.outlet or self.title or (f"article {self.id}" if self.id is not None else "article")
+        """A short human label: outlet, else title, else "an unnamed report" (never an archive id,
+        which no reader can open)."""
+        return self.outlet or self.title or "an unnamed report"

@@ -20,12 +20,15 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from copydesk.bot.present.blocks import render_report, source_name
+from copydesk.bot.present.blocks import render_report
+from copydesk.bot.present.cite import source_name
 from copydesk.bot.errors import BadInput
 from copydesk.bot.present.slacktext import escape, is_article_link, links, plain_text, without_links
 from copydesk.bot.language.text import word_count
 
-from .common import SORRY, channel_scope, read_link, read_pasted
+from copydesk.storage.messages import Messages
+
+from .common import SORRY, channel_scope, cite_sources, log_failure, read_link, read_pasted, slim
 from .digest import handle_digest
 
 if TYPE_CHECKING:
@@ -92,21 +95,25 @@ def _acknowledged(*args: Any, **kwargs: Any) -> None:
 
 
 def run_compare(deps: Deps, client: WebClient, respond: Respond, command: dict, job: CompareJob) -> None:
+    team_id, channel_id = command.get("team_id") or "", command.get("channel_id") or ""
     try:
+        title = None
         if len(job.links) == 2:
             first, second = (read_link(url, deps.settings) for url in job.links)
             result = deps.analyzer.compare(first, second)  # the later one against the earlier one
             earlier = first if result.article is second else second
             title = f"{source_name(result.article.source())} compared with {source_name(earlier.source())}"
-            text, blocks = render_report(result.to_dict(), title=title)
+            report = result.to_dict()
         else:
             article = read_link(job.links[0], deps.settings) if job.links else read_pasted(job.text or "")
-            scope = channel_scope(client, command.get("team_id") or "", command.get("channel_id") or "")
-            text, blocks = render_report(deps.analyzer.analyze(article, scope).to_dict())
+            scope = channel_scope(client, team_id, channel_id)
+            report = cite_sources(deps, client, deps.analyzer.analyze(article, scope).to_dict(), scope)
+        key = Messages(deps.archive).save_reply_report(team_id, channel_id, slim(report, title))
+        text, blocks = render_report(report, title=title, full_report=key)
     except BadInput as exc:
         text, blocks = escape(str(exc)), None
-    except Exception:
-        log.exception("/compare in %s failed", command.get("channel_id"))
+    except Exception as exc:
+        log_failure(f"/compare in {channel_id}", exc)
         text, blocks = SORRY, None
     try:
         respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)

@@ -17,12 +17,12 @@ from slack_sdk.errors import SlackApiError
 
 from copydesk.bot.reading import reader
 from copydesk.bot.app.webapi import api_error
-from copydesk.bot.present.blocks import render_report
+from copydesk.bot.present.blocks import heading, render_report
 from copydesk.bot.errors import BadInput
-from copydesk.bot.reading.fetch import FetchError, fetch_url
 from copydesk.bot.model import Article, Scope
 from copydesk.bot.settings import Settings
 from copydesk.bot.present.slacktext import MIN_PASTED_WORDS, ArticleRequest, escape
+from copydesk.storage.messages import Messages
 
 if TYPE_CHECKING:
     from copydesk.bot.analysis.engine import Analyzer
@@ -96,11 +96,9 @@ def channel_scope(client: WebClient, team_id: str, channel_id: str, channel_type
 def read_link(url: str, settings: Settings) -> Article:
     """The article at `url`, through the guarded fetcher. Raises BadInput with the reply to give."""
     try:
-        page = fetch_url(url, allow_hosts=settings.fetch_allow_hosts)
-    except FetchError as exc:
-        raise BadInput(f"Couldn't read that link: {exc}.") from None
-    try:
-        return reader.read_html(page.html, page.final_url, name=page.final_url)
+        return reader.read_url(url, allow_hosts=settings.fetch_allow_hosts)
+    except reader.LinkError as exc:
+        raise BadInput(f"Couldn't read that link: {exc.reason}.") from None
     except BadInput as exc:
         raise BadInput(f"Couldn't read {exc}") from None
 
@@ -140,19 +138,99 @@ def post_in_thread(client: WebClient, channel_id: str, thread_ts: str, text: str
     return response.get("ts")
 
 
+def log_failure(what: str, exc: BaseException) -> None:
+    """Log a failed job by ids and the exception's type and stack, never its message (which may
+    quote the article: a private channel's text must not reach the logs)."""
+    import traceback
+
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("%s failed: %s\n%s", what, exc.__class__.__name__, stack.rstrip())
+
+
+# ---------------------------------------------------------------- citing earlier coverage
+def _sources(report: dict) -> list[dict]:
+    """Every SOURCE object of a report (the dicts themselves, to be completed in place)."""
+    found = [report["seen_before"]] if report.get("seen_before") else []
+    for key in ("copied", "shared_quotes"):
+        found += [item["source"] for item in report.get(key) or [] if item.get("source")]
+    for c in report.get("contradictions") or []:
+        found += [s for s in [c.get("source"), *(c.get("sources") or [])] if s]
+    for c in report.get("corroborated") or []:
+        found += [s for s in c.get("sources") or [] if s]
+    return found
+
+
+def permalink(deps: Deps, client: WebClient, team_id: str, shared: dict) -> str | None:
+    """The link to a Slack message (`chat.getPermalink`, asked once and kept in the archive)."""
+    if shared.get("permalink"):
+        return shared["permalink"]
+    try:
+        link = client.chat_getPermalink(channel=shared["channel_id"], message_ts=shared["message_ts"]).get("permalink")
+    except SlackApiError as exc:
+        log.info("chat.getPermalink refused for %s in %s: %s", shared["message_ts"], shared["channel_id"],
+                 api_error(exc))
+        return None
+    except OSError as exc:
+        log.warning("chat.getPermalink failed for %s in %s: %s", shared["message_ts"], shared["channel_id"],
+                    exc.__class__.__name__)
+        return None
+    if link:
+        Messages(deps.archive).set_permalink(team_id, shared["channel_id"], shared["message_ts"], link)
+    return link
+
+
+def cite_sources(deps: Deps, client: WebClient, report: dict, scope: Scope, *, message_ts: str | None = None) -> dict:
+    """Complete a report's sources for a Slack reply, in place: each archived source gets `shared`,
+    the earliest message visible in `scope` that shared it (channel, who, when, and its permalink
+    when the source has no URL of its own, or is the article seen before). `message_ts` is the
+    message being answered: never cited as where its own article was seen before, so an article
+    whose only sighting is that message is not "seen before"."""
+    sources = _sources(report)
+    ids = {int(s["article_id"]) for s in sources if str(s.get("article_id") or "").isdigit()}
+    first = Messages(deps.archive).first_shared(ids, scope, besides=message_ts)
+    seen = report.get("seen_before")
+    if seen and message_ts and int(seen["article_id"]) not in first:
+        own = Messages(deps.archive).first_shared([int(seen["article_id"])], scope).get(int(seen["article_id"]))
+        if own and (own["channel_id"], own["message_ts"]) == (scope.channel_id, message_ts):
+            report["seen_before"] = seen = None  # shared by this very message only (checked again)
+    for src in sources:
+        shared = first.get(int(src.get("article_id") or 0)) if str(src.get("article_id") or "").isdigit() else None
+        if shared is None:
+            continue
+        if not src.get("url") or src is seen:
+            shared["permalink"] = permalink(deps, client, scope.team_id, shared)
+        src["shared"] = {k: shared[k] for k in ("channel_id", "user_id", "at", "permalink")}
+    return report
+
+
+def slim(report: dict, title: str | None = None) -> dict:
+    """What the Full report needs of a report: not the article's whole text, but the heading the
+    reply showed (`title`)."""
+    return {**{k: v for k, v in report.items() if k != "text"}, "title": heading(report, title)}
+
+
 def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id: str, channel_type: str | None,
-                     ts: str, thread_ts: str, request: ArticleRequest) -> None:
-    """The slow half of a channel message or mention: read the article, analyse it against the
-    coverage visible in the channel, store it (so that later articles are compared with it, and a
-    deleted message can forget it) and answer in the thread."""
+                     ts: str, thread_ts: str, request: ArticleRequest, user_id: str | None = None) -> str | None:
+    """The slow half of a channel message, mention or "Check coverage" shortcut: read the article,
+    analyse it against the coverage visible in the channel, store it (so that later articles are
+    compared with it, and a deleted message can forget it) and answer in the thread, citing
+    earlier coverage by links a reader can open, with the Full report button. Returns the
+    reply's ts, or None when Slack refused it."""
+    messages = Messages(deps.archive)
     try:
         article = read_request(request, deps.settings)
         scope = channel_scope(client, team_id, channel_id, channel_type)
-        report = deps.analyzer.analyze(article, scope, store=True, message_ts=ts)
-        text, blocks = render_report(report.to_dict(), note=links_note(request))
+        messages.record(team_id, channel_id, ts, user_id)
+        report = cite_sources(deps, client, deps.analyzer.analyze(article, scope, store=True, message_ts=ts).to_dict(),
+                              scope, message_ts=ts)
+        key = messages.save_reply_report(team_id, channel_id, slim(report), message_ts=ts)
+        text, blocks = render_report(report, note=links_note(request), full_report=key)
+        log.info("message %s in %s: article %s analysed (%d earlier, seen before: %s)", ts, channel_id,
+                 report["article"]["id"], report.get("compared_with", 0),
+                 (report.get("seen_before") or {}).get("article_id"))
     except BadInput as exc:
         text, blocks = escape(str(exc)), None
-    except Exception:
-        log.exception("analysing message %s in %s failed", ts, channel_id)
+    except Exception as exc:
+        log_failure(f"analysing message {ts} in {channel_id}", exc)
         text, blocks = SORRY, None
-    post_in_thread(client, channel_id, thread_ts, text, blocks)
+    return post_in_thread(client, channel_id, thread_ts, text, blocks)

@@ -48,5 +48,5 @@ def handle_mention(deps: Deps, event: dict, body: dict, context: BoltContext, cl
     deps.workers.submit(
         f"mention {ts} in {channel_id}", answer_in_thread, deps, client,
         team_id=team_id, channel_id=channel_id, channel_type=event.get("channel_type"),
-        ts=ts, thread_ts=thread_ts, request=request,
+        ts=ts, thread_ts=thread_ts, request=request, user_id=event.get("user"),
     )

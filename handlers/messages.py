@@ -24,6 +24,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from copydesk.bot.present.slacktext import request_of
+from copydesk.storage.messages import Messages
 
 from .common import answer_in_thread, first_delivery, team_of
 
@@ -63,11 +64,12 @@ def handle_message(deps: Deps, event: dict, body: dict, context: BoltContext, cl
     deps.workers.submit(
         f"message {ts} in {channel_id}", answer_in_thread, deps, client,
         team_id=team_id, channel_id=channel_id, channel_type=event.get("channel_type"),
-        ts=ts, thread_ts=event.get("thread_ts") or ts, request=request,
+        ts=ts, thread_ts=event.get("thread_ts") or ts, request=request, user_id=event.get("user"),
     )
 
 
 def forget(deps: Deps, team_id: str, channel_id: str, ts: str) -> None:
     removed = deps.archive.forget_message(team_id, channel_id, ts)
+    Messages(deps.archive).forget(team_id, channel_id, ts)
     if removed:
         log.info("message %s in %s deleted: forgot %d article(s)", ts, channel_id, removed)

@@ -252,7 +252,10 @@ class Archive:
             ):
                 if row["id"] not in excluded:
                     found[row["id"]] = 1000.0 + row["n"]
-        terms = self.distinctive_terms(text)
+        # an excluded article (the archived copy of this very text) must not make its own terms
+        # look distinctive: the rest of the coverage is what is searched
+        ignore = [a.text for a in self.get_many(excluded).values()] if excluded else []
+        terms = self.distinctive_terms(text, ignore=ignore)
         if terms:
             match = " OR ".join(f'"{t}"' for t in terms)
             for row in self.query(
@@ -265,9 +268,9 @@ class Archive:
         ranked = sorted(found, key=lambda i: -found[i])
         return ranked[:limit]
 
-    def distinctive_terms(self, text: str, most: int = 16) -> list[str]:
+    def distinctive_terms(self, text: str, most: int = 16, ignore: Iterable[str] = ()) -> list[str]:
         """The text's most distinctive terms against the archive's document frequencies (read from
-        the FTS index's vocabulary, one indexed lookup)."""
+        the FTS index's vocabulary, one indexed lookup), not counting the archived texts `ignore`."""
         counts = _terms(text)
         if not counts:
             return []
@@ -275,6 +278,9 @@ class Archive:
         marks = ",".join("?" * len(words))
         df = {r["term"]: r["doc"] for r in self.query(
             f"SELECT term, doc FROM articles_fts_vocab WHERE term IN ({marks})", words)}
+        for other in ignore:
+            for t in _terms(other).keys() & df.keys():
+                df[t] -= 1
         total = self.query("SELECT max(id) AS n FROM articles")[0]["n"] or 0
         # frequent in the text, rare in the archive (tf-idf); terms no archived article has
         # cannot find anything and are left out

@@ -152,6 +152,32 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (team_id, channel_id, day)
     );
     """,
+    # Slack messages that shared an article (storage/messages.py): who posted each (user_id) and its
+    #    permalink (chat.getPermalink, cached: NULL until first asked), keyed like sightings; and the
+    #    reports behind a reply's "Full report" button (reply_reports.key: the button's value, random;
+    #    channel_id: where the reply was posted; message_ts: the message it answers, NULL for /compare;
+    #    data: the report as shown, JSON).
+    """
+    CREATE TABLE IF NOT EXISTS shared_messages (
+        team_id     TEXT NOT NULL,
+        channel_id  TEXT NOT NULL,
+        message_ts  TEXT NOT NULL,
+        user_id     TEXT,
+        permalink   TEXT,
+        PRIMARY KEY (team_id, channel_id, message_ts)
+    );
+
+    CREATE TABLE IF NOT EXISTS reply_reports (
+        key         TEXT PRIMARY KEY,
+        team_id     TEXT NOT NULL,
+        channel_id  TEXT NOT NULL,
+        message_ts  TEXT,
+        created_at  TEXT NOT NULL,
+        data        TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS reply_reports_message ON reply_reports(team_id, channel_id, message_ts);
+    CREATE INDEX IF NOT EXISTS reply_reports_team ON reply_reports(team_id, created_at);
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

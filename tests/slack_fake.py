@@ -1,7 +1,9 @@
 """A local stand-in for Slack, over real HTTP on 127.0.0.1, for the Slack app's tests and
 bench/slack_latency.py.
 
-- `FakeSlack`: Slack's Web API (`auth.test`, `chat.postMessage`, `conversations.info`) and
+- `FakeSlack`: Slack's Web API (`auth.test`, `chat.postMessage`, `conversations.info`,
+  `chat.getPermalink`, `views.open` — a view checked against a modal's limits, a trigger_id
+  accepted only once and only within 3 seconds of the click `SlackSender` sent) and
   slash-command response URLs (`/response/ID`), on a free port. Every call is recorded with its
   form or JSON body; `chat.postMessage` is checked against Block Kit's limits as Slack checks them
   (a non-empty text, at most 50 blocks, section text 3,000, header 150) and refused with
@@ -41,6 +43,7 @@ class Call:
     headers: dict
     status: int = 200
     path: str = ""
+    ok: bool = True  # what the fake answered: {"ok": true} or a refusal
     at: float = field(default_factory=time.monotonic)
 
 
@@ -65,8 +68,20 @@ def _blocks_problem(payload: dict) -> str | None:
         return "invalid_blocks"
     for block in blocks:
         text = (block.get("text") or {}).get("text", "")
-        if block["type"] == "section" and not 0 < len(text) <= 3000:
+        fields = block.get("fields")
+        if block["type"] == "section" and fields is not None:
+            if not 0 < len(fields) <= 10 or not all(0 < len(f.get("text", "")) <= 2000 for f in fields):
+                return "invalid_blocks"
+            if "text" in block and not 0 < len(text) <= 3000:
+                return "invalid_blocks"
+        elif block["type"] == "section" and not 0 < len(text) <= 3000:
             return "invalid_blocks"
+        if block["type"] == "actions" and not 0 < len(block.get("elements", [])) <= 25:
+            return "invalid_blocks"
+        for element in block.get("elements", []) if block["type"] == "actions" else []:
+            if element.get("type") == "button" and not (0 < len(element.get("value", "")) <= 2000
+                                                        and 0 < len(element["text"]["text"]) <= 75):
+                return "invalid_blocks"
         if block["type"] == "header" and not 0 < len(text) <= 150:
             return "invalid_blocks"
         if block["type"] == "context" and not 0 < len(block.get("elements", [])) <= 10:
@@ -84,6 +99,7 @@ class FakeSlack:
         self.auth_error: str | None = None  # set to make auth.test refuse the token (e.g. "invalid_auth")
         self.refuse: set[str] = set()  # channels where chat.postMessage answers not_in_channel
         self._rate_limited: set[str] = set()
+        self.triggers: dict[str, float] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -105,7 +121,7 @@ class FakeSlack:
                     return
                 method = path.rsplit("/", 1)[-1]
                 status, answer, extra = fake._api(method, payload)
-                fake._record(Call(method, payload, dict(self.headers), status, path))
+                fake._record(Call(method, payload, dict(self.headers), status, path, ok=bool(answer.get("ok"))))
                 self._answer(status, json.dumps(answer).encode(), "application/json", extra)
 
             def _answer(self, status: int, data: bytes, ctype: str, extra: dict | None = None) -> None:
@@ -142,6 +158,14 @@ class FakeSlack:
             ts = f"{int(time.time())}.{next(self._ts):06d}"
             return 200, {"ok": True, "channel": payload.get("channel"), "ts": ts,
                          "message": {"text": payload.get("text"), "ts": ts}}, {}
+        if method == "chat.getPermalink":
+            channel, ts = payload.get("channel"), payload.get("message_ts") or ""
+            if not channel or not ts or channel in self.unknown_channels:
+                return 200, {"ok": False, "error": "message_not_found"}, {}
+            return 200, {"ok": True, "channel": channel,
+                         "permalink": f"https://newsroom.example.slack.com/archives/{channel}/p{ts.replace('.', '')}"}, {}
+        if method == "views.open":
+            return self._views_open(payload)
         if method == "conversations.info":
             channel = payload.get("channel")
             if channel in self.unknown_channels:
@@ -150,6 +174,39 @@ class FakeSlack:
             return 200, {"ok": True, "channel": {"id": channel, "is_channel": not private, "is_group": private,
                                                  "is_private": private, "is_im": False, "is_mpim": False}}, {}
         return 200, {"ok": False, "error": "unknown_method"}, {}
+
+    def _views_open(self, payload: dict) -> tuple[int, dict, dict]:
+        view = payload.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        trigger = payload.get("trigger_id") or ""
+        with self._lock:
+            issued = self.triggers.pop(trigger, None)
+        if issued is None or time.monotonic() - issued > 3.0:
+            return 200, {"ok": False, "error": "expired_trigger_id" if issued else "invalid_trigger_id"}, {}
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        title = (view.get("title") or {}).get("text", "")
+        blocks = view.get("blocks") or []
+        if not 0 < len(title) <= 24 or not 0 < len(blocks) <= 100 or _blocks_problem({"text": "x", "blocks": blocks}):
+            return 200, {"ok": False, "error": "invalid_arguments"}, {}
+        return 200, {"ok": True, "view": {**view, "id": f"V{next(self._ts):08d}"}}, {}
+
+    def issue_trigger(self) -> str:
+        """A trigger_id as Slack puts in an interaction payload, valid for 3 seconds from now."""
+        trigger = f"{next(self._ts)}.{int(time.time())}.trigger"
+        with self._lock:
+            self.triggers[trigger] = time.monotonic()
+        return trigger
+
+    def views(self) -> list[dict]:
+        """Views Slack opened (views.open answered ok)."""
+        out = []
+        for c in self.recorded("views.open"):
+            view = c.payload.get("view")
+            view = json.loads(view) if isinstance(view, str) else view
+            out.append(view)
+        return [v for v, c in zip(out, self.recorded("views.open")) if c.status == 200 and c.ok]
 
     def _record(self, call: Call) -> None:
         with self._changed:
@@ -283,6 +340,36 @@ class SlackSender:
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
         body = json.dumps(self.envelope(event, team_id=team_id, event_id=event_id)).encode()
         return self.post(body, "application/json", headers=headers, **kwargs)
+
+    def interaction(self, payload: dict, **kwargs: Any) -> Sent:
+        """An interactivity request (a button click, a shortcut), form-encoded as `payload=JSON`."""
+        return self.post(urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded",
+                         **kwargs)
+
+    def click(self, message: dict, action_id: str, value: str, *, trigger_id: str, channel: str = "C1",
+              team_id: str = "T1", user: str = "U1", **kwargs: Any) -> Sent:
+        """A click on a button of a message the app posted (`block_actions`)."""
+        return self.interaction({
+            "type": "block_actions", "team": {"id": team_id, "domain": "newsroom"},
+            "user": {"id": user, "team_id": team_id}, "api_app_id": self.api_app_id, "token": "legacy",
+            "container": {"type": "message", "message_ts": message.get("ts", ""), "channel_id": channel,
+                          "is_ephemeral": False},
+            "trigger_id": trigger_id, "channel": {"id": channel, "name": "desk"},
+            "message": message, "response_url": "http://127.0.0.1:9/never",
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "copydesk_report", "value": value,
+                         "action_ts": str(time.time())}],
+        }, **kwargs)
+
+    def message_shortcut(self, callback_id: str, message: dict, *, trigger_id: str, response_url: str,
+                         channel: str = "C1", team_id: str = "T1", user: str = "U2", **kwargs: Any) -> Sent:
+        """A message shortcut used on `message` (`message_action`)."""
+        return self.interaction({
+            "type": "message_action", "token": "legacy", "action_ts": str(time.time()),
+            "team": {"id": team_id, "domain": "newsroom"}, "user": {"id": user, "name": "editor", "team_id": team_id},
+            "channel": {"id": channel, "name": "desk"}, "is_enterprise_install": False,
+            "callback_id": callback_id, "trigger_id": trigger_id, "message_ts": message.get("ts"),
+            "message": message, "response_url": response_url,
+        }, **kwargs)
 
     def command(self, command: str, text: str, *, response_url: str, team_id: str = "T1", channel_id: str = "C1",
                 user_id: str = "U1", **kwargs: Any) -> Sent:

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from copydesk.handlers.commands import COMMANDS
+from copydesk.handlers.shortcuts import CHECK_COVERAGE
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "slack" / "manifest-schema"
@@ -30,6 +31,8 @@ EVENT_SCOPES = {
 METHOD_SCOPES = {
     "chat.postMessage": {"chat:write"},
     "conversations.info": {"channels:read", "groups:read"},  # public and private channels
+    "chat.getPermalink": set(),
+    "views.open": set(),
 }
 
 
@@ -105,6 +108,15 @@ def test_each_bot_event_has_its_scope_and_no_scope_is_unused(manifest):
         assert EVENT_SCOPES[event] <= scopes, f"{event} needs {EVENT_SCOPES[event] - scopes}"
     needed = set().union(*EVENT_SCOPES.values(), *METHOD_SCOPES.values(), {"commands"})
     assert scopes == needed
+
+
+def test_the_message_shortcut_is_declared_as_the_app_answers_it(manifest):
+    shortcuts = manifest["features"]["shortcuts"]
+    assert [(s["type"], s["callback_id"], s["name"]) for s in shortcuts] == [("message", CHECK_COVERAGE, "Check coverage")]
+    assert "commands" in manifest["oauth_config"]["scopes"]["bot"]  # shortcuts need it
+    broken = json.loads(json.dumps(manifest))
+    broken["features"]["shortcuts"][0]["type"] = "message_action"  # the payload's name, not the manifest's
+    assert _problem(broken) is not None
 
 
 def test_urls_socket_mode_and_commands_settings(manifest):

@@ -399,6 +399,7 @@ def test_a_deleted_message_forgets_its_article(slack, served, fake, db):
                            "previous_message": {"type": "message", "user": "U1", "text": "…", "ts": ts}})
     assert deleted.status == 200
     assert count(db, "articles") == 0 and count(db, "sightings") == 0
+    assert count(db, "reply_reports") == 0 and count(db, "shared_messages") == 0  # its reply's full report too
     # a message with a thread (every answered one) is deleted as a tombstone
     ts, _ = post_article(slack, fake, "gazette_bridge.txt")
     assert count(db, "articles") == 1
@@ -550,3 +551,193 @@ def test_run_http_serves_logs_without_secrets_and_stops_on_sigterm(tmp_path, fak
     assert proc.returncode == 0, err
     assert "serving Slack on http://127.0.0.1" in err and "POST /slack/events HTTP/1.1\" 200" in err
     assert BOT_TOKEN not in out + err and SECRET not in out + err
+
+
+# ---------------------------------------------------------------- seen before, citations, the full report
+PERMALINK = "https://newsroom.example.slack.com/archives/{channel}/p{ts}"
+
+
+def permalink_of(channel: str, ts: str) -> str:
+    return PERMALINK.format(channel=channel, ts=ts.replace(".", ""))
+
+
+def post_as(slack: SlackSender, fake: FakeSlack, name: str, *, channel: str, user: str) -> tuple[str, dict]:
+    ts = slack.next_ts()
+    sent = slack.event(message(pasted(name), channel=channel, ts=ts, user=user))
+    assert sent.status == 200 and sent.seconds < ACK_LIMIT
+    return ts, reply_to(fake, ts, channel)
+
+
+def test_a_repost_in_another_channel_is_answered_with_seen_before_and_a_permalink(slack, served, fake, db):
+    wire_ts, _ = post_as(slack, fake, "wire_bridge.txt", channel="C1", user="U1")
+    first_ts, first = post_as(slack, fake, "reprint_bridge.txt", channel="C2", user="U2")
+    assert "Seen before" not in everything(first)
+    # pasted text names its outlet in its dateline / byline; a source without a URL links to the
+    # Slack message that shared it, never to an archive id
+    assert f"<{permalink_of('C1', wire_ts)}|Coastal Wire>" in everything(first)
+    assert re.search(r"article \d", everything(first)) is None
+
+    ts = slack.next_ts()
+    event = message(pasted("reprint_bridge.txt"), channel="C3", ts=ts, user="U3")
+    assert slack.event(event, event_id="Ev0REPOST1").status == 200
+    assert slack.event(event, event_id="Ev0REPOST1", retry=1).status == 200  # a retry: answered once
+    reply = reply_to(fake, ts, "C3")
+    settle(served)
+    assert len(fake.posts("C3")) == 1
+    opening = blocks_of(reply)[0]["text"]["text"]
+    assert opening.startswith(f"*Seen before:* <{permalink_of('C2', first_ts)}|first shared> in <#C2> by <@U2> on <!date^")
+    assert reply["text"].startswith("Seen before: first shared in <#C2>")
+    # compared with the rest of the coverage, not with itself: copied from the wire, not 100% from itself
+    shown = everything(reply)
+    assert "compared with 1 earlier article" in shown and "Bay Evening News" in shown
+    assert "Copied" in shown and f"<{permalink_of('C1', wire_ts)}|Coastal Wire>" in shown
+    assert "Contradicted" in shown and "6.3 million pounds" in shown and "3.6 million pounds" in shown
+    assert count(db, "articles") == 2 and count(db, "sightings") == 3
+    # each permalink was asked of Slack once, then read from the archive
+    asked = [(c.payload["channel"], c.payload["message_ts"]) for c in fake.recorded("chat.getPermalink")]
+    assert sorted(asked) == sorted({("C1", wire_ts), ("C2", first_ts)}) and len(asked) == 2
+    assert count(db, "shared_messages", "permalink IS NOT NULL") == 2
+
+
+def test_seen_before_never_points_into_a_private_channel(slack, fake):
+    post_as(slack, fake, "wire_bridge.txt", channel="C1", user="U1")
+    ts = slack.next_ts()
+    slack.event(message(pasted("reprint_bridge.txt"), channel="GPRIV", ts=ts, user="U2", channel_type="group"))
+    reply_to(fake, ts, "GPRIV")
+    _, public = post_as(slack, fake, "reprint_bridge.txt", channel="C2", user="U3")
+    shown = everything(public)
+    assert "Seen before" not in shown and "GPRIV" not in shown and "<@U2>" not in shown
+
+
+def test_the_full_report_button_opens_the_modal(slack, served, fake):
+    post_as(slack, fake, "wire_bridge.txt", channel="C1", user="U1")
+    post_as(slack, fake, "gazette_bridge.txt", channel="C1", user="U1")
+    ts, reply = post_as(slack, fake, "reprint_bridge.txt", channel="C2", user="U2")
+    button = blocks_of(reply)[-1]["elements"][0]
+    assert button["text"]["text"] == "Full report"
+    posted = {**reply, "ts": ts, "blocks": blocks_of(reply)}
+    sent = slack.click(posted, button["action_id"], button["value"], trigger_id=fake.issue_trigger(), channel="C2")
+    assert sent.status == 200 and sent.seconds < ACK_LIMIT
+    views = fake.views()
+    assert len(views) == 1, [(c.payload, c.ok) for c in fake.recorded("views.open")]
+    view = views[0]
+    assert view["type"] == "modal" and view["title"]["text"] == "Full report"
+    shown = json.dumps(view["blocks"], ensure_ascii=False)
+    assert "6.3 million pounds" in shown and "3.6 million pounds" in shown and "Coastal Wire" in shown
+    assert "…and" not in shown  # everything, nothing left out
+    # the same button clicked from another channel (or a forged key) opens no one else's report
+    slack.click(posted, button["action_id"], button["value"], trigger_id=fake.issue_trigger(), channel="C9")
+    other = fake.views()[-1]
+    assert "6.3 million" not in json.dumps(other) and "no longer available" in json.dumps(other)
+
+
+def test_the_message_shortcut_is_answered_in_the_messages_thread(slack, served, fake, db):
+    from copydesk.handlers.shortcuts import CHECK_COVERAGE
+
+    post_as(slack, fake, "gazette_bridge.txt", channel="C1", user="U1")
+    parent, ts = slack.next_ts(), slack.next_ts()
+    target = {"type": "message", "user": "U5", "ts": ts, "thread_ts": parent, "text": pasted("herald_bridge.txt")}
+    sent = slack.message_shortcut(CHECK_COVERAGE, target, trigger_id=fake.issue_trigger(),
+                                  response_url=fake.response_url("sc"), channel="C1")
+    assert sent.status == 200 and sent.seconds < ACK_LIMIT
+    reply = fake.wait_for(lambda: [p for p in fake.posts("C1") if p.get("thread_ts") == parent])[0]
+    shown = everything(reply)
+    assert "Contradicted" in shown and GAZETTE_OUTLET in shown and "6.3 million pounds" in shown
+    assert count(db, "sightings", "channel_id = 'C1' AND message_ts = ?", (ts,)) == 1
+    # used on chatter, it says so to the user only
+    chatter = {"type": "message", "user": "U5", "ts": slack.next_ts(), "text": "lunch?"}
+    slack.message_shortcut(CHECK_COVERAGE, chatter, trigger_id=fake.issue_trigger(),
+                           response_url=fake.response_url("chat"), channel="C1")
+    note = fake.wait_for(lambda: fake.responses("chat"))[0]
+    assert note["response_type"] == "ephemeral" and note["text"].startswith("Nothing to check")
+    # in a channel the bot is not in, Slack refuses the reply: the user is told what to do
+    fake.refuse.add("C8")
+    elsewhere = {"type": "message", "user": "U5", "ts": slack.next_ts(), "text": pasted("herald_bridge.txt")}
+    slack.message_shortcut(CHECK_COVERAGE, elsewhere, trigger_id=fake.issue_trigger(),
+                           response_url=fake.response_url("c8"), channel="C8")
+    assert "invite me first" in fake.wait_for(lambda: fake.responses("c8"))[0]["text"]
+    settle(served)
+    assert len([p for p in fake.posts("C1") if p.get("thread_ts") == parent]) == 1
+
+
+def test_a_bad_signature_request_leaves_no_body_in_the_logs(settings, nlp, fake, caplog):
+    caplog.set_level(logging.DEBUG)
+    secret_words = "Shopkeepers on Marlow Street said they feared losing customers"
+    app = ServedApp(settings, nlp=nlp)
+    try:
+        slack = SlackSender(app.url + "/slack/events", SECRET)
+        body = json.dumps(slack.envelope(message(pasted("reprint_bridge.txt"), channel="GPRIV", ts=slack.next_ts(),
+                                                 channel_type="group"))).encode()
+        assert slack.post(body, "application/json", secret="not-the-secret").status == 401
+        assert app.workers.wait_idle(30)
+        refused = [r.getMessage() for r in caplog.records if "Invalid request signature" in r.getMessage()]
+        assert refused == ["Invalid request signature detected (request body not logged)"]
+        assert secret_words not in caplog.text and "Marlow" not in caplog.text
+        # a private channel's article analysed and answered: Copydesk's own logs name ids only
+        ts = slack.next_ts()
+        slack.event(message(pasted("reprint_bridge.txt"), channel="GPRIV", ts=ts, channel_type="group"))
+        reply_to(fake, ts, "GPRIV")
+        assert app.workers.wait_idle(30)
+    finally:
+        app.close()
+    ours = [r for r in caplog.records if r.name.startswith(("copydesk", "slack_bolt", "slack_sdk", "uvicorn"))]
+    assert any(ts in r.getMessage() for r in ours)
+    assert any("chat.postMessage (body not logged)" in r.getMessage() for r in ours)  # Web API calls, no bodies
+    for record in ours:
+        assert "Marlow" not in record.getMessage() and "Shopkeepers" not in record.getMessage()
+
+
+def test_a_link_is_answered_from_an_html_page_with_the_installed_dependencies(tmp_path, fake):
+    """`copydesk serve --http` in its own process (the installed package, nothing the tests
+    imported): a shared link to a page the test serves is read through trafilatura and answered."""
+    site = Pages({"/news/marlow-bridge": (FIXTURES / "courier_bridge.html").read_text()})
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPYDESK_"))}
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET, COPYDESK_SLACK_API_URL=fake.url,
+               COPYDESK_DB=str(tmp_path / "served.db"), COPYDESK_FETCH_ALLOW_HOSTS="127.0.0.1")
+    exe = Path(sys.executable).with_name("copydesk")
+    proc = subprocess.Popen([str(exe), "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], cwd=tmp_path,
+                            env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            try:
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            finally:
+                conn.close()
+            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.1)
+        slack = SlackSender(f"http://127.0.0.1:{port}/slack/events", SECRET)
+        ts = slack.next_ts()
+        slack.event(message(f"<{site.url('/news/marlow-bridge')}>", ts=ts))
+        reply = reply_to(fake, ts)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+        site.close()
+    assert site.hits == ["/news/marlow-bridge"]
+    assert "Marlow Street bridge shuts for 14 weeks" in reply["text"] and "Sorry" not in reply["text"]
+
+
+def test_socket_mode_client_imports_and_builds(settings, fake, tmp_path, nlp):
+    """`serve --socket` imports Bolt's Socket Mode adapter lazily: build it (no connection)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from copydesk.bot.app.server import Runtime
+
+    socket_settings = Settings(**{**settings.__dict__, "slack_app_token": "xapp-1-A1-1-fake",
+                                  "slack_signing_secret": None, "db_path": str(tmp_path / "socket.db")})
+    runtime = Runtime(socket_settings, socket_mode=True, nlp=nlp)
+    try:
+        handler = SocketModeHandler(runtime.app, socket_settings.slack_app_token)
+        assert handler.client.app_token == "xapp-1-A1-1-fake"
+        handler.client.close()
+    finally:
+        runtime.close(drain=0)

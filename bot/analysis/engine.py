@@ -106,6 +106,7 @@ class Report:
     new: list[dict] = field(default_factory=list)
     copied_share: float = 0.0
     compared_with: int = 0
+    seen_before: dict | None = None  # SOURCE of the archived copy of this same article, when in scope
 
     def to_dict(self) -> dict:
         a = self.article
@@ -122,6 +123,7 @@ class Report:
             "new": self.new,
             "copied_share": round(self.copied_share, 4),
             "compared_with": self.compared_with,
+            "seen_before": self.seen_before,
         }
 
 
@@ -177,16 +179,24 @@ class Analyzer:
     # ------------------------------------------------------------ entry points
     def analyze(self, article: Article, scope: Scope = CLI_SCOPE, *, store: bool = False,
                 message_ts: str | None = None) -> Report:
-        """Compare `article` with the earlier coverage visible in `scope`; optionally store it after."""
+        """Compare `article` with the earlier coverage visible in `scope`; optionally store it after.
+        When the archive already holds this same article (same URL or same cleaned text) and the
+        scope can see it, the report's `seen_before` is that copy, and the comparison is with the
+        rest of the coverage (never with the copy itself)."""
         feats = self.features(article.text)
         earlier: list[Article] = []
+        seen_before = None
         if self.archive is not None:
             existing = self.archive.find_existing(article, scope.team_id)
+            copy = self.archive.get(existing) if existing is not None else None
+            if copy is not None and scope.can_see(copy.team_id, copy.channel_id, copy.is_private):
+                seen_before = copy.source()
             ids = self.archive.candidates(article.text, scope, limit=CANDIDATES,
                                           exclude=[existing] if existing else [])
             found = self.archive.get_many(ids)
             earlier = [found[i] for i in ids if i in found]
         report = self._report(article, feats, earlier, self.features_for(earlier))
+        report.seen_before = seen_before
         if store and self.archive is not None:
             article_id, created = ingest.store(self.archive, article, scope, message_ts=message_ts)
             report.article.id = article_id

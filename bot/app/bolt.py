@@ -8,7 +8,8 @@ the event, record it as seen in SQLite (`Archive.claim_event`, so a retried deli
 hand everything slow (fetching a link, the analysis, posting the reply) to `Workers`, a bounded
 thread pool of this process. Acknowledgements never wait behind slow work, however busy the pool.
 
-The listeners live in copydesk.handlers (messages, mentions, commands, lifecycle); each module's
+The listeners live in copydesk.handlers (messages, mentions, commands, shortcuts, reports,
+lifecycle); each module's
 `register(app, deps)` adds its own. `Deps` is what they share. The archive, analyzer and settings
 are also put in every request's Bolt context (`context["archive"]` …) for listeners written
 against the context, such as `/digest`.
@@ -30,7 +31,7 @@ from copydesk.bot.app.webapi import api_error, check_tokens, web_client
 from copydesk.bot.app.workers import Workers
 from copydesk.bot.errors import BadInput, CopydeskError
 from copydesk.bot.settings import Settings
-from copydesk.handlers import commands, lifecycle, mentions, messages
+from copydesk.handlers import commands, lifecycle, mentions, messages, reports, shortcuts
 from copydesk.handlers.common import Deps
 
 if TYPE_CHECKING:
@@ -49,8 +50,24 @@ class _SameTokenWarning(logging.Filter):
         return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
+class _NoRequestBodies(logging.Filter):
+    """Bolt logs a request refused for its signature with its whole body (a message's text: maybe
+    a private channel's). Keep the line, drop the body. Bolt copies this logger's filters to the
+    loggers of its middleware (slack_bolt.RequestVerification among them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Invalid request signature detected"):
+            record.msg, record.args = "Invalid request signature detected (request body not logged)", None
+        elif "without providing a response for the request (" in message:
+            record.msg, record.args = message.split(" for the request (", 1)[0] + " (request body not logged)", None
+        return True
+
+
 BOLT_LOGGER = logging.getLogger("copydesk.slack")
 BOLT_LOGGER.addFilter(_SameTokenWarning())
+BOLT_LOGGER.addFilter(_NoRequestBodies())
+logging.getLogger("slack_bolt.RequestVerification").addFilter(_NoRequestBodies())
 
 
 def build_app(settings: Settings, archive: Archive, analyzer: Analyzer, *, client: WebClient | None = None,
@@ -89,6 +106,6 @@ def build_app(settings: Settings, archive: Archive, analyzer: Analyzer, *, clien
         next()
 
     app.middleware(provide)
-    for module in (messages, mentions, commands, lifecycle):
+    for module in (messages, mentions, commands, shortcuts, reports, lifecycle):
         module.register(app, deps)
     return app

@@ -4,6 +4,7 @@ digest outside a listener (the CLI's `digest --post`, the scheduler)."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 from slack_sdk import WebClient
@@ -52,6 +53,23 @@ def api_error(exc: SlackApiError) -> str:
     return str(data.get("error") or "error") if isinstance(data, dict) else f"HTTP {exc.response.status_code}"
 
 
+class _NoBodies(logging.Filter):
+    """slack_sdk logs every Web API call's body and answer at DEBUG: a reply quotes articles (maybe
+    a private channel's). Keep the method and the status, drop the bodies."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Sending a request - url: "):
+            record.msg, record.args = message.split(", query_params", 1)[0] + " (body not logged)", None
+        elif message.startswith("Received the following response - status: "):
+            record.msg, record.args = message.split(", headers", 1)[0] + " (body not logged)", None
+        return True
+
+
+WEB_API_LOGGER = logging.getLogger("copydesk.slack.webapi")
+WEB_API_LOGGER.addFilter(_NoBodies())
+
+
 def web_client(settings: Settings) -> WebClient:
     """A Slack Web API client with the bot token and COPYDESK_SLACK_API_URL as its base URL
     (ending in "/": slack_sdk joins method names with urljoin). Connection errors and 429s are
@@ -60,6 +78,7 @@ def web_client(settings: Settings) -> WebClient:
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=API_TIMEOUT,
+        logger=WEB_API_LOGGER,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=CONNECTION_RETRIES),
             RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),

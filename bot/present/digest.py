@@ -12,7 +12,8 @@ from rich.rule import Rule
 from copydesk.bot.analysis.digest import MAX_ANALYSED, Day, resolve_zone
 from copydesk.bot.present.limits import (DIGEST_FALLBACK_CHARS, HEADER_CHARS, MAX_BLOCKS, MESSAGE_CHARS,
                                          SECTION_CHARS, block_chars, clip)
-from copydesk.bot.present.slacktext import escape, link
+from copydesk.bot.present.cite import source_label, source_ref
+from copydesk.bot.present.slacktext import escape
 
 SLACK_ITEMS = 3  # contradictions and new claims shown per story in Slack
 
@@ -22,9 +23,11 @@ def _day(digest: dict) -> Day:
 
 
 def _label(src: dict | None) -> str:
-    if not src:
-        return "an earlier article"
-    return src.get("outlet") or src.get("title") or f"article {src.get('article_id')}"
+    return source_label(src, date=False)
+
+
+def _ref(src: dict | None) -> str:
+    return source_ref(src, date=False)
 
 
 def _plural(n: int, word: str) -> str:
@@ -82,7 +85,7 @@ def _fit(lines: list[str], limit: int, more: str) -> str:
 
 
 def _story_blocks(i: int, story: dict, day: Day) -> list[dict]:
-    later = " · ".join(f"{day.clock(e['at'])} {link(e.get('url'), _label(e))}" for e in story["timeline"][:8])
+    later = " · ".join(f"{day.clock(e['at'])} {_ref(e)}" for e in story["timeline"][:8])
     head = [f"*{i}. {escape(clip(story['title'], 200))}*", escape(_coverage_line(story, day))]
     if later:
         head.append(f"_That day:_ {later}" + (" · …" if story["articles"] > 8 else ""))
@@ -95,14 +98,14 @@ def _story_blocks(i: int, story: dict, day: Day) -> list[dict]:
     if story["contradictions"]:
         lines.append(f"*Contradicted ({story['counts']['contradictions']}):*")
         for c in story["contradictions"][:SLACK_ITEMS]:
-            lines.append(f"• _{c['kind']}_ {escape(_label(c['article']))}: “{escape(clip(c['text'], 220))}”\n"
-                         f"   {escape(_label(c['source']))}: “{escape(clip(c['other_text'], 220))}”")
+            lines.append(f"• _{c['kind']}_ {_ref(c['article'])}: “{escape(clip(c['text'], 220))}”\n"
+                         f"   {_ref(c['source'])}: “{escape(clip(c['other_text'], 220))}”")
         if story["counts"]["contradictions"] > SLACK_ITEMS:
             lines.append(f"…and {story['counts']['contradictions'] - SLACK_ITEMS} more")
     if story["new"]:
         lines.append(f"*New that day ({story['counts']['new']}):*")
         for n in story["new"][:SLACK_ITEMS]:
-            lines.append(f"• {escape(clip(n['text'], 220))} ({escape(_label(n['article']))})")
+            lines.append(f"• {escape(clip(n['text'], 220))} ({_ref(n['article'])})")
         if story["counts"]["new"] > SLACK_ITEMS:
             lines.append(f"…and {story['counts']['new'] - SLACK_ITEMS} more")
     note = _not_analysed(story)

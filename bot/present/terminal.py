@@ -6,19 +6,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.rule import Rule
 
+from copydesk.bot.present.cite import source_label
+
 MAX_ITEMS = 12
 
 
-def source_label(src: dict | None) -> str:
-    if not src:
-        return "an earlier article"
-    parts = [src.get("outlet") or src.get("title") or f"article {src.get('article_id')}"]
-    if src.get("published"):
-        parts.append(str(src["published"])[:10])
-    label = ", ".join(parts)
-    if src.get("title") and src.get("outlet"):
-        label += f" — “{src['title']}”"
-    return label
+def _label(src: dict | None) -> str:
+    return source_label(src, title=True)
 
 
 def _clip(text: str, n: int = 300) -> str:
@@ -35,6 +29,9 @@ def print_report(report: dict, console: Console, *, heading: str | None = None) 
         f"{art['words']} words, compared with {report.get('compared_with', 0)} earlier article(s); "
         f"copied share [bold]{report['copied_share'] * 100:.0f}%[/bold]"
     )
+    if report.get("seen_before"):
+        console.print(f"[bold]Seen before[/bold]: already in the archive as {escape(_label(report['seen_before']))}; "
+                      "compared with the rest of the coverage")
 
     def section(name: str, items: list, fmt, style: str) -> None:
         if not items:
@@ -47,17 +44,17 @@ def print_report(report: dict, console: Console, *, heading: str | None = None) 
 
     section("Contradicted", report["contradictions"], lambda c: console.print(
         f"  • {escape('[' + c['kind'] + ']')} here: “{escape(_clip(c['text']))}”\n"
-        f"    {escape(source_label(c['source']))}: “{escape(_clip(c['other_text']))}”\n"
+        f"    {escape(_label(c['source']))}: “{escape(_clip(c['other_text']))}”\n"
         f"    [dim]{escape(c['explanation'])}[/dim]"), "red")
     section("Copied", report["copied"], lambda c: console.print(
-        f"  • {c['similarity'] * 100:.0f}% from {escape(source_label(c['source']))}: “{escape(_clip(c['text']))}”"),
+        f"  • {c['similarity'] * 100:.0f}% from {escape(_label(c['source']))}: “{escape(_clip(c['text']))}”"),
         "yellow")
     section("Shared quotes (same speaker, same words: not copying)", report["shared_quotes"], lambda q: console.print(
         f"  • {escape(q['speaker'] or 'unknown')}: “{escape(_clip(q['text'], 200))}” — also in "
-        f"{escape(source_label(q['source']))}"), "cyan")
+        f"{escape(_label(q['source']))}"), "cyan")
     section("New", report["new"], lambda n: console.print(f"  • {escape(_clip(n['text']))}"), "green")
     section("Corroborated", report["corroborated"], lambda c: console.print(
-        f"  • {escape(_clip(c['text'], 160))} [dim]({escape('; '.join(source_label(s) for s in c['sources'][:3]))})[/dim]"),
+        f"  • {escape(_clip(c['text'], 160))} [dim]({escape('; '.join(_label(s) for s in c['sources'][:3]))})[/dim]"),
         "blue")
     if not any(report[k] for k in ("contradictions", "copied", "shared_quotes", "new", "corroborated")):
         console.print("\nNothing to report: no checkable claims were found in this article.")

@@ -62,6 +62,36 @@ def expand(args: list[str]) -> list[Source]:
     return out
 
 
+class LinkError(BadInput):
+    """A link that could not be fetched: `url` and the fetcher's one-line `reason` (the one place
+    a FetchError becomes a user-facing error; the CLI shows "URL: reason", Slack "Couldn't read
+    that link: reason")."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url, self.reason = url, reason
+        super().__init__(f"{url}: {reason}")
+
+
+def fetcher(allow_hosts=()):
+    """The guarded link fetcher as `read` wants it: url -> (final_url, html), refusals as LinkError."""
+
+    def fetch(url: str) -> tuple[str, str]:
+        from copydesk.bot.reading.fetch import FetchError, fetch_url
+
+        try:
+            page = fetch_url(url, allow_hosts=allow_hosts)
+        except FetchError as exc:
+            raise LinkError(url, str(exc)) from None
+        return page.final_url, page.html
+
+    return fetch
+
+
+def read_url(url: str, *, allow_hosts=()) -> Article:
+    """The article at a link, through the guarded fetcher. Raises LinkError or BadInput."""
+    return read(Source(url, "url", url), fetch=fetcher(allow_hosts))
+
+
 def read(source: Source, *, fetch=None) -> Article:
     """Read one source. `fetch(url) -> (final_url, html)` fetches links (the guarded fetcher)."""
     if source.kind == "stdin":
@@ -133,8 +163,9 @@ def read_text(text: str, name: str) -> Article:
     if header and not body.strip():
         raise BadInput(f"{name}: has a header but no article text")
     meta = {k: v for k, v in header.items() if k not in KNOWN_KEYS}
+    outlet = header.get("outlet") or (None if header.get("url") else credited_outlet(body))
     return make_article(
-        body, name=name, title=header.get("title") or None, outlet=header.get("outlet") or None,
+        body, name=name, title=header.get("title") or None, outlet=outlet,
         url=header.get("url") or None, published=header.get("published") or None,
         author=header.get("author") or None, meta=meta,
     )
@@ -157,6 +188,28 @@ def read_html(html: str, url: str | None, *, name: str) -> Article:
         body.replace("\n", "\n\n"), name=name, title=doc.get("title"), outlet=doc.get("sitename") or doc.get("source-hostname") or doc.get("hostname"),
         url=url or doc.get("source") or doc.get("url"), published=doc.get("date"), author=doc.get("author"), meta={},
     )
+
+
+# Where pasted text names its outlet: a dateline "PORT ALDANE (Meridian Wire) -", a credit line
+# "(Reuters) -" at the start, or a byline "By Jane Doe, AP" / "By Jane Doe | The Courier".
+_NAME = r"[A-Z][\w&'.-]*(?: (?:of |the |and |&amp; )?[A-Z][\w&'.-]*){0,4}"
+_DATELINE_RE = re.compile(rf"^(?:[A-Z][A-Z .,'’-]{{1,40}}(?:,? [A-Z][a-z]{{2,8}}\.? \d{{1,2}})?\s)?\(({_NAME})\)\s*[-–—:]")
+_BYLINE_RE = re.compile(rf"^by\s+{_NAME}(?:\s+and\s+{_NAME})?\s*[,|/–—-]\s*({_NAME})\s*$", re.IGNORECASE)
+_NOT_OUTLETS = frozenset({"staff", "staff writer", "reporter", "correspondent", "editor", "agencies", "updated"})
+
+
+def credited_outlet(body: str) -> str | None:
+    """The outlet pasted text names for itself in its dateline, credit line or byline (within
+    its first lines), else None (unknown)."""
+    lines = [ln.strip() for ln in body.strip().splitlines() if ln.strip()][:6]
+    for line in lines:
+        m = _DATELINE_RE.match(line)
+        if m and m.group(1).lower() not in _NOT_OUTLETS:
+            return m.group(1)
+        m = _BYLINE_RE.match(line) if len(line) <= 120 else None
+        if m and m.group(1).lower() not in _NOT_OUTLETS:
+            return m.group(1)
+    return None
 
 
 def make_article(body: str, *, name: str, title, outlet, url, published, author, meta) -> Article:
