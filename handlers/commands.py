@@ -14,7 +14,7 @@ worker pool.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext, Respond
@@ -27,6 +27,7 @@ from copydesk.bot.language.text import word_count
 
 from .common import SORRY, channel_scope, read_link, read_pasted
 from .digest import handle_digest
+from .settings import channel_settings
 
 if TYPE_CHECKING:
     from copydesk.handlers.common import Deps
@@ -77,8 +78,9 @@ def register(app: App, deps: Deps) -> None:
             ack(text=job)
             return
         ack(text=WORKING)
-        deps.workers.submit(f"/compare in {command.get('channel_id')}", run_compare, deps, client, respond,
-                            command, job)
+        tuning = channel_settings(deps, command.get("team_id") or "", command.get("channel_id") or "")
+        deps.workers.submit(f"/compare in {command.get('channel_id')}", run_compare,
+                            replace(deps, analyzer=deps.analyzer.tuned(tuning)), client, respond, command, job)
 
     @app.command("/digest")
     def on_digest(ack: Any, respond: Respond, command: dict, context: BoltContext) -> None:

@@ -141,12 +141,17 @@ def post_in_thread(client: WebClient, channel_id: str, thread_ts: str, text: str
 
 
 def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id: str, channel_type: str | None,
-                     ts: str, thread_ts: str, request: ArticleRequest) -> None:
+                     ts: str, thread_ts: str, request: ArticleRequest, min_words: int = 0) -> None:
     """The slow half of a channel message or mention: read the article, analyse it against the
     coverage visible in the channel, store it (so that later articles are compared with it, and a
-    deleted message can forget it) and answer in the thread."""
+    deleted message can forget it) and answer in the thread. A linked article shorter than
+    `min_words` (the channel's minimum for automatic answers; pasted text was measured by
+    `request_of`) is left alone."""
     try:
         article = read_request(request, deps.settings)
+        if request.link and article.words < min_words:
+            log.info("message %s in %s: the article is shorter than %d words, not answered", ts, channel_id, min_words)
+            return
         scope = channel_scope(client, team_id, channel_id, channel_type)
         report = deps.analyzer.analyze(article, scope, store=True, message_ts=ts)
         text, blocks = render_report(report.to_dict(), note=links_note(request))

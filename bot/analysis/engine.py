@@ -9,6 +9,7 @@ archive's index are compared, never the whole archive.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import difflib
 import hashlib
@@ -27,7 +28,7 @@ from copydesk.bot.analysis import copying
 from copydesk.bot.language import doc as docmod
 from copydesk.bot.analysis import ingest
 from copydesk.bot.language import nlp as nlpmod
-from copydesk.bot.model import CLI_SCOPE, Article, Scope
+from copydesk.bot.model import CLI_SCOPE, DEFAULT_SETTINGS, Article, ChannelSettings, Scope
 from copydesk.bot.settings import Settings
 from copydesk.bot.language.text import Span, normalize, word_count
 
@@ -131,10 +132,22 @@ def _order_key(article: Article) -> tuple:
 
 
 class Analyzer:
-    def __init__(self, archive=None, settings: Settings | None = None, nlp=None):
+    """`tuning`: the workspace or channel settings the comparison applies (recency window, copy
+    threshold, minimum copied passage); default: the built-in defaults. `analyze(tuning=)`
+    overrides it for one call; `tuned(t)` is this analyzer (same archive and model) with `t`."""
+
+    def __init__(self, archive=None, settings: Settings | None = None, nlp=None,
+                 tuning: ChannelSettings | None = None):
         self.archive = archive
         self.settings = settings or Settings()
         self._nlp = nlp
+        self.tuning = tuning or DEFAULT_SETTINGS
+
+    def tuned(self, tuning: ChannelSettings) -> "Analyzer":
+        """This analyzer applying `tuning` (shares the archive and the loaded model)."""
+        other = copy.copy(self)
+        other.tuning = tuning
+        return other
 
     @property
     def nlp(self):
@@ -176,17 +189,23 @@ class Analyzer:
 
     # ------------------------------------------------------------ entry points
     def analyze(self, article: Article, scope: Scope = CLI_SCOPE, *, store: bool = False,
-                message_ts: str | None = None) -> Report:
-        """Compare `article` with the earlier coverage visible in `scope`; optionally store it after."""
+                message_ts: str | None = None, tuning: ChannelSettings | None = None) -> Report:
+        """Compare `article` with the earlier coverage visible in `scope`; optionally store it after.
+        `tuning` (default: the analyzer's) limits the coverage to its recency window and sets the
+        copy threshold and minimum copied passage."""
+        tuning = tuning or self.tuning
         feats = self.features(article.text)
         earlier: list[Article] = []
         if self.archive is not None:
             existing = self.archive.find_existing(article, scope.team_id)
-            ids = self.archive.candidates(article.text, scope, limit=CANDIDATES,
+            window = tuning.recency_days > 0
+            ids = self.archive.candidates(article.text, scope, limit=CANDIDATES * (3 if window else 1),
                                           exclude=[existing] if existing else [])
             found = self.archive.get_many(ids)
             earlier = [found[i] for i in ids if i in found]
-        report = self._report(article, feats, earlier, self.features_for(earlier))
+            if window:
+                earlier = [a for a in earlier if _within(a, tuning.recency_days)][:CANDIDATES]
+        report = self._report(article, feats, earlier, self.features_for(earlier), tuning)
         if store and self.archive is not None:
             article_id, created = ingest.store(self.archive, article, scope, message_ts=message_ts)
             report.article.id = article_id
@@ -227,7 +246,7 @@ class Analyzer:
 
     # ------------------------------------------------------------ the comparison
     def _report(self, article: Article, feats: Features, earlier: list[Article],
-                earlier_feats: dict[int, Features]) -> Report:
+                earlier_feats: dict[int, Features], tuning: ChannelSettings = DEFAULT_SETTINGS) -> Report:
         text = article.text
         earlier = sorted((a for a in earlier if a.id in earlier_feats), key=_order_key)
         report = Report(article=article, text=text, compared_with=len(earlier))
@@ -237,7 +256,7 @@ class Analyzer:
         ]
         report.claims = [{"text": c.text, "start": c.start, "end": c.end} for c in feats.claims]
 
-        copied_sentences = self._copied(report, article, feats, earlier, earlier_feats)
+        copied_sentences = self._copied(report, article, feats, earlier, earlier_feats, tuning)
         quote_sentences = self._quotes(report, article, feats, earlier, earlier_feats)
         self._claims(report, feats, earlier, earlier_feats, copied_sentences, quote_sentences)
 
@@ -246,9 +265,10 @@ class Analyzer:
         return report
 
     def _copied(self, report: Report, article: Article, feats: Features, earlier: list[Article],
-                earlier_feats: dict[int, Features]) -> set[int]:
+                earlier_feats: dict[int, Features], tuning: ChannelSettings = DEFAULT_SETTINGS) -> set[int]:
         sources = [(a.text, earlier_feats[a.id].sentences, earlier_feats[a.id].quotes) for a in earlier]
-        matches = copying.find(article.text, feats.sentences, feats.quotes, sources)
+        matches = copying.find(article.text, feats.sentences, feats.quotes, sources,
+                               threshold=tuning.copy_threshold, min_words=tuning.min_passage_words)
         best: dict[int, copying.Match] = {}
         by_sentence: dict[int, list[copying.Match]] = {}
         for m in matches:
@@ -384,6 +404,15 @@ class Analyzer:
                                                 "sources": [s.source() for s in srcs]})
             elif claim.sentence not in copied and claim.sentence not in quoted:
                 report.new.append({"text": claim.text, "start": claim.start, "end": claim.end})
+
+
+def _within(article: Article, days: int) -> bool:
+    """Whether an archived article appeared (published, else archived) within the last `days` days."""
+    from datetime import datetime, timedelta, timezone
+
+    from copydesk.bot.analysis.stories import article_time
+
+    return article_time(article.published, article.added_at) >= datetime.now(timezone.utc) - timedelta(days=days)
 
 
 def _named(att) -> bool:

@@ -24,10 +24,20 @@ _APP_TOKEN_RE = re.compile(r"xapp-[A-Za-z0-9-]+")
 
 def check_tokens(settings: Settings, *, socket_mode: bool) -> None:
     """Refuse to start without usable Slack credentials. Raises BadInput with a one-line reason
-    that names the variable (never its value)."""
+    that names the variable (never its value). OAuth mode (client id and secret, no bot token)
+    serves HTTP only and needs the signing secret and COPYDESK_SECRET_KEY (bot/app/oauth.py)."""
     token = settings.slack_bot_token
+    if settings.oauth_mode:
+        if socket_mode:
+            raise BadInput("Socket Mode serves one workspace: set SLACK_BOT_TOKEN, or serve many workspaces "
+                           "with `copydesk serve --http` (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET)")
+        from copydesk.bot.app import oauth
+
+        oauth.check(settings)
+        return
     if not token:
-        raise BadInput("SLACK_BOT_TOKEN is not set: give the app's bot token (xoxb-…, from OAuth & Permissions)")
+        raise BadInput("SLACK_BOT_TOKEN is not set: give the app's bot token (xoxb-…, from OAuth & Permissions), "
+                       "or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install in many workspaces")
     if not _BOT_TOKEN_RE.fullmatch(token):
         raise BadInput("SLACK_BOT_TOKEN is not a bot token: it should start with xoxb- (OAuth & Permissions)")
     if socket_mode:
@@ -52,12 +62,12 @@ def api_error(exc: SlackApiError) -> str:
     return str(data.get("error") or "error") if isinstance(data, dict) else f"HTTP {exc.response.status_code}"
 
 
-def web_client(settings: Settings) -> WebClient:
-    """A Slack Web API client with the bot token and COPYDESK_SLACK_API_URL as its base URL
-    (ending in "/": slack_sdk joins method names with urljoin). Connection errors and 429s are
-    retried, the latter after Slack's Retry-After."""
+def web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Slack Web API client with the bot token (or `token`) and COPYDESK_SLACK_API_URL as its
+    base URL (ending in "/": slack_sdk joins method names with urljoin). Connection errors and
+    429s are retried, the latter after Slack's Retry-After."""
     return WebClient(
-        token=settings.slack_bot_token,
+        token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=API_TIMEOUT,
         retry_handlers=[
