@@ -510,3 +510,105 @@ def test_the_cli_shows_and_applies_a_workspaces_settings(cli, tmp_path):
     assert cli("settings", "--set", "recency_days=7").exit_code == 0
     windowed = json.loads(cli("analyze", second, "--json").stdout)
     assert windowed["compared_with"] == 0 and not windowed["contradictions"] and plain["contradictions"]
+
+
+# ---------------------------------------------------------------- the stores
+def _installation(team_id: str | None, token: str, *, enterprise_id: str | None = None, org: bool = False,
+                  expires_at: int | None = None, refresh: str | None = None):
+    from slack_sdk.oauth.installation_store import Installation
+
+    return Installation(app_id="ACOPYDESK", enterprise_id=enterprise_id, team_id=team_id, bot_token=token,
+                        bot_user_id="UCOPYDESK", bot_scopes="chat:write", user_id="UINSTALLER",
+                        is_enterprise_install=org, bot_refresh_token=refresh, bot_token_expires_at=expires_at)
+
+
+def test_one_installation_per_workspace_and_per_organisation(tmp_path):
+    from copydesk.storage.archive import Archive
+    from copydesk.storage.installations import SQLiteInstallationStore, delete
+
+    archive = Archive.open(tmp_path / "i.db")
+    try:
+        store = SQLiteInstallationStore(archive, Fernet(KEY.encode()))
+        store.save(_installation("T1", "xoxb-first"))
+        store.save(_installation("T1", "xoxb-reinstalled"))  # a reinstall replaces the workspace's token
+        store.save(_installation("T2", "xoxb-grid-workspace", enterprise_id="E1"))
+        store.save(_installation(None, "xoxb-org-wide", enterprise_id="E2", org=True))
+        assert len(store.installed_teams()) == 3
+        assert store.find_installation(enterprise_id=None, team_id="T1").bot_token == "xoxb-reinstalled"
+        assert store.find_bot(enterprise_id="E1", team_id="T2").bot_token == "xoxb-grid-workspace"
+        assert store.find_installation(enterprise_id=None, team_id="T2").bot_token == "xoxb-grid-workspace"
+        org = store.find_installation(enterprise_id="E2", team_id="T7", is_enterprise_install=True)
+        assert org.bot_token == "xoxb-org-wide" and org.is_enterprise_install
+        assert store.find_installation(enterprise_id=None, team_id="T7") is None
+        assert store.find_installation(enterprise_id=None, team_id="T1", user_id="USOMEONE") is None
+        # another key cannot read them; a rotated key list (new first, old after) still can
+        assert SQLiteInstallationStore(archive, Fernet(Fernet.generate_key())).find_bot(
+            enterprise_id=None, team_id="T1") is None
+        from cryptography.fernet import MultiFernet
+
+        rotated = SQLiteInstallationStore(archive, MultiFernet([Fernet(Fernet.generate_key()), Fernet(KEY.encode())]))
+        assert rotated.find_bot(enterprise_id=None, team_id="T1").bot_token == "xoxb-reinstalled"
+        assert delete(archive, "E2", None) == 1 and delete(archive, None, "T1") == 1 and delete(archive, None, "T1") == 0
+        assert [r["team_id"] for r in store.installed_teams()] == ["T2"]
+    finally:
+        archive.close()
+
+
+def test_the_digest_scheduler_gets_each_workspaces_client_refreshed(tmp_path, fake, settings):
+    from copydesk.bot.app import oauth
+    from copydesk.bot.app.webapi import web_client
+    from copydesk.storage.archive import Archive
+
+    archive = Archive.open(tmp_path / "d.db")
+    try:
+        pieces = oauth.build(settings, archive, web_client(settings), __import__("logging").getLogger("t"))
+        fake.grant("T1", rotation=True)  # let the fake know the app
+        code = next(iter(fake.codes))
+        answer = web_client(settings).oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=code)
+        pieces.store.save(_installation("T1", answer["access_token"], refresh=answer["refresh_token"],
+                                        expires_at=int(time.time()) + 60))  # expires within the rotation margin
+        clients = oauth.TeamClients(pieces, lambda token: web_client(settings, token))
+        client = clients("T1")
+        assert client.token != answer["access_token"] and fake.team_of_token(client.token) == "T1"
+        assert client.base_url == fake.url and client.auth_test()["team_id"] == "T1"
+        assert pieces.store.find_bot(enterprise_id=None, team_id="T1").bot_token == client.token
+        with pytest.raises(Exception, match="not installed in workspace T9"):
+            clients("T9")
+    finally:
+        archive.close()
+
+
+def test_no_token_or_secret_in_the_logs_of_an_install(settings, nlp, fake, capsys):
+    import logging
+
+    from copydesk.bot.app.server import configure_logging
+
+    configure_logging(settings, level=logging.DEBUG)
+    try:
+        app = ServedApp(settings, nlp=nlp)
+        try:
+            token = install(app, fake, "T1", rotation=True)
+            sender = SlackSender(app.url + "/slack/events", SECRET)
+            post_article(sender, fake, "gazette_bridge.txt", team="T1")
+            app.workers.wait_idle(30)
+        finally:
+            app.close()
+    finally:
+        logging.getLogger().removeHandler(configure_logging(settings))
+    logged = capsys.readouterr().err
+    assert "installed in workspace T1" in logged
+    for secret in (token, CLIENT_SECRET, KEY, SECRET, *fake.refresh_tokens):
+        assert secret not in logged
+
+
+def test_the_default_settings_are_the_engines_own_constants():
+    """Without settings Copydesk behaves exactly as before them: the defaults are the constants."""
+    from copydesk.bot.analysis import copying
+    from copydesk.bot.model import DEFAULT_SETTINGS, SETTING
+    from copydesk.bot.present.slacktext import MIN_PASTED_WORDS
+
+    assert DEFAULT_SETTINGS.copy_threshold == copying.COPY_THRESHOLD
+    assert DEFAULT_SETTINGS.min_passage_words == copying.MIN_WORDS
+    assert DEFAULT_SETTINGS.min_article_words == MIN_PASTED_WORDS
+    assert DEFAULT_SETTINGS.recency_days == 0 and DEFAULT_SETTINGS.answer_mode == "all"
+    assert all(getattr(DEFAULT_SETTINGS, name) == s.default for name, s in SETTING.items())
