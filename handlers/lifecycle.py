@@ -25,16 +25,18 @@ log = logging.getLogger(__name__)
 def register(app: App, deps: Deps) -> None:
     @app.event("app_uninstalled")
     def on_uninstalled(body: dict, context: BoltContext) -> None:
-        _purge_later(deps, team_of(body, context), "app_uninstalled", body.get("enterprise_id"))
+        _purge_later(deps, team_of(body, context), "app_uninstalled", context)
 
     @app.event("tokens_revoked")
     def on_tokens_revoked(body: dict, context: BoltContext) -> None:
-        _purge_later(deps, team_of(body, context), "tokens_revoked", body.get("enterprise_id"))
+        _purge_later(deps, team_of(body, context), "tokens_revoked", context)
 
 
-def _purge_later(deps: Deps, team_id: str, why: str, enterprise_id: str | None = None) -> None:
+def _purge_later(deps: Deps, team_id: str, why: str, context: BoltContext | None = None) -> None:
+    enterprise_id = getattr(context, "enterprise_id", None)
     if team_id or enterprise_id:
-        installations.delete(deps.archive, enterprise_id, team_id)
+        org_wide = bool(getattr(context, "is_enterprise_install", False))
+        installations.delete(deps.archive, enterprise_id, team_id, org_wide)
     if team_id:
         deps.workers.submit(f"purge {team_id} ({why})", purge, deps, team_id, why)
 

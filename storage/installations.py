@@ -142,11 +142,12 @@ class SQLiteInstallationStore(InstallationStore):
         delete(self.archive, enterprise_id, team_id)
 
 
-def delete(archive: Archive, enterprise_id: str | None, team_id: str | None) -> int:
-    """Forget the installation of a workspace (team_id given) or of an org-wide install (team_id
-    empty): its tokens are gone. Returns the rows removed (0 when there was none)."""
+def delete(archive: Archive, enterprise_id: str | None, team_id: str | None,
+           is_enterprise_install: bool = False) -> int:
+    """Forget the installation of a workspace, or of an organisation (an org-wide install: the
+    event says so, or names no team): its tokens are gone. Returns the rows removed."""
     with archive.transaction() as conn:
-        if team_id:
+        if team_id and not (is_enterprise_install and enterprise_id):
             # team ids are unique across Slack: whatever enterprise the install named
             return conn.execute("DELETE FROM installations WHERE team_id = ?", (team_id,)).rowcount
         if enterprise_id:

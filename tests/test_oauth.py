@@ -548,7 +548,8 @@ def test_one_installation_per_workspace_and_per_organisation(tmp_path):
 
         rotated = SQLiteInstallationStore(archive, MultiFernet([Fernet(Fernet.generate_key()), Fernet(KEY.encode())]))
         assert rotated.find_bot(enterprise_id=None, team_id="T1").bot_token == "xoxb-reinstalled"
-        assert delete(archive, "E2", None) == 1 and delete(archive, None, "T1") == 1 and delete(archive, None, "T1") == 0
+        assert delete(archive, "E2", "T7", is_enterprise_install=True) == 1  # the org's, not a workspace's
+        assert delete(archive, None, "T1") == 1 and delete(archive, None, "T1") == 0
         assert [r["team_id"] for r in store.installed_teams()] == ["T2"]
     finally:
         archive.close()
