@@ -134,7 +134,7 @@ def analyze(source: str, as_json: bool, store: bool, team: str | None, db: str |
     archive = _open_archive(settings)
     try:
         tuning = settingstore.effective(archive, team or "")
-        report = Analyzer(archive, settings, tuning=tuning).analyze(article, store=store)
+        report = Analyzer(archive, settings).analyze(article, store=store, tuning=tuning)
     finally:
         archive.close()
     _out(Console(highlight=False, soft_wrap=True), report, as_json)

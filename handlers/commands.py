@@ -14,7 +14,7 @@ worker pool.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext, Respond
@@ -25,9 +25,10 @@ from copydesk.bot.errors import BadInput
 from copydesk.bot.present.slacktext import escape, is_article_link, links, plain_text, without_links
 from copydesk.bot.language.text import word_count
 
+from copydesk.storage import settings as settingstore
+
 from .common import SORRY, channel_scope, read_link, read_pasted
 from .digest import handle_digest
-from .settings import channel_settings
 
 if TYPE_CHECKING:
     from copydesk.handlers.common import Deps
@@ -78,9 +79,8 @@ def register(app: App, deps: Deps) -> None:
             ack(text=job)
             return
         ack(text=WORKING)
-        tuning = channel_settings(deps, command.get("team_id") or "", command.get("channel_id") or "")
-        deps.workers.submit(f"/compare in {command.get('channel_id')}", run_compare,
-                            replace(deps, analyzer=deps.analyzer.tuned(tuning)), client, respond, command, job)
+        deps.workers.submit(f"/compare in {command.get('channel_id')}", run_compare, deps, client, respond,
+                            command, job)
 
     @app.command("/digest")
     def on_digest(ack: Any, respond: Respond, command: dict, context: BoltContext) -> None:
@@ -104,7 +104,8 @@ def run_compare(deps: Deps, client: WebClient, respond: Respond, command: dict, 
         else:
             article = read_link(job.links[0], deps.settings) if job.links else read_pasted(job.text or "")
             scope = channel_scope(client, command.get("team_id") or "", command.get("channel_id") or "")
-            text, blocks = render_report(deps.analyzer.analyze(article, scope).to_dict())
+            tuning = settingstore.effective(deps.archive, scope.team_id, scope.channel_id)
+            text, blocks = render_report(deps.analyzer.analyze(article, scope, tuning=tuning).to_dict())
     except BadInput as exc:
         text, blocks = escape(str(exc)), None
     except Exception:

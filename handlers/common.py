@@ -23,6 +23,7 @@ from copydesk.bot.reading.fetch import FetchError, fetch_url
 from copydesk.bot.model import Article, Scope
 from copydesk.bot.settings import Settings
 from copydesk.bot.present.slacktext import MIN_PASTED_WORDS, ArticleRequest, escape
+from copydesk.storage import settings as settingstore
 
 if TYPE_CHECKING:
     from copydesk.bot.analysis.engine import Analyzer
@@ -141,19 +142,20 @@ def post_in_thread(client: WebClient, channel_id: str, thread_ts: str, text: str
 
 
 def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id: str, channel_type: str | None,
-                     ts: str, thread_ts: str, request: ArticleRequest, min_words: int = 0) -> None:
+                     ts: str, thread_ts: str, request: ArticleRequest, automatic: bool = False) -> None:
     """The slow half of a channel message or mention: read the article, analyse it against the
-    coverage visible in the channel, store it (so that later articles are compared with it, and a
-    deleted message can forget it) and answer in the thread. A linked article shorter than
-    `min_words` (the channel's minimum for automatic answers; pasted text was measured by
-    `request_of`) is left alone."""
+    coverage visible in the channel (with the channel's settings), store it (so that later articles
+    are compared with it, and a deleted message can forget it) and answer in the thread. For an
+    `automatic` answer (a message, not a mention) a linked article shorter than the channel's
+    minimum article length is left alone (pasted text was measured by `request_of`)."""
     try:
         article = read_request(request, deps.settings)
-        if request.link and article.words < min_words:
-            log.info("message %s in %s: the article is shorter than %d words, not answered", ts, channel_id, min_words)
+        tuning = settingstore.effective(deps.archive, team_id, channel_id)
+        if automatic and request.link and article.words < tuning.min_article_words:
+            log.info("message %s in %s: the linked article is shorter than the channel's minimum", ts, channel_id)
             return
         scope = channel_scope(client, team_id, channel_id, channel_type)
-        report = deps.analyzer.analyze(article, scope, store=True, message_ts=ts)
+        report = deps.analyzer.analyze(article, scope, store=True, message_ts=ts, tuning=tuning)
         text, blocks = render_report(report.to_dict(), note=links_note(request))
     except BadInput as exc:
         text, blocks = escape(str(exc)), None

@@ -12,7 +12,6 @@ answer mode is `never` a mention gets a one-line note instead; the channel's oth
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltContext
@@ -57,7 +56,7 @@ def handle_mention(deps: Deps, event: dict, body: dict, context: BoltContext, cl
         deps.workers.submit(f"hint {ts} in {channel_id}", post_in_thread, client, channel_id, thread_ts, HINT)
         return
     deps.workers.submit(
-        f"mention {ts} in {channel_id}", answer_in_thread, replace(deps, analyzer=deps.analyzer.tuned(tuning)), client,
+        f"mention {ts} in {channel_id}", answer_in_thread, deps, client,
         team_id=team_id, channel_id=channel_id, channel_type=event.get("channel_type"),
         ts=ts, thread_ts=thread_ts, request=request,
     )

@@ -23,7 +23,6 @@ retried delivery, or the `app_mention` twin of the same message, is not answered
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltContext
@@ -73,9 +72,9 @@ def handle_message(deps: Deps, event: dict, body: dict, context: BoltContext, cl
         log.info("message %s in %s already handled (retry or mention)", ts, channel_id)
         return
     deps.workers.submit(
-        f"message {ts} in {channel_id}", answer_in_thread, replace(deps, analyzer=deps.analyzer.tuned(tuning)), client,
+        f"message {ts} in {channel_id}", answer_in_thread, deps, client,
         team_id=team_id, channel_id=channel_id, channel_type=event.get("channel_type"),
-        ts=ts, thread_ts=event.get("thread_ts") or ts, request=request, min_words=tuning.min_article_words,
+        ts=ts, thread_ts=event.get("thread_ts") or ts, request=request, automatic=True,
     )
 
 

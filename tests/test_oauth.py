@@ -613,3 +613,27 @@ def test_the_default_settings_are_the_engines_own_constants():
     assert DEFAULT_SETTINGS.min_article_words == MIN_PASTED_WORDS
     assert DEFAULT_SETTINGS.recency_days == 0 and DEFAULT_SETTINGS.answer_mode == "all"
     assert all(getattr(DEFAULT_SETTINGS, name) == s.default for name, s in SETTING.items())
+
+
+def test_a_linked_article_shorter_than_the_channels_minimum_gets_no_automatic_answer(served, slack, fake, db):
+    from slack_fake import Pages
+
+    site = Pages({"/news/marlow-bridge": (FIXTURES / "courier_bridge.html").read_text()})
+    try:
+        install(served, fake, "T1")
+        from copydesk.storage import settings as settingstore
+
+        settingstore.save(served.runtime.archive, "T1", "C1", {"min_article_words": 2000})
+        ts = slack.next_ts()
+        slack.event(message(f"Worth a look <{site.url('/news/marlow-bridge')}>", ts=ts), team_id="T1")
+        settle(served)
+        assert site.hits and not [c for c in fake.recorded("chat.postMessage") if c.payload.get("thread_ts") == ts]
+        assert count(db, "articles") == 0
+        # asked for by a mention, the same link is answered
+        ts = slack.next_ts()
+        slack.event({"type": "app_mention", "channel": "C1", "user": "U1", "ts": ts, "event_ts": ts,
+                     "text": f"<@UCOPYDESK> <{site.url('/news/marlow-bridge')}>"}, team_id="T1")
+        post, _ = reply_to(fake, ts)
+        assert "Marlow" in post["text"]
+    finally:
+        site.close()

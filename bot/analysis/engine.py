@@ -9,7 +9,6 @@ archive's index are compared, never the whole archive.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import difflib
 import hashlib
@@ -132,22 +131,10 @@ def _order_key(article: Article) -> tuple:
 
 
 class Analyzer:
-    """`tuning`: the workspace or channel settings the comparison applies (recency window, copy
-    threshold, minimum copied passage); default: the built-in defaults. `analyze(tuning=)`
-    overrides it for one call; `tuned(t)` is this analyzer (same archive and model) with `t`."""
-
-    def __init__(self, archive=None, settings: Settings | None = None, nlp=None,
-                 tuning: ChannelSettings | None = None):
+    def __init__(self, archive=None, settings: Settings | None = None, nlp=None):
         self.archive = archive
         self.settings = settings or Settings()
         self._nlp = nlp
-        self.tuning = tuning or DEFAULT_SETTINGS
-
-    def tuned(self, tuning: ChannelSettings) -> "Analyzer":
-        """This analyzer applying `tuning` (shares the archive and the loaded model)."""
-        other = copy.copy(self)
-        other.tuning = tuning
-        return other
 
     @property
     def nlp(self):
@@ -191,9 +178,9 @@ class Analyzer:
     def analyze(self, article: Article, scope: Scope = CLI_SCOPE, *, store: bool = False,
                 message_ts: str | None = None, tuning: ChannelSettings | None = None) -> Report:
         """Compare `article` with the earlier coverage visible in `scope`; optionally store it after.
-        `tuning` (default: the analyzer's) limits the coverage to its recency window and sets the
-        copy threshold and minimum copied passage."""
-        tuning = tuning or self.tuning
+        `tuning` (a workspace's or channel's settings; default: the built-in ones) limits the coverage
+        to its recency window and sets the copy threshold and minimum copied passage."""
+        tuning = tuning or DEFAULT_SETTINGS
         feats = self.features(article.text)
         earlier: list[Article] = []
         if self.archive is not None:

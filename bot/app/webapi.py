@@ -33,6 +33,7 @@ def check_tokens(settings: Settings, *, socket_mode: bool) -> None:
                            "with `copydesk serve --http` (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET)")
         from copydesk.bot.app import oauth
 
+        _check_signing_secret(settings)
         oauth.check(settings)
         return
     if not token:
@@ -48,12 +49,16 @@ def check_tokens(settings: Settings, *, socket_mode: bool) -> None:
         if not _APP_TOKEN_RE.fullmatch(app_token):
             raise BadInput("SLACK_APP_TOKEN is not an app-level token: it should start with xapp-")
     else:
-        secret = settings.slack_signing_secret
-        if not secret:
-            raise BadInput("SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's signing secret "
-                           "(Basic Information > App Credentials)")
-        if any(c.isspace() for c in secret) or not secret.isascii():
-            raise BadInput("SLACK_SIGNING_SECRET is malformed: it should be the signing secret exactly as Slack shows it")
+        _check_signing_secret(settings)
+
+
+def _check_signing_secret(settings: Settings) -> None:
+    secret = settings.slack_signing_secret
+    if not secret:
+        raise BadInput("SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's signing secret "
+                       "(Basic Information > App Credentials)")
+    if any(c.isspace() for c in secret) or not secret.isascii():
+        raise BadInput("SLACK_SIGNING_SECRET is malformed: it should be the signing secret exactly as Slack shows it")
 
 
 def api_error(exc: SlackApiError) -> str:
