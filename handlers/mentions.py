@@ -18,9 +18,9 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from copydesk.bot.present.slacktext import request_of
+from copydesk.storage import settings as settingstore
 
 from .common import HINT, answer_in_thread, first_delivery, post_in_thread, team_of
-from .settings import channel_settings
 
 OFF = ("I don't answer in this channel: its answer mode is _never_ (workspace admins change it in Copydesk's "
        "App Home). `/compare` still works here, only for you.")
@@ -47,7 +47,7 @@ def handle_mention(deps: Deps, event: dict, body: dict, context: BoltContext, cl
         log.info("mention %s in %s already handled (retry or message)", ts, channel_id)
         return
     thread_ts = event.get("thread_ts") or ts
-    tuning = channel_settings(deps, team_id, channel_id)
+    tuning = settingstore.effective(deps.archive, team_id, channel_id)
     if tuning.answer_mode == "never":
         deps.workers.submit(f"note {ts} in {channel_id}", post_in_thread, client, channel_id, thread_ts, OFF)
         return

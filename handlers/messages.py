@@ -29,9 +29,9 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from copydesk.bot.present.slacktext import request_of
+from copydesk.storage import settings as settingstore
 
 from .common import answer_in_thread, first_delivery, team_of
-from .settings import channel_settings
 
 if TYPE_CHECKING:
     from copydesk.handlers.common import Deps
@@ -61,7 +61,7 @@ def handle_message(deps: Deps, event: dict, body: dict, context: BoltContext, cl
         return
     if not channel_id or not event.get("ts"):
         return
-    tuning = channel_settings(deps, team_id, channel_id)
+    tuning = settingstore.effective(deps.archive, team_id, channel_id)
     if tuning.answer_mode != "all":
         return
     request = request_of(event.get("text") or "", min_words=tuning.min_article_words)

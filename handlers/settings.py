@@ -8,7 +8,7 @@ channel, or a channel to pick — for workspace admins and owners only (`users.i
 is_owner, is_primary_owner); anyone else gets a modal saying so. The submission is checked again
 (admin, and every value in range) before it is saved; then the home tab is published anew.
 
-`channel_settings` is what the message listeners read: the settings in force in a channel.
+The listeners read the settings in force in a channel with copydesk.storage.settings.effective.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 
 from copydesk.bot.app.webapi import api_error
 from copydesk.bot.errors import BadInput
-from copydesk.bot.model import SETTING, SETTINGS, ChannelSettings
+from copydesk.bot.model import SETTING, SETTINGS
 from copydesk.bot.present.home import (CHANNEL_BLOCK, EDIT_ACTION, PICK, SETTINGS_CALLBACK, refusal_modal,
                                        settings_modal, settings_text)
 from copydesk.storage import settings as settingstore
@@ -39,11 +39,6 @@ COMMAND = "/copydesk"
 USAGE = ("Usage: `/copydesk settings` shows Copydesk's settings in this channel (only you see them). "
          "Workspace admins change them in Copydesk's App Home.")
 NOT_ADMIN = "Only workspace admins and owners can change Copydesk's settings."
-
-
-def channel_settings(deps: Deps, team_id: str, channel_id: str) -> ChannelSettings:
-    """The settings in force in a channel of a workspace."""
-    return settingstore.effective(deps.archive, team_id, channel_id)
 
 
 def is_admin(client: WebClient, user_id: str) -> bool:
@@ -67,7 +62,7 @@ def register(app: App, deps: Deps) -> None:
             ack(text=USAGE)
             return
         team_id, channel_id = command.get("team_id") or "", command.get("channel_id") or ""
-        ack(text=settings_text(channel_id, channel_settings(deps, team_id, channel_id),
+        ack(text=settings_text(channel_id, settingstore.effective(deps.archive, team_id, channel_id),
                                settingstore.origins(deps.archive, team_id, channel_id)))
 
     @app.action(EDIT_ACTION)
