@@ -600,6 +600,7 @@ def test_no_token_or_secret_in_the_logs_of_an_install(settings, nlp, fake, capsy
     assert "installed in workspace T1" in logged
     for secret in (token, CLIENT_SECRET, KEY, SECRET, *fake.refresh_tokens):
         assert secret not in logged
+    assert "code-T1" not in logged and "oauth_redirect?code=[redacted]&state=[redacted]" in logged
 
 
 def test_the_default_settings_are_the_engines_own_constants():

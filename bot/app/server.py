@@ -62,6 +62,9 @@ class RedactSecrets(logging.Filter):
     message, its arguments and the traceback text) before a handler writes them."""
 
     TOKEN_RE = re.compile(r"\b(?:xox[a-z]|xapp)-[A-Za-z0-9-]+")
+    # the OAuth redirect's code and state (in access-log lines, Bolt's "with code: …" and
+    # slack_sdk's debug lines of request parameters)
+    OAUTH_RE = re.compile(r"((?<!\w)(?:code|state)=|with code: |'(?:code|state)': \[?')[^&\s\"']+")
     MASK = "[redacted]"
 
     def __init__(self, secrets: list[str | None]) -> None:
@@ -71,6 +74,7 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, self.MASK)
+        text = self.OAUTH_RE.sub(lambda m: m.group(1) + self.MASK, text)
         return self.TOKEN_RE.sub(self.MASK, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -246,6 +250,8 @@ def run_http(settings: Settings, port: int, *, host: str = "0.0.0.0") -> None:
     with Runtime(settings, socket_mode=False) as runtime:
         sock = listen(host, port)
         log.info("serving Slack on http://%s:%d%s (health: %s)", host, port, EVENTS_PATH, HEALTH_PATH)
+        if settings.oauth_mode:
+            log.info("OAuth mode: installs start at %s/slack/install", settings.public_url or f"http://{host}:{port}")
         with stop_signals(lambda: None):
             http_server(runtime.app, runtime.archive).run(sockets=[sock])
         log.info("stopping: waiting for running analyses")
