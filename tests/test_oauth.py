@@ -263,7 +263,6 @@ def test_two_workspaces_are_each_answered_with_their_own_token_and_archive(serve
 
 
 def test_an_expired_token_is_refreshed_with_its_refresh_token_before_use(served, slack, fake, db):
-    from copydesk.storage.archive import Archive
     from copydesk.storage.installations import SQLiteInstallationStore
 
     old = install(served, fake, "T1", rotation=True, expires_in=43200)
