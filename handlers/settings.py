@@ -91,7 +91,10 @@ def register(app: App, deps: Deps) -> None:
     @app.view(SETTINGS_CALLBACK)
     def on_submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
         user_id = (body.get("user") or {}).get("id") or ""
-        meta = json.loads(view.get("private_metadata") or "{}")
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
         team_id = team_of(body, context) or meta.get("team") or ""
         values = (view.get("state") or {}).get("values") or {}
         if not is_admin(client, user_id):
