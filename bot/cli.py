@@ -114,16 +114,19 @@ def ingest(sources: tuple[str, ...], db: str | None) -> None:
 @click.argument("source")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
 @click.option("--store", is_flag=True, help="Add the article to the archive after the analysis.")
+@click.option("--team", metavar="TEAM_ID", help="Apply this Slack workspace's settings (default: the CLI's own).")
 @db_option
-def analyze(source: str, as_json: bool, store: bool, db: str | None) -> None:
+def analyze(source: str, as_json: bool, store: bool, team: str | None, db: str | None) -> None:
     """Analyse one article (a file, a URL, or - for stdin) against the archive."""
     from copydesk.bot.analysis.engine import Analyzer
+    from copydesk.storage import settings as settingstore
 
     settings = _settings(db)
     article = _read_one(source, settings)  # read before touching the archive: bad input changes nothing
     archive = _open_archive(settings)
     try:
-        report = Analyzer(archive, settings).analyze(article, store=store)
+        tuning = settingstore.effective(archive, team or "")
+        report = Analyzer(archive, settings).analyze(article, store=store, tuning=tuning)
     finally:
         archive.close()
     _out(Console(highlight=False, soft_wrap=True), report, as_json)
@@ -189,6 +192,40 @@ def demo(db: str | None, as_json: bool) -> None:
                     print_report(report.to_dict(), console)
         finally:
             archive.close()
+
+
+@cli.command("settings")
+@click.option("--team", metavar="TEAM_ID", default="", help="The Slack workspace (default: the CLI's own archive).")
+@click.option("--channel", metavar="CHANNEL_ID", default="", help="One channel's own settings (overriding the workspace's).")
+@click.option("--set", "changes", metavar="NAME=VALUE", multiple=True,
+              help="Change a setting (repeatable); VALUE 'inherit' goes back to the workspace's value or the default.")
+@db_option
+def settings_command(team: str, channel: str, changes: tuple[str, ...], db: str | None) -> None:
+    """Show (or change) the analysis settings in force: recency_days, copy_threshold,
+    min_passage_words, min_article_words, answer_mode. The same settings that App Home edits."""
+    from copydesk.bot.model import SETTING, SETTINGS
+    from copydesk.storage import settings as settingstore
+
+    parsed: dict = {}
+    for change in changes:
+        name, _, value = change.partition("=")
+        name = name.strip().replace("-", "_")
+        if name not in SETTING or not _:
+            raise BadInput(f"--set {change!r}: use NAME=VALUE with NAME one of {', '.join(SETTING)}")
+        parsed[name] = None if value.strip().lower() == "inherit" else SETTING[name].parse(value)
+    settings = _settings(db)
+    archive = _open_archive(settings)
+    try:
+        if parsed:
+            settingstore.update(archive, team, channel, parsed)
+        values = settingstore.effective(archive, team, channel)
+        origins = settingstore.origins(archive, team, channel)
+    finally:
+        archive.close()
+    where = (f"channel {channel} of " if channel else "") + (f"workspace {team}" if team else "the CLI's archive")
+    click.echo(f"settings of {where}:")
+    for s in SETTINGS:
+        click.echo(f"  {s.name:<18} {SETTING[s.name].show(getattr(values, s.name)):<16} ({origins[s.name]})")
 
 
 @cli.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from copydesk.bot.errors import BadInput
 from copydesk.bot.language.text import word_count
 
 
@@ -56,3 +57,75 @@ class Article:
         """A short human label: outlet, else title, else "an unnamed report" (never an archive id,
         which no reader can open)."""
         return self.outlet or self.title or "an unnamed report"
+
+
+# ---------------------------------------------------------------- per-workspace settings
+ANSWER_MODES = ("all", "mention", "never")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting a workspace admin may change: its name, label, default and allowed range."""
+
+    name: str
+    label: str
+    default: object
+    low: int | None = None
+    high: int | None = None
+    help: str = ""
+
+    def parse(self, raw: object) -> object:
+        """The value `raw` (text from a modal, the CLI or the database) stands for. Raises BadInput."""
+        text = str(raw).strip().lower()
+        if self.name == "answer_mode":
+            if text not in ANSWER_MODES:
+                raise BadInput(f"{self.label} must be one of {', '.join(ANSWER_MODES)}, not {raw!r}")
+            return text
+        if self.name == "recency_days" and text in ("all", "0", "none", "off"):
+            return 0
+        try:
+            value = int(text.removesuffix("%"))
+        except ValueError:
+            raise BadInput(f"{self.label} must be a whole number from {self.low} to {self.high}, not {raw!r}") from None
+        if not self.low <= value <= self.high:
+            raise BadInput(f"{self.label} must be from {self.low} to {self.high}, not {value}")
+        return value
+
+    def show(self, value: object) -> str:
+        if self.name == "recency_days":
+            return "all coverage" if not value else f"last {value} day{'s' if value != 1 else ''}"
+        if self.name == "copy_threshold":
+            return f"{value}%"
+        if self.name in ("min_passage_words", "min_article_words"):
+            return f"{value} words"
+        return str(value)
+
+
+SETTINGS = (
+    Setting("recency_days", "Recency window", 0, 0, 3650,
+            "compare only with coverage from the last N days (0: all coverage)"),
+    Setting("copy_threshold", "Copy similarity threshold", 85, 70, 100,
+            "how similar (in %) a sentence must be to an earlier one to count as copied"),
+    Setting("min_passage_words", "Minimum copied passage", 6, 3, 60,
+            "sentences shorter than this (in words, quotations left out) are never called copied"),
+    Setting("min_article_words", "Minimum article length", 80, 20, 5000,
+            "pasted text or a linked article shorter than this (in words) gets no automatic answer"),
+    Setting("answer_mode", "Answer mode", "all", help="all: every article · mention: only when mentioned · never"),
+)
+SETTING = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """The settings in force in a channel: the defaults, overridden by the workspace's, overridden
+    by the channel's (see copydesk.storage.settings). The engine uses the first three
+    (`Analyzer.analyze(..., tuning=)`), the Slack listeners the last two."""
+
+    recency_days: int = 0  # 0: all coverage
+    copy_threshold: int = 85  # 0-100
+    min_passage_words: int = 6
+    min_article_words: int = 80
+    answer_mode: str = "all"  # all | mention | never
+
+
+DEFAULT_SETTINGS = ChannelSettings()

@@ -30,6 +30,16 @@ class Settings:
     fetch_allow_hosts: frozenset[str] = frozenset()
     digest_time: str = "09:00"
     tz: str | None = None  # None: the machine's zone
+    # OAuth distribution (many workspaces): both set, and no bot token, switch `serve --http` to it
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)  # Fernet key(s) encrypting stored tokens
+    public_url: str | None = None  # the app's public base URL: the redirect URL is {it}/slack/oauth_redirect
+
+    @property
+    def oauth_mode(self) -> bool:
+        """Many workspaces through OAuth: a client id and secret, and no single bot token."""
+        return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -50,6 +60,10 @@ class Settings:
             fetch_allow_hosts=hosts,
             digest_time=env.get("COPYDESK_DIGEST_TIME") or "09:00",
             tz=env.get("COPYDESK_TZ") or None,
+            slack_client_id=env.get("SLACK_CLIENT_ID") or None,
+            slack_client_secret=env.get("SLACK_CLIENT_SECRET") or None,
+            secret_key=env.get("COPYDESK_SECRET_KEY") or None,
+            public_url=(env.get("COPYDESK_PUBLIC_URL") or "").rstrip("/") or None,
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

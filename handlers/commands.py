@@ -26,6 +26,7 @@ from copydesk.bot.errors import BadInput
 from copydesk.bot.present.slacktext import escape, is_article_link, links, plain_text, without_links
 from copydesk.bot.language.text import word_count
 
+from copydesk.storage import settings as settingstore
 from copydesk.storage.messages import Messages
 
 from .common import SORRY, channel_scope, cite_sources, log_failure, read_link, read_pasted, slim
@@ -107,7 +108,8 @@ def run_compare(deps: Deps, client: WebClient, respond: Respond, command: dict, 
         else:
             article = read_link(job.links[0], deps.settings) if job.links else read_pasted(job.text or "")
             scope = channel_scope(client, team_id, channel_id)
-            report = cite_sources(deps, client, deps.analyzer.analyze(article, scope).to_dict(), scope)
+            tuning = settingstore.effective(deps.archive, scope.team_id, scope.channel_id)
+            report = cite_sources(deps, client, deps.analyzer.analyze(article, scope, tuning=tuning).to_dict(), scope)
         key = Messages(deps.archive).save_reply_report(team_id, channel_id, slim(report, title))
         text, blocks = render_report(report, title=title, full_report=key)
     except BadInput as exc:

@@ -22,6 +22,7 @@ from copydesk.bot.errors import BadInput
 from copydesk.bot.model import Article, Scope
 from copydesk.bot.settings import Settings
 from copydesk.bot.present.slacktext import MIN_PASTED_WORDS, ArticleRequest, escape
+from copydesk.storage import settings as settingstore
 from copydesk.storage.messages import Messages
 
 if TYPE_CHECKING:
@@ -210,19 +211,26 @@ def slim(report: dict, title: str | None = None) -> dict:
 
 
 def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id: str, channel_type: str | None,
-                     ts: str, thread_ts: str, request: ArticleRequest, user_id: str | None = None) -> str | None:
+                     ts: str, thread_ts: str, request: ArticleRequest, user_id: str | None = None,
+                     automatic: bool = False) -> str | None:
     """The slow half of a channel message, mention or "Check coverage" shortcut: read the article,
-    analyse it against the coverage visible in the channel, store it (so that later articles are
-    compared with it, and a deleted message can forget it) and answer in the thread, citing
-    earlier coverage by links a reader can open, with the Full report button. Returns the
-    reply's ts, or None when Slack refused it."""
+    analyse it against the coverage visible in the channel (with the channel's settings), store it
+    (so that later articles are compared with it, and a deleted message can forget it) and answer
+    in the thread, citing earlier coverage by links a reader can open, with the Full report button.
+    For an `automatic` answer (a message, not a mention) a linked article shorter than the
+    channel's minimum article length is left alone (pasted text was measured by `request_of`).
+    Returns the reply's ts, or None when Slack refused it or nothing was posted."""
     messages = Messages(deps.archive)
     try:
         article = read_request(request, deps.settings)
+        tuning = settingstore.effective(deps.archive, team_id, channel_id)
+        if automatic and request.link and article.words < tuning.min_article_words:
+            log.info("message %s in %s: the linked article is shorter than the channel's minimum", ts, channel_id)
+            return None
         scope = channel_scope(client, team_id, channel_id, channel_type)
         messages.record(team_id, channel_id, ts, user_id)
-        report = cite_sources(deps, client, deps.analyzer.analyze(article, scope, store=True, message_ts=ts).to_dict(),
-                              scope, message_ts=ts)
+        analysed = deps.analyzer.analyze(article, scope, store=True, message_ts=ts, tuning=tuning)
+        report = cite_sources(deps, client, analysed.to_dict(), scope, message_ts=ts)
         key = messages.save_reply_report(team_id, channel_id, slim(report), message_ts=ts)
         text, blocks = render_report(report, note=links_note(request), full_report=key)
         log.info("message %s in %s: article %s analysed (%d earlier, seen before: %s)", ts, channel_id,

@@ -1,7 +1,8 @@
-"""`app_uninstalled` and `tokens_revoked`: the workspace's data is purged on either (they can
-arrive in either order; purging twice is harmless). The purge — every article, sighting, cached
-analysis, story and digest subscription of the workspace — runs in the worker pool, after Slack
-was acknowledged, and the digest scheduler drops the workspace's jobs."""
+"""`app_uninstalled` and `tokens_revoked`: the workspace's installation and data are deleted on
+either (they can arrive in either order; deleting twice is harmless). The installation (its
+tokens, in OAuth mode) is deleted at once, before Slack is acknowledged; the purge — every
+article, sighting, cached analysis, story, setting and digest subscription of the workspace —
+runs in the worker pool after that, and the digest scheduler drops the workspace's jobs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from slack_bolt import App, BoltContext
 
 from copydesk.bot.app import scheduler
+from copydesk.storage import installations
 
 from .common import team_of
 
@@ -23,14 +25,18 @@ log = logging.getLogger(__name__)
 def register(app: App, deps: Deps) -> None:
     @app.event("app_uninstalled")
     def on_uninstalled(body: dict, context: BoltContext) -> None:
-        _purge_later(deps, team_of(body, context), "app_uninstalled")
+        _purge_later(deps, team_of(body, context), "app_uninstalled", context)
 
     @app.event("tokens_revoked")
     def on_tokens_revoked(body: dict, context: BoltContext) -> None:
-        _purge_later(deps, team_of(body, context), "tokens_revoked")
+        _purge_later(deps, team_of(body, context), "tokens_revoked", context)
 
 
-def _purge_later(deps: Deps, team_id: str, why: str) -> None:
+def _purge_later(deps: Deps, team_id: str, why: str, context: BoltContext | None = None) -> None:
+    enterprise_id = getattr(context, "enterprise_id", None)
+    if team_id or enterprise_id:
+        org_wide = bool(getattr(context, "is_enterprise_install", False))
+        installations.delete(deps.archive, enterprise_id, team_id, org_wide)
     if team_id:
         deps.workers.submit(f"purge {team_id} ({why})", purge, deps, team_id, why)
 

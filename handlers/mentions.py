@@ -4,7 +4,9 @@ With an article (a link, or 80+ words of pasted text) it is answered in its thre
 channel message is; the same message also arrives as a `message` event, and whichever of the two
 comes first claims team + channel + ts, so it is answered once. A mention without an article gets
 a one-paragraph hint in the thread. `app_mention` carries no `channel_type`, so the channel's
-privacy comes from `conversations.info` (private when Slack does not say).
+privacy comes from `conversations.info` (private when Slack does not say). In a channel whose
+answer mode is `never` a mention gets a one-line note instead; the channel's other settings
+(recency window, copy threshold, minimum copied passage) apply to the analysis.
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from copydesk.bot.present.slacktext import request_of
+from copydesk.storage import settings as settingstore
 
 from .common import HINT, answer_in_thread, first_delivery, post_in_thread, team_of
+
+OFF = ("I don't answer in this channel: its answer mode is _never_ (workspace admins change it in Copydesk's "
+       "App Home). `/compare` still works here, only for you.")
 
 if TYPE_CHECKING:
     from copydesk.handlers.common import Deps
@@ -41,6 +47,10 @@ def handle_mention(deps: Deps, event: dict, body: dict, context: BoltContext, cl
         log.info("mention %s in %s already handled (retry or message)", ts, channel_id)
         return
     thread_ts = event.get("thread_ts") or ts
+    tuning = settingstore.effective(deps.archive, team_id, channel_id)
+    if tuning.answer_mode == "never":
+        deps.workers.submit(f"note {ts} in {channel_id}", post_in_thread, client, channel_id, thread_ts, OFF)
+        return
     request = request_of(event.get("text") or "")
     if request is None:
         deps.workers.submit(f"hint {ts} in {channel_id}", post_in_thread, client, channel_id, thread_ts, HINT)

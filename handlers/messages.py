@@ -11,6 +11,11 @@ A deleted message makes Copydesk forget the article it brought (unless another m
 `message_deleted`, or — for a message with thread replies, which every answered message has —
 `message_changed` whose message became a `tombstone`.
 
+A channel's settings (copydesk.handlers.settings) decide whether it is answered at all (answer
+mode `all`; `mention` and `never` leave its messages alone), how long pasted text or a linked
+article must be (minimum article length) and how the analysis compares (recency window, copy
+threshold, minimum copied passage).
+
 Each answered message is recorded as seen first (its event id, and team + channel + ts) so a
 retried delivery, or the `app_mention` twin of the same message, is not answered again.
 """
@@ -24,6 +29,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from copydesk.bot.present.slacktext import request_of
+from copydesk.storage import settings as settingstore
 from copydesk.storage.messages import Messages
 
 from .common import answer_in_thread, first_delivery, team_of
@@ -54,8 +60,13 @@ def handle_message(deps: Deps, event: dict, body: dict, context: BoltContext, cl
         return
     if subtype not in PEOPLE_SUBTYPES or event.get("bot_id") or event.get("hidden"):
         return
-    request = request_of(event.get("text") or "")
-    if request is None or not channel_id or not event.get("ts"):
+    if not channel_id or not event.get("ts"):
+        return
+    tuning = settingstore.effective(deps.archive, team_id, channel_id)
+    if tuning.answer_mode != "all":
+        return
+    request = request_of(event.get("text") or "", min_words=tuning.min_article_words)
+    if request is None:
         return
     ts = event["ts"]
     if not first_delivery(deps.archive, body, team_id, channel_id, ts):
@@ -64,7 +75,7 @@ def handle_message(deps: Deps, event: dict, body: dict, context: BoltContext, cl
     deps.workers.submit(
         f"message {ts} in {channel_id}", answer_in_thread, deps, client,
         team_id=team_id, channel_id=channel_id, channel_type=event.get("channel_type"),
-        ts=ts, thread_ts=event.get("thread_ts") or ts, request=request, user_id=event.get("user"),
+        ts=ts, thread_ts=event.get("thread_ts") or ts, request=request, user_id=event.get("user"), automatic=True,
     )
 
 

@@ -178,6 +178,50 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS reply_reports_message ON reply_reports(team_id, channel_id, message_ts);
     CREATE INDEX IF NOT EXISTS reply_reports_team ON reply_reports(team_id, created_at);
     """,
+    # OAuth distribution and per-workspace settings (storage/installations.py, storage/settings.py).
+    #    installations: one row per workspace (enterprise_id '' outside Enterprise Grid) or per
+    #    organisation (an org-wide install: team_id ''), the latest install; `secret` is the whole
+    #    installation (tokens, refresh tokens, expiry) as JSON encrypted with COPYDESK_SECRET_KEY
+    #    (Fernet); the other columns are plain so that rows can be found and listed.
+    #    oauth_states: the install flow's single-use states, until expires_at (Unix seconds).
+    #    workspace_settings: a workspace's settings (channel_id '') and a channel's overrides;
+    #    a NULL column inherits (the workspace's value, else the default).
+    """
+    CREATE TABLE installations (
+        enterprise_id          TEXT    NOT NULL DEFAULT '',
+        team_id                TEXT    NOT NULL DEFAULT '',
+        is_enterprise_install  INTEGER NOT NULL DEFAULT 0,
+        team_name              TEXT,
+        enterprise_name        TEXT,
+        app_id                 TEXT,
+        bot_user_id            TEXT,
+        installer_user_id      TEXT,
+        bot_token_expires_at   INTEGER,
+        secret                 TEXT    NOT NULL,
+        installed_at           TEXT    NOT NULL,
+        updated_at             TEXT    NOT NULL,
+        PRIMARY KEY (enterprise_id, team_id)
+    );
+    CREATE INDEX installations_team ON installations(team_id);
+
+    CREATE TABLE oauth_states (
+        state       TEXT PRIMARY KEY,
+        expires_at  REAL NOT NULL
+    );
+
+    CREATE TABLE workspace_settings (
+        team_id            TEXT    NOT NULL,
+        channel_id         TEXT    NOT NULL DEFAULT '',
+        recency_days       INTEGER,
+        copy_threshold     INTEGER,
+        min_passage_words  INTEGER,
+        min_article_words  INTEGER,
+        answer_mode        TEXT,
+        updated_by         TEXT,
+        updated_at         TEXT    NOT NULL,
+        PRIMARY KEY (team_id, channel_id)
+    );
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

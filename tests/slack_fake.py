@@ -9,6 +9,11 @@ bench/slack_latency.py.
   (a non-empty text, at most 50 blocks, section text 3,000, header 150) and refused with
   `invalid_blocks` otherwise; `rate_limit_once(method)` makes the next call of a method answer 429
   with `Retry-After: 1`.
+- OAuth, App Home and users (`OAuthFake`, mixed into `FakeSlack`): `oauth.v2.access` (a code
+  from `grant()`, exchanged once, or a refresh token), `auth.test` per token (each granted token
+  answers for its own workspace; once a token was granted, an unknown, expired or revoked one is
+  refused on every method), `views.publish`, `views.open` (at most 100 blocks), `users.info`
+  (`users[...]`: admins and owners).
 - `SlackSender`: sends requests to the app as Slack does — event_callback envelopes and
   form-encoded slash commands, signed with the signing secret (`v0:{timestamp}:{raw body}`,
   HMAC-SHA256) — and measures how long the acknowledgement took.
@@ -89,10 +94,124 @@ def _blocks_problem(payload: dict) -> str | None:
     return None
 
 
-class FakeSlack:
+# ================================================================ OAuth, App Home and users (issue 14)
+CLIENT_ID, CLIENT_SECRET = "4242.1717", "fake-client-secret-for-tests"
+MODAL_BLOCKS = 100  # blocks in a modal or a home tab
+
+
+class OAuthFake:
+    """FakeSlack's OAuth, per-token, App Home and users.info methods, in one block of their own."""
+
+    def _init_oauth(self) -> None:
+        self.client_id, self.client_secret = CLIENT_ID, CLIENT_SECRET
+        self.tokens: dict[str, dict] = {}  # access token -> {"team_id", "enterprise_id", "expires_at", "revoked"}
+        self.refresh_tokens: dict[str, str] = {}  # refresh token -> team id
+        self.codes: dict[str, dict] = {}  # unused codes
+        self.users: dict[str, dict] = {}  # user id -> users.info's "user" (is_admin, is_owner…)
+        self.published: list[dict] = []  # views.publish payloads accepted
+        self.opened: list[dict] = []  # views.open payloads accepted
+        self._serial = itertools.count(1)
+
+    # ------------------------------------------------------------ for tests
+    def grant(self, team_id: str, *, team_name: str | None = None, enterprise_id: str | None = None,
+              rotation: bool = False, expires_in: int = 43200, installer: str = "UINSTALLER") -> str:
+        """A code that oauth.v2.access exchanges (once) for a new bot token of `team_id`."""
+        code = f"code-{team_id}-{next(self._serial)}"
+        self.codes[code] = {"team_id": team_id, "team_name": team_name or f"Newsroom {team_id}",
+                            "enterprise_id": enterprise_id, "rotation": rotation, "expires_in": expires_in,
+                            "installer": installer}
+        return code
+
+    def token_of(self, call: "Call") -> str | None:
+        """The token a recorded call carried (Authorization: Bearer, else a `token` field)."""
+        auth = {k.lower(): v for k, v in call.headers.items()}.get("authorization", "")
+        return auth[7:] if auth.startswith("Bearer ") else call.payload.get("token")
+
+    def team_of_token(self, token: str | None) -> str | None:
+        return (self.tokens.get(token or "") or {}).get("team_id")
+
+    def revoke(self, token: str) -> None:
+        self.tokens[token]["revoked"] = True
+
+    # ------------------------------------------------------------ the methods
+    def _new_token(self, team_id: str, enterprise_id: str | None, rotation: bool, expires_in: int) -> dict:
+        n = next(self._serial)
+        token = f"xoxb-{team_id}-{n}-fake" if not rotation else f"xoxe.xoxb-{team_id}-{n}-fake"
+        entry = {"team_id": team_id, "enterprise_id": enterprise_id, "revoked": False,
+                 "expires_at": time.time() + expires_in if rotation else None}
+        self.tokens[token] = entry
+        answer = {"access_token": token, "token_type": "bot"}
+        if rotation:
+            refresh = f"xoxe-1-{team_id}-{n}-refresh"
+            self.refresh_tokens[refresh] = team_id
+            answer.update(refresh_token=refresh, expires_in=expires_in)
+        return answer
+
+    def _oauth_api(self, method: str, payload: dict, headers: Any) -> tuple[int, dict, dict] | None:
+        """The answer of the methods of this block, or None for FakeSlack's own."""
+        head = {k.lower(): v for k, v in dict(headers).items()}
+        if method == "oauth.v2.access":
+            import base64
+
+            expected = "Basic " + base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+            if head.get("authorization") != expected:
+                return 200, {"ok": False, "error": "invalid_client_id"}, {}
+            if payload.get("grant_type") == "refresh_token":
+                team_id = self.refresh_tokens.pop(payload.get("refresh_token") or "", None)  # single use
+                if team_id is None:
+                    return 200, {"ok": False, "error": "invalid_refresh_token"}, {}
+                old = next((t for t in self.tokens.values() if t["team_id"] == team_id), {})
+                return 200, {"ok": True, "team": {"id": team_id},
+                             **self._new_token(team_id, old.get("enterprise_id"), True, 43200)}, {}
+            grant = self.codes.pop(payload.get("code") or "", None)
+            if grant is None:
+                return 200, {"ok": False, "error": "invalid_code"}, {}
+            enterprise = {"id": grant["enterprise_id"], "name": "Group"} if grant["enterprise_id"] else None
+            return 200, {"ok": True, "app_id": APP_ID, "authed_user": {"id": grant["installer"]},
+                         "scope": "app_mentions:read,channels:history,chat:write,commands",
+                         "bot_user_id": BOT_USER_ID, "team": {"id": grant["team_id"], "name": grant["team_name"]},
+                         "enterprise": enterprise, "is_enterprise_install": False,
+                         **self._new_token(grant["team_id"], grant["enterprise_id"], grant["rotation"],
+                                           grant["expires_in"])}, {}
+        auth = head.get("authorization", "")
+        token = auth[7:] if auth.startswith("Bearer ") else payload.get("token")
+        if self.tokens:  # an OAuth app: every call needs a token Slack granted, alive
+            entry = self.tokens.get(token or "")
+            if entry is None:
+                return 200, {"ok": False, "error": "invalid_auth"}, {}
+            if entry["revoked"]:
+                return 200, {"ok": False, "error": "token_revoked"}, {}
+            if entry["expires_at"] is not None and entry["expires_at"] < time.time():
+                return 200, {"ok": False, "error": "token_expired"}, {}
+            if method == "auth.test":
+                team = entry["team_id"]
+                return 200, {"ok": True, "url": f"https://{team.lower()}.example.slack.com/", "team": f"Newsroom {team}",
+                             "user": "copydesk", "team_id": team, "user_id": BOT_USER_ID, "bot_id": BOT_ID,
+                             "enterprise_id": entry["enterprise_id"], "is_enterprise_install": False}, {}
+        if method in ("views.publish", "views.open"):
+            view = payload.get("view")
+            view = json.loads(view) if isinstance(view, str) else (view or {})
+            if len(view.get("blocks") or []) > MODAL_BLOCKS or not view.get("type"):
+                return 200, {"ok": False, "error": "invalid_arguments"}, {}
+            if method == "views.open" and not payload.get("trigger_id"):
+                return 200, {"ok": False, "error": "invalid_trigger_id"}, {}
+            record = {**payload, "view": view, "token": token}
+            (self.published if method == "views.publish" else self.opened).append(record)
+            return 200, {"ok": True, "view": {**view, "id": f"V{next(self._serial):08d}"}}, {}
+        if method == "users.info":
+            user = self.users.get(payload.get("user") or "")
+            if user is None:
+                return 200, {"ok": False, "error": "user_not_found"}, {}
+            return 200, {"ok": True, "user": {"id": payload.get("user"), "is_admin": False, "is_owner": False,
+                                              "is_primary_owner": False, **user}}, {}
+        return None
+
+
+class FakeSlack(OAuthFake):
     """Slack's Web API and response URLs on 127.0.0.1 (see the module docstring)."""
 
     def __init__(self, *, private_channels: set[str] | None = None, unknown_channels: set[str] | None = None) -> None:
+        self._init_oauth()
         self.calls: list[Call] = []
         self.private_channels = set(private_channels or ())
         self.unknown_channels = set(unknown_channels or ())
@@ -120,7 +239,7 @@ class FakeSlack:
                     self._answer(200, b"ok", "text/plain")
                     return
                 method = path.rsplit("/", 1)[-1]
-                status, answer, extra = fake._api(method, payload)
+                status, answer, extra = fake._oauth_api(method, payload, self.headers) or fake._api(method, payload)
                 fake._record(Call(method, payload, dict(self.headers), status, path, ok=bool(answer.get("ok"))))
                 self._answer(status, json.dumps(answer).encode(), "application/json", extra)
 

@@ -12,7 +12,9 @@ from urllib.parse import urlencode
 import pytest
 import yaml
 
+from copydesk.bot.app.oauth import REDIRECT_PATH, SCOPES
 from copydesk.handlers.commands import COMMANDS
+from copydesk.handlers.settings import COMMAND as SETTINGS_COMMAND
 from copydesk.handlers.shortcuts import CHECK_COVERAGE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +23,7 @@ MANIFEST = ROOT / "manifest.yml"
 
 # Each bot event and the scopes Slack requires for it (Slack's event reference).
 EVENT_SCOPES = {
+    "app_home_opened": set(),
     "app_mention": {"app_mentions:read"},
     "message.channels": {"channels:history"},
     "message.groups": {"groups:history"},
@@ -32,7 +35,9 @@ METHOD_SCOPES = {
     "chat.postMessage": {"chat:write"},
     "conversations.info": {"channels:read", "groups:read"},  # public and private channels
     "chat.getPermalink": set(),
-    "views.open": set(),
+    "users.info": {"users:read"},  # only admins change the settings
+    "views.publish": set(),  # App Home
+    "views.open": set(),  # the settings modal and the Full report
 }
 
 
@@ -140,7 +145,7 @@ def test_the_commands_are_exactly_those_the_app_answers(manifest, tmp_path):
     from slack_fake import FakeSlack, signature
 
     names = [c["command"] for c in manifest["features"]["slash_commands"]]
-    assert sorted(names) == sorted(COMMANDS)
+    assert sorted(names) == sorted((*COMMANDS, SETTINGS_COMMAND))
     fake = FakeSlack()
     archive = Archive.open(tmp_path / "m.db")
     workers = Workers()
@@ -164,3 +169,14 @@ def test_the_commands_are_exactly_those_the_app_answers(manifest, tmp_path):
         workers.shutdown(5)
         archive.close()
         fake.close()
+
+
+def test_oauth_redirect_home_tab_and_the_scopes_the_install_asks_for(manifest):
+    """OAuth distribution: the redirect URL on the events' host, the home tab on, and the install
+    (bot/app/oauth.py) asking for exactly the manifest's bot scopes."""
+    urls = manifest["oauth_config"]["redirect_urls"]
+    events_host = manifest["settings"]["event_subscriptions"]["request_url"].split("/slack/")[0]
+    assert urls == [events_host + REDIRECT_PATH]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert sorted(SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"])

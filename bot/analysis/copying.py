@@ -47,8 +47,11 @@ def similarity(a: str, b: str) -> float:
     return score
 
 
-def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[str, list[Span], list]]) -> list[Match]:
-    """Best copy match per new sentence. `earlier` is [(text, sentences, quote spans)] per source."""
+def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[str, list[Span], list]], *,
+         threshold: float = COPY_THRESHOLD, min_words: int = MIN_WORDS) -> list[Match]:
+    """Best copy match per new sentence. `earlier` is [(text, sentences, quote spans)] per source.
+    `threshold`: the similarity (0-100) from which a sentence counts as copied; `min_words`: shorter
+    sentences (quotations left out) never do (a workspace's settings may change both)."""
     queries = [masked(new_text, s, new_quotes) for s in new_sents]
     # a sentence that is mostly a quotation is an attribution frame around someone else's words
     queries = [q if len(q.split()) >= 0.4 * word_count(s.text) else "" for q, s in zip(queries, new_sents)]
@@ -56,7 +59,7 @@ def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[s
     for a, (text, sents, quotes) in enumerate(earlier):
         for j, s in enumerate(sents):
             m = masked(text, s, quotes)
-            if len(m.split()) >= MIN_WORDS:
+            if len(m.split()) >= min_words:
                 choices.append(m)
                 owners.append((a, j))
     if not choices:
@@ -65,7 +68,7 @@ def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[s
     matrix = process.cdist(queries, choices, scorer=fuzz.token_set_ratio, score_cutoff=70, workers=-1)
     out = []
     for i, q in enumerate(queries):
-        if len(q.split()) < MIN_WORDS:
+        if len(q.split()) < min_words:
             continue
         row = matrix[i]
         hits = row.nonzero()[0]
@@ -74,7 +77,7 @@ def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[s
         best: list[Match] = []
         for k in hits:
             score = similarity(q, choices[k])
-            if score >= COPY_THRESHOLD:
+            if score >= threshold:
                 a, j = owners[k]
                 best.append(Match(i, a, j, score))
         out.extend(best)

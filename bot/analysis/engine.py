@@ -27,7 +27,7 @@ from copydesk.bot.analysis import copying
 from copydesk.bot.language import doc as docmod
 from copydesk.bot.analysis import ingest
 from copydesk.bot.language import nlp as nlpmod
-from copydesk.bot.model import CLI_SCOPE, Article, Scope
+from copydesk.bot.model import CLI_SCOPE, DEFAULT_SETTINGS, Article, ChannelSettings, Scope
 from copydesk.bot.settings import Settings
 from copydesk.bot.language.text import Span, normalize, word_count
 
@@ -178,11 +178,14 @@ class Analyzer:
 
     # ------------------------------------------------------------ entry points
     def analyze(self, article: Article, scope: Scope = CLI_SCOPE, *, store: bool = False,
-                message_ts: str | None = None) -> Report:
+                message_ts: str | None = None, tuning: ChannelSettings | None = None) -> Report:
         """Compare `article` with the earlier coverage visible in `scope`; optionally store it after.
         When the archive already holds this same article (same URL or same cleaned text) and the
         scope can see it, the report's `seen_before` is that copy, and the comparison is with the
-        rest of the coverage (never with the copy itself)."""
+        rest of the coverage (never with the copy itself). `tuning` (a workspace's or channel's
+        settings; default: the built-in ones) limits the coverage to its recency window and sets
+        the copy threshold and minimum copied passage."""
+        tuning = tuning or DEFAULT_SETTINGS
         feats = self.features(article.text)
         earlier: list[Article] = []
         seen_before = None
@@ -191,11 +194,14 @@ class Analyzer:
             copy = self.archive.get(existing) if existing is not None else None
             if copy is not None and scope.can_see(copy.team_id, copy.channel_id, copy.is_private):
                 seen_before = copy.source()
-            ids = self.archive.candidates(article.text, scope, limit=CANDIDATES,
+            window = tuning.recency_days > 0
+            ids = self.archive.candidates(article.text, scope, limit=CANDIDATES * (3 if window else 1),
                                           exclude=[existing] if existing else [])
             found = self.archive.get_many(ids)
             earlier = [found[i] for i in ids if i in found]
-        report = self._report(article, feats, earlier, self.features_for(earlier))
+            if window:
+                earlier = [a for a in earlier if _within(a, tuning.recency_days)][:CANDIDATES]
+        report = self._report(article, feats, earlier, self.features_for(earlier), tuning)
         report.seen_before = seen_before
         if store and self.archive is not None:
             article_id, created = ingest.store(self.archive, article, scope, message_ts=message_ts)
@@ -237,7 +243,7 @@ class Analyzer:
 
     # ------------------------------------------------------------ the comparison
     def _report(self, article: Article, feats: Features, earlier: list[Article],
-                earlier_feats: dict[int, Features]) -> Report:
+                earlier_feats: dict[int, Features], tuning: ChannelSettings = DEFAULT_SETTINGS) -> Report:
         text = article.text
         earlier = sorted((a for a in earlier if a.id in earlier_feats), key=_order_key)
         report = Report(article=article, text=text, compared_with=len(earlier))
@@ -247,7 +253,7 @@ class Analyzer:
         ]
         report.claims = [{"text": c.text, "start": c.start, "end": c.end} for c in feats.claims]
 
-        copied_sentences = self._copied(report, article, feats, earlier, earlier_feats)
+        copied_sentences = self._copied(report, article, feats, earlier, earlier_feats, tuning)
         quote_sentences = self._quotes(report, article, feats, earlier, earlier_feats)
         self._claims(report, feats, earlier, earlier_feats, copied_sentences, quote_sentences)
 
@@ -256,9 +262,10 @@ class Analyzer:
         return report
 
     def _copied(self, report: Report, article: Article, feats: Features, earlier: list[Article],
-                earlier_feats: dict[int, Features]) -> set[int]:
+                earlier_feats: dict[int, Features], tuning: ChannelSettings = DEFAULT_SETTINGS) -> set[int]:
         sources = [(a.text, earlier_feats[a.id].sentences, earlier_feats[a.id].quotes) for a in earlier]
-        matches = copying.find(article.text, feats.sentences, feats.quotes, sources)
+        matches = copying.find(article.text, feats.sentences, feats.quotes, sources,
+                               threshold=tuning.copy_threshold, min_words=tuning.min_passage_words)
         best: dict[int, copying.Match] = {}
         by_sentence: dict[int, list[copying.Match]] = {}
         for m in matches:
@@ -394,6 +401,15 @@ class Analyzer:
                                                 "sources": [s.source() for s in srcs]})
             elif claim.sentence not in copied and claim.sentence not in quoted:
                 report.new.append({"text": claim.text, "start": claim.start, "end": claim.end})
+
+
+def _within(article: Article, days: int) -> bool:
+    """Whether an archived article appeared (published, else archived) within the last `days` days."""
+    from datetime import datetime, timedelta, timezone
+
+    from copydesk.bot.analysis.stories import article_time
+
+    return article_time(article.published, article.added_at) >= datetime.now(timezone.utc) - timedelta(days=days)
 
 
 def _named(att) -> bool:

@@ -13,12 +13,19 @@ lifecycle); each module's
 `register(app, deps)` adds its own. `Deps` is what they share. The archive, analyzer and settings
 are also put in every request's Bolt context (`context["archive"]` …) for listeners written
 against the context, such as `/digest`.
+
+Two modes. Single workspace (SLACK_BOT_TOKEN): one token, checked with auth.test now. OAuth
+distribution (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET, no bot token; bot/app/oauth.py): Bolt's
+OAuth flow and authorize middleware over the archive's installation store, each request answered
+with its workspace's token; `app.oauth_flow` serves the install and redirect pages.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltContext
@@ -31,13 +38,15 @@ from copydesk.bot.app.webapi import api_error, check_tokens, web_client
 from copydesk.bot.app.workers import Workers
 from copydesk.bot.errors import BadInput, CopydeskError
 from copydesk.bot.settings import Settings
-from copydesk.handlers import commands, lifecycle, mentions, messages, reports, shortcuts
+from copydesk.handlers import commands, home, lifecycle, mentions, messages, reports, shortcuts
+from copydesk.handlers import settings as settings_handlers
 from copydesk.handlers.common import Deps
 
 if TYPE_CHECKING:
     from copydesk.storage.archive import Archive
 
     from copydesk.bot.analysis.engine import Analyzer
+    from copydesk.bot.app.oauth import OAuth
 
 
 # ---------------------------------------------------------------- the app
@@ -70,26 +79,47 @@ BOLT_LOGGER.addFilter(_NoRequestBodies())
 logging.getLogger("slack_bolt.RequestVerification").addFilter(_NoRequestBodies())
 
 
+@contextmanager
+def _bolt_ignores_oauth_variables() -> Iterator[None]:
+    """Bolt's App turns OAuth on by itself (with a file installation store, and dropping the bot
+    token) when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are in the environment. In single-workspace
+    mode SLACK_BOT_TOKEN decides: hide the two from Bolt while the app is built."""
+    saved = {k: os.environ.pop(k) for k in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET") if k in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
 def build_app(settings: Settings, archive: Archive, analyzer: Analyzer, *, client: WebClient | None = None,
-              workers: Workers | None = None, socket_mode: bool = False) -> App:
+              workers: Workers | None = None, socket_mode: bool = False, oauth: OAuth | None = None) -> App:
     """The Copydesk Bolt app with every listener registered.
 
     `client` defaults to `web_client(settings)`; Bolt calls `auth.test` with it now, so a refused
     token fails here (BadInput naming SLACK_BOT_TOKEN). `workers` runs the slow work (default: a
     new pool; pass your own to wait for it or shut it down). With `socket_mode` the app serves
     Socket Mode only and needs no signing secret; otherwise every HTTP request must carry a valid
-    signature (Bolt answers 401)."""
+    signature (Bolt answers 401). In OAuth mode (`settings.oauth_mode`) `oauth` is the OAuth pieces
+    (default: built now over `archive` and `client`)."""
     check_tokens(settings, socket_mode=socket_mode)
     client = client or web_client(settings)
+    options: dict = {}
+    if settings.oauth_mode:
+        from copydesk.bot.app import oauth as oauthmod
+
+        oauth = oauth or oauthmod.build(settings, archive, client, BOLT_LOGGER)
+        options = {"oauth_settings": oauth.settings, "authorize": oauth.authorize}
     try:
-        app = App(
-            name="copydesk",
-            client=client,
-            signing_secret=settings.slack_signing_secret or "",
-            request_verification_enabled=not socket_mode,
-            process_before_response=True,
-            logger=BOLT_LOGGER,
-        )
+        with _bolt_ignores_oauth_variables() if not settings.oauth_mode else nullcontext():
+            app = App(
+                name="copydesk",
+                client=client,
+                signing_secret=settings.slack_signing_secret or "",
+                request_verification_enabled=not socket_mode,
+                process_before_response=True,
+                logger=BOLT_LOGGER,
+                **options,
+            )
     except BoltError as exc:
         cause = exc.__context__
         if isinstance(cause, SlackApiError):
@@ -106,6 +136,6 @@ def build_app(settings: Settings, archive: Archive, analyzer: Analyzer, *, clien
         next()
 
     app.middleware(provide)
-    for module in (messages, mentions, commands, shortcuts, reports, lifecycle):
+    for module in (messages, mentions, commands, shortcuts, reports, lifecycle, home, settings_handlers):
         module.register(app, deps)
     return app

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
@@ -96,11 +97,13 @@ class Subscription:
 class DigestScheduler:
     """The daily digest jobs of one process, over one archive."""
 
-    def __init__(self, settings: Settings, archive: Archive, analyzer: Analyzer, client: WebClient):
+    def __init__(self, settings: Settings, archive: Archive, analyzer: Analyzer, client: WebClient,
+                 client_for: Callable[[str], WebClient] | None = None):
         self.settings = settings
         self.archive = archive
         self.analyzer = analyzer
         self.client = client
+        self.client_for = client_for  # OAuth mode: each workspace's client (its own bot token)
         self.scheduler = BackgroundScheduler(
             timezone=timezone.utc,
             job_defaults={"coalesce": True, "misfire_grace_time": MISFIRE_GRACE, "max_instances": 1},
@@ -180,7 +183,8 @@ class DigestScheduler:
             if not digest["articles"] and sub.quiet:
                 self.archive.finish_digest(team_id, channel_id, day.isoformat(), "quiet")
                 return "quiet"
-            ts = post_digest(self.client, channel_id, digest)
+            client = self.client_for(team_id) if self.client_for else self.client
+            ts = post_digest(client, channel_id, digest)
         except Exception as exc:  # recorded, never retried: a second post is worse than none
             self.archive.finish_digest(team_id, channel_id, day.isoformat(), "failed",
                                        detail=f"{exc.__class__.__name__}: {exc}"[:500])
@@ -204,10 +208,12 @@ _running: list[DigestScheduler] = []
 _registry_lock = threading.Lock()
 
 
-def start_scheduler(settings: Settings, archive: Archive, analyzer: Analyzer, client: WebClient) -> DigestScheduler:
+def start_scheduler(settings: Settings, archive: Archive, analyzer: Analyzer, client: WebClient,
+                    client_for: Callable[[str], WebClient] | None = None) -> DigestScheduler:
     """Start the daily digests of `copydesk serve` (call once the Slack app's WebClient exists;
-    call `.shutdown()` on the result when the server stops)."""
-    return DigestScheduler(settings, archive, analyzer, client).start()
+    call `.shutdown()` on the result when the server stops). `client_for(team_id)`: in OAuth
+    mode, the client with that workspace's token."""
+    return DigestScheduler(settings, archive, analyzer, client, client_for).start()
 
 
 def refresh(archive: Archive) -> None:

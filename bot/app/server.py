@@ -7,6 +7,10 @@ development server):
                          bad, missing or stale signature) through Bolt's Starlette adapter helpers;
                          Bolt's dispatch runs in a thread so the event loop never blocks
     GET  /healthz        200 {"status": "ok", "db": "ok"}, or 503 when the archive cannot be read
+    GET  /slack/install  OAuth mode only (bot/app/oauth.py): the "Add to Slack" page, a new state
+    GET  /slack/oauth_redirect
+                         OAuth mode only: Slack's redirect; the state checked, the code exchanged
+                         with oauth.v2.access, the installation stored (tokens encrypted)
 
 Socket Mode: Bolt's built-in Socket Mode handler; no public URL needed.
 
@@ -38,7 +42,7 @@ from starlette.routing import Route
 
 from copydesk.storage.archive import Archive
 
-from copydesk.bot.app.bolt import build_app
+from copydesk.bot.app.bolt import BOLT_LOGGER, build_app
 from copydesk.bot.app.webapi import api_error, check_tokens, web_client
 from copydesk.bot.app.workers import Workers
 from copydesk.bot.errors import BadInput, CopydeskError
@@ -58,6 +62,9 @@ class RedactSecrets(logging.Filter):
     message, its arguments and the traceback text) before a handler writes them."""
 
     TOKEN_RE = re.compile(r"\b(?:xox[a-z]|xapp)-[A-Za-z0-9-]+")
+    # the OAuth redirect's code and state (in access-log lines, Bolt's "with code: …" and
+    # slack_sdk's debug lines of request parameters)
+    OAUTH_RE = re.compile(r"((?<!\w)(?:code|state)=|with code: |'(?:code|state)': \[?')[^&\s\"']+")
     MASK = "[redacted]"
 
     def __init__(self, secrets: list[str | None]) -> None:
@@ -67,6 +74,7 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, self.MASK)
+        text = self.OAUTH_RE.sub(lambda m: m.group(1) + self.MASK, text)
         return self.TOKEN_RE.sub(self.MASK, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -93,7 +101,8 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> logging.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets([settings.slack_bot_token, settings.slack_app_token,
-                                     settings.slack_signing_secret]))
+                                     settings.slack_signing_secret, settings.slack_client_secret,
+                                     *(settings.secret_key or "").split(",")]))
     root.addHandler(handler)
     root.setLevel(level)
     for noisy in ("apscheduler", "urllib3", "slack_sdk.socket_mode"):
@@ -122,9 +131,17 @@ class Runtime:
             self.analyzer = Analyzer(self.archive, settings, nlp=nlp)
             self.analyzer.nlp  # noqa: B018 (load the model before the first request, in one thread)
             self.client = web_client(settings)
+            client_for = None
+            self.oauth = None
+            if settings.oauth_mode:
+                from copydesk.bot.app import oauth
+
+                self.oauth = oauth.build(settings, self.archive, self.client, BOLT_LOGGER)
+                client_for = oauth.TeamClients(self.oauth, lambda token: web_client(settings, token))
             self.app: App = build_app(settings, self.archive, self.analyzer, client=self.client,
-                                      workers=self.workers, socket_mode=socket_mode)
-            self.scheduler = schedulermod.start_scheduler(settings, self.archive, self.analyzer, self.client)
+                                      workers=self.workers, socket_mode=socket_mode, oauth=self.oauth)
+            self.scheduler = schedulermod.start_scheduler(settings, self.archive, self.analyzer, self.client,
+                                                          client_for=client_for)
         except BaseException:
             self.close(drain=0)
             raise
@@ -145,7 +162,8 @@ class Runtime:
 
 # ---------------------------------------------------------------- HTTP
 def asgi_app(bolt_app: App, archive: Archive) -> Starlette:
-    """The ASGI application of HTTP mode: Slack's requests and the health check."""
+    """The ASGI application of HTTP mode: Slack's requests and the health check (and, in OAuth
+    mode, the install and redirect pages of Bolt's OAuth flow)."""
 
     async def slack_events(request: Request) -> Response:
         body = bytearray()
@@ -171,10 +189,20 @@ def asgi_app(bolt_app: App, archive: Archive) -> Starlette:
         return JSONResponse({"status": "ok" if ok else "error", "db": "ok" if ok else "unavailable"},
                             status_code=200 if ok else 503)
 
-    return Starlette(routes=[
-        Route(EVENTS_PATH, slack_events, methods=["POST"]),
-        Route(HEALTH_PATH, healthz, methods=["GET"]),
-    ])
+    routes = [Route(EVENTS_PATH, slack_events, methods=["POST"]), Route(HEALTH_PATH, healthz, methods=["GET"])]
+    flow = bolt_app.oauth_flow
+    if flow is not None:
+        async def install(request: Request) -> Response:
+            return to_starlette_response(await run_in_threadpool(flow.handle_installation,
+                                                                 to_bolt_request(request, b"")))
+
+        async def oauth_redirect(request: Request) -> Response:
+            return to_starlette_response(await run_in_threadpool(flow.handle_callback,
+                                                                 to_bolt_request(request, b"")))
+
+        routes += [Route(flow.install_path, install, methods=["GET"]),
+                   Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"])]
+    return Starlette(routes=routes)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -222,6 +250,8 @@ def run_http(settings: Settings, port: int, *, host: str = "0.0.0.0") -> None:
     with Runtime(settings, socket_mode=False) as runtime:
         sock = listen(host, port)
         log.info("serving Slack on http://%s:%d%s (health: %s)", host, port, EVENTS_PATH, HEALTH_PATH)
+        if settings.oauth_mode:
+            log.info("OAuth mode: installs start at %s/slack/install", settings.public_url or f"http://{host}:{port}")
         with stop_signals(lambda: None):
             http_server(runtime.app, runtime.archive).run(sockets=[sock])
         log.info("stopping: waiting for running analyses")

@@ -25,10 +25,21 @@ _APP_TOKEN_RE = re.compile(r"xapp-[A-Za-z0-9-]+")
 
 def check_tokens(settings: Settings, *, socket_mode: bool) -> None:
     """Refuse to start without usable Slack credentials. Raises BadInput with a one-line reason
-    that names the variable (never its value)."""
+    that names the variable (never its value). OAuth mode (client id and secret, no bot token)
+    serves HTTP only and needs the signing secret and COPYDESK_SECRET_KEY (bot/app/oauth.py)."""
     token = settings.slack_bot_token
+    if settings.oauth_mode:
+        if socket_mode:
+            raise BadInput("Socket Mode serves one workspace: set SLACK_BOT_TOKEN, or serve many workspaces "
+                           "with `copydesk serve --http` (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET)")
+        from copydesk.bot.app import oauth
+
+        _check_signing_secret(settings)
+        oauth.check(settings)
+        return
     if not token:
-        raise BadInput("SLACK_BOT_TOKEN is not set: give the app's bot token (xoxb-…, from OAuth & Permissions)")
+        raise BadInput("SLACK_BOT_TOKEN is not set: give the app's bot token (xoxb-…, from OAuth & Permissions), "
+                       "or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install in many workspaces")
     if not _BOT_TOKEN_RE.fullmatch(token):
         raise BadInput("SLACK_BOT_TOKEN is not a bot token: it should start with xoxb- (OAuth & Permissions)")
     if socket_mode:
@@ -39,12 +50,16 @@ def check_tokens(settings: Settings, *, socket_mode: bool) -> None:
         if not _APP_TOKEN_RE.fullmatch(app_token):
             raise BadInput("SLACK_APP_TOKEN is not an app-level token: it should start with xapp-")
     else:
-        secret = settings.slack_signing_secret
-        if not secret:
-            raise BadInput("SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's signing secret "
-                           "(Basic Information > App Credentials)")
-        if any(c.isspace() for c in secret) or not secret.isascii():
-            raise BadInput("SLACK_SIGNING_SECRET is malformed: it should be the signing secret exactly as Slack shows it")
+        _check_signing_secret(settings)
+
+
+def _check_signing_secret(settings: Settings) -> None:
+    secret = settings.slack_signing_secret
+    if not secret:
+        raise BadInput("SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's signing secret "
+                       "(Basic Information > App Credentials)")
+    if any(c.isspace() for c in secret) or not secret.isascii():
+        raise BadInput("SLACK_SIGNING_SECRET is malformed: it should be the signing secret exactly as Slack shows it")
 
 
 def api_error(exc: SlackApiError) -> str:
@@ -70,12 +85,12 @@ WEB_API_LOGGER = logging.getLogger("copydesk.slack.webapi")
 WEB_API_LOGGER.addFilter(_NoBodies())
 
 
-def web_client(settings: Settings) -> WebClient:
-    """A Slack Web API client with the bot token and COPYDESK_SLACK_API_URL as its base URL
-    (ending in "/": slack_sdk joins method names with urljoin). Connection errors and 429s are
-    retried, the latter after Slack's Retry-After."""
+def web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Slack Web API client with the bot token (or `token`) and COPYDESK_SLACK_API_URL as its
+    base URL (ending in "/": slack_sdk joins method names with urljoin). Connection errors and
+    429s are retried, the latter after Slack's Retry-After."""
     return WebClient(
-        token=settings.slack_bot_token,
+        token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=API_TIMEOUT,
         logger=WEB_API_LOGGER,
