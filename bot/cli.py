@@ -42,7 +42,7 @@ def _fetcher(settings: Settings):
 def _open_archive(settings: Settings):
     from copydesk.storage.archive import Archive
 
-    return Archive.open(settings.db_path)
+    return Archive.open(settings.db_path, busy_timeout=settings.busy_timeout)
 
 
 def _read_one(arg: str, settings: Settings):

@@ -19,6 +19,21 @@ def _env() -> dict[str, str]:
     return values
 
 
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 86400:
+        from copydesk.bot.errors import BadInput
+
+        raise BadInput(f"{name} must be a number of seconds (0 or more), not {value!r}")
+    return seconds
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: str = "copydesk.db"
@@ -30,6 +45,7 @@ class Settings:
     fetch_allow_hosts: frozenset[str] = frozenset()
     digest_time: str = "09:00"
     tz: str | None = None  # None: the machine's zone
+    busy_timeout: float = 60.0  # seconds a write waits for another process's write lock
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -50,6 +66,7 @@ class Settings:
             fetch_allow_hosts=hosts,
             digest_time=env.get("COPYDESK_DIGEST_TIME") or "09:00",
             tz=env.get("COPYDESK_TZ") or None,
+            busy_timeout=_seconds(env, "COPYDESK_BUSY_TIMEOUT", 60.0),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

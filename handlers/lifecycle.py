@@ -1,7 +1,8 @@
 """`app_uninstalled` and `tokens_revoked`: the workspace's data is purged on either (they can
 arrive in either order; purging twice is harmless). The purge — every article, sighting, cached
-analysis, story and digest subscription of the workspace — runs in the worker pool, after Slack
-was acknowledged, and the digest scheduler drops the workspace's jobs."""
+analysis, story, digest subscription, seen event and job of the workspace, and its FTS rows, with
+no text left in free pages or the WAL (see Archive.purge_team) — is a job stored before Slack is
+acknowledged (a crash resumes it), and the digest scheduler drops the workspace's jobs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from slack_bolt import App, BoltContext
 
 from copydesk.bot.app import scheduler
 
-from .common import team_of
+from .common import enqueue, team_of
 
 if TYPE_CHECKING:
     from copydesk.handlers.common import Deps
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
+    deps.workers.handle("purge", lambda job: purge(deps, job.team_id, job.payload.get("why") or "purge"))
+
     @app.event("app_uninstalled")
     def on_uninstalled(body: dict, context: BoltContext) -> None:
         _purge_later(deps, team_of(body, context), "app_uninstalled")
@@ -32,7 +35,7 @@ def register(app: App, deps: Deps) -> None:
 
 def _purge_later(deps: Deps, team_id: str, why: str) -> None:
     if team_id:
-        deps.workers.submit(f"purge {team_id} ({why})", purge, deps, team_id, why)
+        enqueue(deps, "purge", {"why": why}, team_id=team_id)
 
 
 def purge(deps: Deps, team_id: str, why: str) -> None:

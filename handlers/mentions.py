@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from copydesk.bot.present.slacktext import request_of
 
-from .common import HINT, answer_in_thread, first_delivery, post_in_thread, team_of
+from .common import answer_payload, enqueue, team_of
 
 if TYPE_CHECKING:
     from copydesk.handlers.common import Deps
@@ -37,16 +37,12 @@ def handle_mention(deps: Deps, event: dict, body: dict, context: BoltContext, cl
     team_id, channel_id, ts = team_of(body, context), event.get("channel") or "", event.get("ts") or ""
     if not channel_id or not ts:
         return
-    if not first_delivery(deps.archive, body, team_id, channel_id, ts):
-        log.info("mention %s in %s already handled (retry or message)", ts, channel_id)
-        return
     thread_ts = event.get("thread_ts") or ts
     request = request_of(event.get("text") or "")
     if request is None:
-        deps.workers.submit(f"hint {ts} in {channel_id}", post_in_thread, client, channel_id, thread_ts, HINT)
-        return
-    deps.workers.submit(
-        f"mention {ts} in {channel_id}", answer_in_thread, deps, client,
-        team_id=team_id, channel_id=channel_id, channel_type=event.get("channel_type"),
-        ts=ts, thread_ts=thread_ts, request=request,
-    )
+        kind, payload = "hint", {"thread_ts": thread_ts}
+    else:
+        kind, payload = "answer", answer_payload(channel_type=event.get("channel_type"), ts=ts, thread_ts=thread_ts,
+                                                 request=request)
+    if not enqueue(deps, kind, payload, team_id=team_id, channel_id=channel_id, message_ts=ts, body=body):
+        log.info("mention %s in %s already handled (retry or message)", ts, channel_id)

@@ -11,8 +11,9 @@ A deleted message makes Copydesk forget the article it brought (unless another m
 `message_deleted`, or — for a message with thread replies, which every answered message has —
 `message_changed` whose message became a `tombstone`.
 
-Each answered message is recorded as seen first (its event id, and team + channel + ts) so a
-retried delivery, or the `app_mention` twin of the same message, is not answered again.
+Each answered message is stored as a job, and recorded as seen (its event id, and team + channel +
+ts) in the same transaction, before Slack is acknowledged: a retried delivery, or the
+`app_mention` twin of the same message, is not answered again, and a crash loses nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from slack_sdk import WebClient
 
 from copydesk.bot.present.slacktext import request_of
 
-from .common import answer_in_thread, first_delivery, team_of
+from .common import answer_payload, enqueue, register_jobs, team_of
 
 if TYPE_CHECKING:
     from copydesk.handlers.common import Deps
@@ -36,6 +37,8 @@ PEOPLE_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 
 
 def register(app: App, deps: Deps) -> None:
+    register_jobs(deps, app.client)  # the "answer" and "hint" jobs of messages and mentions
+
     @app.event("message")
     def on_message(event: dict, body: dict, context: BoltContext, client: WebClient) -> None:
         handle_message(deps, event, body, context, client)
@@ -57,14 +60,10 @@ def handle_message(deps: Deps, event: dict, body: dict, context: BoltContext, cl
     if request is None or not channel_id or not event.get("ts"):
         return
     ts = event["ts"]
-    if not first_delivery(deps.archive, body, team_id, channel_id, ts):
+    payload = answer_payload(channel_type=event.get("channel_type"), ts=ts, thread_ts=event.get("thread_ts") or ts,
+                             request=request)
+    if not enqueue(deps, "answer", payload, team_id=team_id, channel_id=channel_id, message_ts=ts, body=body):
         log.info("message %s in %s already handled (retry or mention)", ts, channel_id)
-        return
-    deps.workers.submit(
-        f"message {ts} in {channel_id}", answer_in_thread, deps, client,
-        team_id=team_id, channel_id=channel_id, channel_type=event.get("channel_type"),
-        ts=ts, thread_ts=event.get("thread_ts") or ts, request=request,
-    )
 
 
 def forget(deps: Deps, team_id: str, channel_id: str, ts: str) -> None:

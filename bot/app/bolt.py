@@ -3,10 +3,11 @@
 How a request is handled. Bolt runs with `process_before_response=True`: each listener runs in
 the thread that received the request, and Slack's acknowledgement (the HTTP 200, or the Socket
 Mode envelope) is sent when the listener returns. Listeners therefore only do quick work — filter
-the event, record it as seen in SQLite (`Archive.claim_event`, so a retried delivery or the
-`message` twin of an `app_mention` is never answered twice), acknowledge a slash command — and
-hand everything slow (fetching a link, the analysis, posting the reply) to `Workers`, a bounded
-thread pool of this process. Acknowledgements never wait behind slow work, however busy the pool.
+the event, store its job in SQLite in the transaction that records it as seen (so a retried
+delivery or the `message` twin of an `app_mention` is never answered twice, and a crash after the
+acknowledgement loses nothing: copydesk.storage.jobs), acknowledge a slash command — and leave
+everything slow (fetching a link, the analysis, posting the reply) to `Workers`, a fixed set of
+threads taking jobs from that queue. Acknowledgements never wait behind slow work, however busy.
 
 The listeners live in copydesk.handlers (messages, mentions, commands, lifecycle); each module's
 `register(app, deps)` adds its own. `Deps` is what they share. The archive, analyzer and settings
@@ -32,6 +33,7 @@ from copydesk.bot.errors import BadInput, CopydeskError
 from copydesk.bot.settings import Settings
 from copydesk.handlers import commands, lifecycle, mentions, messages
 from copydesk.handlers.common import Deps
+from copydesk.storage.jobs import JobQueue
 
 if TYPE_CHECKING:
     from copydesk.storage.archive import Archive
@@ -91,4 +93,5 @@ def build_app(settings: Settings, archive: Archive, analyzer: Analyzer, *, clien
     app.middleware(provide)
     for module in (messages, mentions, commands, lifecycle):
         module.register(app, deps)
+    deps.workers.serve(JobQueue(archive))  # resumes what a dead process left unfinished
     return app

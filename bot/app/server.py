@@ -115,7 +115,7 @@ class Runtime:
 
         check_tokens(settings, socket_mode=socket_mode)
         self.settings = settings
-        self.archive = Archive.open(settings.db_path)
+        self.archive = Archive.open(settings.db_path, busy_timeout=settings.busy_timeout)
         self.workers = Workers()
         self.scheduler: schedulermod.DigestScheduler | None = None
         try:
