@@ -51,7 +51,7 @@ def _read_one(arg: str, settings: Settings):
     sources = reader.expand([arg])
     if len(sources) != 1:
         raise BadInput(f"{arg}: give one article (a file, a URL or -), not {len(sources)}")
-    return reader.read(sources[0], fetch=_fetcher(settings))
+    return reader.read(sources[0], fetch=_fetcher(settings), min_words=settings.min_words)
 
 
 def _out(console: Console, report, as_json: bool, heading: str | None = None) -> None:
@@ -94,7 +94,7 @@ def ingest(sources: tuple[str, ...], db: str | None) -> None:
     try:
         with progress:
             task = progress.add_task("ingest", total=len(items))
-            results = reader.iter_read(items, fetch=_fetcher(settings))
+            results = reader.iter_read(items, fetch=_fetcher(settings), min_words=settings.min_words)
             while True:
                 # a batch of articles per transaction: SQLite commits and FTS segments per batch
                 batch = list(itertools.islice(results, INGEST_BATCH))

@@ -46,6 +46,7 @@ class Settings:
     digest_time: str = "09:00"
     tz: str | None = None  # None: the machine's zone
     busy_timeout: float = 60.0  # seconds a write waits for another process's write lock
+    min_words: int = 20  # an article file, page or standard input with fewer words is refused
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -67,6 +68,7 @@ class Settings:
             digest_time=env.get("COPYDESK_DIGEST_TIME") or "09:00",
             tz=env.get("COPYDESK_TZ") or None,
             busy_timeout=_seconds(env, "COPYDESK_BUSY_TIMEOUT", 60.0),
+            min_words=int(_seconds(env, "COPYDESK_MIN_WORDS", 20)),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -129,7 +129,9 @@ def read_link(url: str, settings: Settings) -> Article:
     except FetchError as exc:
         raise BadInput(f"Couldn't read that link: {exc}.") from None
     try:
-        return reader.read_html(page.html, page.final_url, name=page.final_url)
+        article = reader.read_html(page.html, page.final_url, name=page.final_url)
+        reader.check_length(article, page.final_url, settings.min_words)
+        return article
     except BadInput as exc:
         raise BadInput(f"Couldn't read {exc}") from None
 
