@@ -127,14 +127,30 @@ def analyze(source: str, as_json: bool, store: bool, db: str | None) -> None:
     """Analyse one article (a file, a URL, or - for stdin) against the archive."""
     from copydesk.bot.analysis.engine import Analyzer
 
+    from copydesk.bot.errors import ArchiveBusy
+
     settings = _settings(db)
     article = _read_one(source, settings)  # read before touching the archive: bad input changes nothing
     archive = _open_archive(settings)
+    not_stored: ArchiveBusy | None = None
     try:
-        report = Analyzer(archive, settings).analyze(article, store=store)
+        analyzer = Analyzer(archive, settings)
+        if store:
+            analyzer.nlp  # noqa: B018 (load the model before taking the write lock)
+            try:
+                with archive.transaction():  # the write lock first (waited for), then the analysis
+                    report = analyzer.analyze(article, store=True)
+            except ArchiveBusy as exc:
+                not_stored = exc
+                report = analyzer.analyze(article)  # needs no write lock
+        else:
+            report = analyzer.analyze(article)
     finally:
         archive.close()
     _out(Console(highlight=False, soft_wrap=True), report, as_json)
+    if not_stored is not None:
+        err.print(f"copydesk: not stored: {not_stored}", markup=False)
+        sys.exit(not_stored.exit_code)
 
 
 @cli.command()

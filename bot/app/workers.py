@@ -80,8 +80,10 @@ class Workers:
         """Take jobs from `queue` from now on (after queueing again those a dead process left
         running). Returns how many were queued again."""
         resumed = queue.requeue_abandoned(owner_alive)
-        if resumed:
-            log.info("resuming %d job(s) left unfinished by an earlier process", resumed)
+        waiting = queue.pending()
+        if waiting:
+            log.info("resuming %d job(s) from an earlier run (%d of them left running by a process that died)",
+                     waiting, resumed)
         with self._cond:
             self._queue = queue
         self._start()
