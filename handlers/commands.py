@@ -26,7 +26,7 @@ from copydesk.bot.errors import BadInput
 from copydesk.bot.present.slacktext import escape, is_article_link, links, plain_text, without_links
 from copydesk.bot.language.text import word_count
 
-from .common import SORRY, channel_scope, enqueue, read_link, read_pasted
+from .common import SORRY, channel_scope, enqueue, job_clients, read_link, read_pasted
 from .digest import handle_digest
 
 if TYPE_CHECKING:
@@ -86,12 +86,19 @@ def register(app: App, deps: Deps) -> None:
         _enqueue_command(deps, "digest", command)
         ack()
 
-    client = app.client
-    deps.workers.handle("compare", lambda job: command_job(job, lambda respond: run_compare(
-        deps, client, respond, job.payload["command"], CompareJob(tuple(job.payload["links"]), job.payload["text"]))))
-    deps.workers.handle("digest", lambda job: command_job(job, lambda respond: handle_digest(
-        _acknowledged, respond, job.payload["command"],
-        {"archive": deps.archive, "analyzer": deps.analyzer, "settings": deps.settings})))
+    client_for = job_clients(app)
+
+    def compare_job(job: Job) -> None:
+        links, text = tuple(job.payload["links"]), job.payload["text"]
+        command_job(job, lambda respond: run_compare(deps, client_for(job.team_id), respond, job.payload["command"],
+                                                     CompareJob(links, text)))
+
+    def digest_job(job: Job) -> None:
+        context = {"archive": deps.archive, "analyzer": deps.analyzer, "settings": deps.settings}
+        command_job(job, lambda respond: handle_digest(_acknowledged, respond, job.payload["command"], context))
+
+    deps.workers.handle("compare", compare_job)
+    deps.workers.handle("digest", digest_job)
 
 
 COMMAND_FIELDS = ("command", "team_id", "channel_id", "user_id", "text", "response_url")  # what a job keeps

@@ -15,6 +15,7 @@ fetch a link (up to 15 s) or run an analysis (about a second for a long article)
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -78,13 +79,18 @@ def first_delivery(archive, body: dict, team_id: str, channel_id: str, ts: str) 
 
 def enqueue(deps: Deps, kind: str, payload: dict, *, team_id: str, channel_id: str = "",
             message_ts: str | None = None, body: dict | None = None) -> bool:
-    """Store a job of `kind` for the worker threads, durably, before the listener returns. With a
-    message (`message_ts` and the event's `body`) the event is recorded as seen in the same
-    transaction: False, and nothing stored, when it was seen before."""
+    """Store a job of `kind` for the worker threads, durably, before the listener returns. With
+    the event's `body` the event is recorded as seen in the same transaction (by event_id, and
+    for a message, `message_ts`, by team + channel + ts): False, and nothing stored, when it was
+    seen before."""
     queue = deps.workers.queue
     if queue is None:
         raise RuntimeError("the workers have no job queue (Workers.serve was not called)")
-    keys = delivery_keys(body, team_id, channel_id, message_ts) if message_ts and body is not None else ()
+    keys: list[str] = []
+    if body is not None and message_ts:
+        keys = delivery_keys(body, team_id, channel_id, message_ts)
+    elif body is not None and body.get("event_id"):
+        keys = [f"event:{body['event_id']}"]
     if queue.enqueue(kind, payload, team_id=team_id, channel_id=channel_id, message_ts=message_ts,
                      seen_keys=keys) is None:
         return False
@@ -279,6 +285,12 @@ def run_hint(deps: Deps, client: WebClient, job: Job) -> None:
         reply_once(deps, client, job, job.channel_id, thread_ts, HINT)
 
 
-def register_jobs(deps: Deps, client: WebClient) -> None:
-    deps.workers.handle("answer", lambda job: run_answer(deps, client, job))
-    deps.workers.handle("hint", lambda job: run_hint(deps, client, job))
+def job_clients(app: Any) -> Callable[[str], WebClient]:
+    """The Web API client a job of a workspace posts with (the one place to look it up: with one
+    bot token, the app's own client)."""
+    return lambda team_id: app.client
+
+
+def register_jobs(deps: Deps, client_for: Callable[[str], WebClient]) -> None:
+    deps.workers.handle("answer", lambda job: run_answer(deps, client_for(job.team_id), job))
+    deps.workers.handle("hint", lambda job: run_hint(deps, client_for(job.team_id), job))

@@ -26,16 +26,16 @@ def register(app: App, deps: Deps) -> None:
 
     @app.event("app_uninstalled")
     def on_uninstalled(body: dict, context: BoltContext) -> None:
-        _purge_later(deps, team_of(body, context), "app_uninstalled")
+        _purge_later(deps, team_of(body, context), "app_uninstalled", body)
 
     @app.event("tokens_revoked")
     def on_tokens_revoked(body: dict, context: BoltContext) -> None:
-        _purge_later(deps, team_of(body, context), "tokens_revoked")
+        _purge_later(deps, team_of(body, context), "tokens_revoked", body)
 
 
-def _purge_later(deps: Deps, team_id: str, why: str) -> None:
-    if team_id:
-        enqueue(deps, "purge", {"why": why}, team_id=team_id)
+def _purge_later(deps: Deps, team_id: str, why: str, body: dict) -> None:
+    if team_id:  # a retried delivery (same event_id) is not purged again
+        enqueue(deps, "purge", {"why": why}, team_id=team_id, body=body)
 
 
 def purge(deps: Deps, team_id: str, why: str) -> None:

@@ -26,7 +26,7 @@ from slack_sdk import WebClient
 
 from copydesk.bot.present.slacktext import request_of
 
-from .common import answer_payload, enqueue, register_jobs, team_of
+from .common import answer_payload, enqueue, job_clients, register_jobs, team_of
 
 if TYPE_CHECKING:
     from copydesk.handlers.common import Deps
@@ -37,7 +37,7 @@ PEOPLE_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 
 
 def register(app: App, deps: Deps) -> None:
-    register_jobs(deps, app.client)  # the "answer" and "hint" jobs of messages and mentions
+    register_jobs(deps, job_clients(app))  # the "answer" and "hint" jobs of messages and mentions
 
     @app.event("message")
     def on_message(event: dict, body: dict, context: BoltContext, client: WebClient) -> None:
@@ -67,6 +67,8 @@ def handle_message(deps: Deps, event: dict, body: dict, context: BoltContext, cl
 
 
 def forget(deps: Deps, team_id: str, channel_id: str, ts: str) -> None:
+    if deps.workers.queue is not None:
+        deps.workers.queue.cancel_message(team_id, channel_id, ts)  # not answered if not begun
     removed = deps.archive.forget_message(team_id, channel_id, ts)
     if removed:
         log.info("message %s in %s deleted: forgot %d article(s)", ts, channel_id, removed)

@@ -89,7 +89,10 @@ class JobQueue:
             return cur.lastrowid
 
     def take(self, owner: str) -> Job | None:
-        """The oldest queued job, now running for `owner`; None when there is none."""
+        """The oldest queued job, now running for `owner`; None when there is none (found by a
+        read first: an idle worker never takes the write lock)."""
+        if not self.archive.query("SELECT 1 AS found FROM jobs WHERE state = ? LIMIT 1", (QUEUED,)):
+            return None
         with self.archive.transaction() as conn:
             row = conn.execute(
                 "SELECT id, kind, team_id, channel_id, message_ts, payload, attempts, reply, created_at FROM jobs "
@@ -159,6 +162,12 @@ class JobQueue:
                     "AND NOT EXISTS (SELECT 1 FROM sightings WHERE article_id = ?)",
                     (article_id, job.created_at, article_id)).rowcount
             return removed
+
+    def cancel_message(self, team_id: str, channel_id: str, message_ts: str) -> int:
+        """Drop the queued (not yet running) jobs of a message (it was deleted). Returns how many."""
+        with self.archive.transaction() as conn:
+            return conn.execute("DELETE FROM jobs WHERE state = ? AND team_id = ? AND channel_id = ? AND message_ts = ?",
+                                (QUEUED, team_id, channel_id, message_ts)).rowcount
 
     def pending(self) -> int:
         """Jobs queued or running."""

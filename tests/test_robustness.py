@@ -385,3 +385,26 @@ def test_a_purge_leaves_no_trace_of_the_workspace(tmp_path, fake, nlp):
         assert conn.execute("SELECT count(*) FROM articles_fts_vocab WHERE term = 'zorvathian'").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM articles WHERE team_id = ?", (other,)).fetchone()[0] == 1
         assert conn.execute("SELECT count(*) FROM events WHERE team_id = ?", (other,)).fetchone()[0] >= 1
+
+
+def test_the_jobs_migration_gives_seen_events_their_workspace(tmp_path):
+    from copydesk.storage import schema
+    from copydesk.storage.archive import Archive
+
+    db = tmp_path / "old.db"
+    mine = next(i for i, m in enumerate(schema.MIGRATIONS) if "CREATE TABLE jobs" in m)
+    conn = sqlite3.connect(db, isolation_level=None)
+    for script in schema.MIGRATIONS[:mine]:
+        for statement in schema._statements(script):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {mine}")
+    conn.execute("INSERT INTO events (key, seen_at) VALUES ('msg:T9:C1:1.0', 'then'), ('event:Ev1', 'then')")
+    conn.close()
+    archive = Archive.open(db)
+    try:
+        assert archive.query("SELECT key, team_id FROM events ORDER BY key") == [
+            {"key": "event:Ev1", "team_id": ""}, {"key": "msg:T9:C1:1.0", "team_id": "T9"}]
+        archive.purge_team("T9")
+        assert [r["key"] for r in archive.query("SELECT key FROM events")] == ["event:Ev1"]
+    finally:
+        archive.close()
