@@ -131,7 +131,7 @@ class JobQueue:
 
     def requeue_abandoned(self, alive: Callable[[str], bool]) -> int:
         """Queue again the running jobs whose owner is no longer alive (`alive(owner)`), and drop
-        finished jobs older than KEEP_FINISHED_DAYS. Returns how many were queued again."""
+        old finished jobs (`prune`). Returns how many were queued again."""
         with self.archive.transaction() as conn:
             owners = [r[0] for r in conn.execute("SELECT DISTINCT owner FROM jobs WHERE state = ?", (RUNNING,))]
             dead = [o for o in owners if o is None or not alive(o)]
@@ -140,9 +140,15 @@ class JobQueue:
                 n += conn.execute(
                     "UPDATE jobs SET state = ?, owner = NULL, updated_at = ? WHERE state = ? AND owner IS ?",
                     (QUEUED, utcnow(), RUNNING, owner)).rowcount
-            conn.execute("DELETE FROM jobs WHERE state IN (?, ?) AND updated_at < strftime('%Y-%m-%dT%H:%M:%S', 'now', ?)",
-                         (DONE, FAILED, f"-{KEEP_FINISHED_DAYS} days"))
+            self.prune()
             return n
+
+    def prune(self) -> int:
+        """Drop finished jobs older than KEEP_FINISHED_DAYS. Returns how many."""
+        with self.archive.transaction() as conn:
+            return conn.execute(
+                "DELETE FROM jobs WHERE state IN (?, ?) AND updated_at < strftime('%Y-%m-%dT%H:%M:%S', 'now', ?)",
+                (DONE, FAILED, f"-{KEEP_FINISHED_DAYS} days")).rowcount
 
     def undo_attempt(self, job: Job) -> int:
         """Undo what an unfinished attempt of a message's job stored: the message's sighting, and

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 WORKERS = 4  # slow jobs (link fetches, analyses) running at once; more wait in the queue
 POLL_SECONDS = 1.0  # an idle thread looks at the queue this often even when nobody says so
 MAX_ATTEMPTS = 3  # a job taken more often than this (it stopped the process each time) is given up
+PRUNE_EVERY = 1000  # finished jobs: old ones are dropped after this many more
 
 
 def process_owner() -> str:
@@ -69,6 +70,7 @@ class Workers:
         self._busy = 0
         self._wakeups = 0
         self._stopping = False
+        self._finished = 0
 
     # ------------------------------------------------------------ setting up
     def handle(self, kind: str, fn: Callable[[Job], None]) -> None:
@@ -194,6 +196,13 @@ class Workers:
         finally:
             with self._cond:
                 self._running.pop(job.id, None)
+                self._finished += 1
+                prune = self._finished % PRUNE_EVERY == 0
+            if prune and job.queue is not None:
+                try:
+                    job.queue.prune()
+                except Exception:
+                    log.exception("could not drop old finished jobs")
 
     # ------------------------------------------------------------ state
     @property
