@@ -172,8 +172,9 @@ class JobQueue:
     def cancel_message(self, team_id: str, channel_id: str, message_ts: str) -> int:
         """Drop the queued (not yet running) jobs of a message (it was deleted). Returns how many."""
         with self.archive.transaction() as conn:
-            return conn.execute("DELETE FROM jobs WHERE state = ? AND team_id = ? AND channel_id = ? AND message_ts = ?",
-                                (QUEUED, team_id, channel_id, message_ts)).rowcount
+            return conn.execute(
+                "DELETE FROM jobs WHERE state = ? AND team_id = ? AND channel_id = ? AND message_ts = ?",
+                (QUEUED, team_id, channel_id, message_ts)).rowcount
 
     def pending(self) -> int:
         """Jobs queued or running."""

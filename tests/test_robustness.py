@@ -302,7 +302,8 @@ def test_sigterm_during_work_then_restart_loses_nothing(tmp_path, fake):
     finally:
         served.kill()
     assert stopped_with < 10, "the stop came after all the work: nothing was tested"
-    assert f"resuming {10 - stopped_with} job(s) from an earlier run (0 of them" in (tmp_path / "serve.log").read_text()[len(log):]
+    restarted = (tmp_path / "serve.log").read_text()[len(log):]
+    assert f"resuming {10 - stopped_with} job(s) from an earlier run (0 of them" in restarted
     assert all(n == 1 for n in replies_per_message(fake).values()) and len(replies_per_message(fake)) == 10
     assert jobs_left(served.db) == 0
     assert TOKEN not in (tmp_path / "serve.log").read_text()
@@ -363,7 +364,7 @@ def test_a_purge_leaves_no_trace_of_the_workspace(tmp_path, fake, nlp):
             text = story(i) + f" {secret_words} spoke for the {i + 1}th time."
             ts = slack.next_ts()
             assert slack.event(message(text, channel="CPURGE01", ts=ts), team_id=team).status == 200
-            fake.wait_for(lambda: [p for p in fake.posts() if p.get("thread_ts") == ts])
+            fake.wait_for(lambda ts=ts: [p for p in fake.posts() if p.get("thread_ts") == ts])
         ts = slack.next_ts()
         assert slack.event(message(story(5), channel="CKEEP001", ts=ts), team_id=other).status == 200
         fake.wait_for(lambda: [p for p in fake.posts() if p.get("thread_ts") == ts])
@@ -384,7 +385,8 @@ def test_a_purge_leaves_no_trace_of_the_workspace(tmp_path, fake, nlp):
         for table in tables:
             for row in conn.execute(f"SELECT * FROM \"{table}\""):
                 assert team not in repr(row) and "CPURGE01" not in repr(row) and "Zorvathian" not in repr(row)
-        assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'zorvathian'").fetchone()[0] == 0
+        fts = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'zorvathian'"
+        assert conn.execute(fts).fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM articles_fts_vocab WHERE term = 'zorvathian'").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM articles WHERE team_id = ?", (other,)).fetchone()[0] == 1
         assert conn.execute("SELECT count(*) FROM events WHERE team_id = ?", (other,)).fetchone()[0] >= 1

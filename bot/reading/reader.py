@@ -273,7 +273,8 @@ def normalize_date(value: str | None) -> str | None:
     return dt.isoformat() if has_time else dt.date().isoformat()
 
 
-def iter_read(sources: list[Source], *, fetch=None, min_words: int = MIN_WORDS) -> Iterator[tuple[Source, Article | BadInput]]:
+def iter_read(sources: list[Source], *, fetch=None,
+              min_words: int = MIN_WORDS) -> Iterator[tuple[Source, Article | BadInput]]:
     for src in sources:
         try:
             yield src, read(src, fetch=fetch, min_words=min_words)
