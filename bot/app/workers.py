@@ -230,6 +230,12 @@ class Workers:
                 self._cond.wait(0.05)
         return True
 
+    def stop_taking(self) -> None:
+        """Take no more work (the process is stopping): running jobs go on, queued ones stay queued."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+
     def shutdown(self, timeout: float = 30.0) -> None:
         """Stop taking work; let running jobs finish for up to `timeout` seconds, then put the
         unfinished ones back in the queue (the next start resumes them). Queued in-memory work
