@@ -19,19 +19,20 @@ def _env() -> dict[str, str]:
     return values
 
 
-def _seconds(env: dict[str, str], name: str, default: float) -> float:
+def _number(env: dict[str, str], name: str, default: float, unit: str) -> float:
+    """A non-negative number from the environment; BadInput naming the variable otherwise."""
     value = (env.get(name) or "").strip()
     if not value:
         return default
     try:
-        seconds = float(value)
+        number = float(value)
     except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds < 86400:
+        number = -1.0
+    if not 0 <= number < 1e6:
         from copydesk.bot.errors import BadInput
 
-        raise BadInput(f"{name} must be a number of seconds (0 or more), not {value!r}")
-    return seconds
+        raise BadInput(f"{name} must be a number of {unit} (0 or more), not {value!r}")
+    return number
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,8 @@ class Settings:
             fetch_allow_hosts=hosts,
             digest_time=env.get("COPYDESK_DIGEST_TIME") or "09:00",
             tz=env.get("COPYDESK_TZ") or None,
-            busy_timeout=_seconds(env, "COPYDESK_BUSY_TIMEOUT", 60.0),
-            min_words=int(_seconds(env, "COPYDESK_MIN_WORDS", 20)),
+            busy_timeout=_number(env, "COPYDESK_BUSY_TIMEOUT", 60.0, "seconds"),
+            min_words=int(_number(env, "COPYDESK_MIN_WORDS", 20, "words")),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
