@@ -413,3 +413,30 @@ def test_the_jobs_migration_gives_seen_events_their_workspace(tmp_path):
         assert [r["key"] for r in archive.query("SELECT key FROM events")] == ["event:Ev1"]
     finally:
         archive.close()
+
+
+def test_a_job_that_stopped_the_process_three_times_is_answered_with_an_apology(tmp_path, fake, nlp):
+    from copydesk.handlers.common import SORRY
+    from copydesk.storage.archive import Archive
+    from copydesk.storage.jobs import JobQueue
+
+    db = tmp_path / "poison.db"
+    archive = Archive.open(db)
+    queue = JobQueue(archive)
+    ts = "1700000000.000300"
+    payload = {"channel_type": "channel", "thread_ts": ts, "request": {"text": story(2), "link": None, "links": 0}}
+    queue.enqueue("answer", payload, team_id="T1", channel_id="C1", message_ts=ts)
+    for _ in range(3):  # taken three times by processes that died while working on it
+        job = queue.take("a-host-that-is-gone:1")
+        queue.requeue_abandoned(lambda owner: False)
+    archive.close()
+    settings = Settings(db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET,
+                        slack_api_url=fake.url, tz="UTC")
+    app = ServedApp(settings, nlp=nlp)
+    try:
+        assert app.workers.wait_idle(30)
+    finally:
+        app.close()
+    assert job.attempts == 3
+    assert [(p["thread_ts"], p["text"]) for p in fake.posts()] == [(ts, SORRY)]
+    assert count(db, "articles") == 0 and count(db, "jobs", "state = 'done'") == 1
