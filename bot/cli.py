@@ -34,7 +34,7 @@ def _fetcher(settings: Settings):
 def _open_archive(settings: Settings):
     from copydesk.storage.archive import Archive
 
-    return Archive.open(settings.db_path)
+    return Archive.open(settings.db_path, busy_timeout=settings.busy_timeout)
 
 
 def _read_one(arg: str, settings: Settings):
@@ -43,7 +43,7 @@ def _read_one(arg: str, settings: Settings):
     sources = reader.expand([arg])
     if len(sources) != 1:
         raise BadInput(f"{arg}: give one article (a file, a URL or -), not {len(sources)}")
-    return reader.read(sources[0], fetch=_fetcher(settings))
+    return reader.read(sources[0], fetch=_fetcher(settings), min_words=settings.min_words)
 
 
 def _out(console: Console, report, as_json: bool, heading: str | None = None) -> None:
@@ -86,7 +86,7 @@ def ingest(sources: tuple[str, ...], db: str | None) -> None:
     try:
         with progress:
             task = progress.add_task("ingest", total=len(items))
-            results = reader.iter_read(items, fetch=_fetcher(settings))
+            results = reader.iter_read(items, fetch=_fetcher(settings), min_words=settings.min_words)
             while True:
                 # a batch of articles per transaction: SQLite commits and FTS segments per batch
                 batch = list(itertools.islice(results, INGEST_BATCH))
@@ -121,15 +121,31 @@ def analyze(source: str, as_json: bool, store: bool, team: str | None, db: str |
     from copydesk.bot.analysis.engine import Analyzer
     from copydesk.storage import settings as settingstore
 
+    from copydesk.bot.errors import ArchiveBusy
+
     settings = _settings(db)
     article = _read_one(source, settings)  # read before touching the archive: bad input changes nothing
     archive = _open_archive(settings)
+    not_stored: ArchiveBusy | None = None
     try:
         tuning = settingstore.effective(archive, team or "")
-        report = Analyzer(archive, settings).analyze(article, store=store, tuning=tuning)
+        analyzer = Analyzer(archive, settings)
+        if store:
+            analyzer.nlp  # noqa: B018 (load the model before taking the write lock)
+            try:
+                with archive.transaction():  # the write lock first (waited for), then the analysis
+                    report = analyzer.analyze(article, store=True, tuning=tuning)
+            except ArchiveBusy as exc:
+                not_stored = exc
+                report = analyzer.analyze(article, tuning=tuning)  # needs no write lock
+        else:
+            report = analyzer.analyze(article, tuning=tuning)
     finally:
         archive.close()
     _out(Console(highlight=False, soft_wrap=True), report, as_json)
+    if not_stored is not None:
+        err.print(f"copydesk: not stored: {not_stored}", markup=False)
+        sys.exit(not_stored.exit_code)
 
 
 @cli.command()

@@ -23,3 +23,12 @@ class ModelMissing(CopydeskError):
     """No usable spaCy pipeline is installed."""
 
     exit_code = 1
+
+
+class ArchiveBusy(ArchiveError):
+    """Another process held the archive's write lock for longer than the configured wait."""
+
+    MESSAGE = "the archive is busy: another process is writing to it"
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)

@@ -19,6 +19,22 @@ def _env() -> dict[str, str]:
     return values
 
 
+def _number(env: dict[str, str], name: str, default: float, unit: str) -> float:
+    """A non-negative number from the environment; BadInput naming the variable otherwise."""
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < 1e6:
+        from copydesk.bot.errors import BadInput
+
+        raise BadInput(f"{name} must be a number of {unit} (0 or more), not {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: str = "copydesk.db"
@@ -40,6 +56,8 @@ class Settings:
     def oauth_mode(self) -> bool:
         """Many workspaces through OAuth: a client id and secret, and no single bot token."""
         return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
+    busy_timeout: float = 60.0  # seconds a write waits for another process's write lock
+    min_words: int = 20  # an article file, page or standard input with fewer words is refused
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -64,6 +82,8 @@ class Settings:
             slack_client_secret=env.get("SLACK_CLIENT_SECRET") or None,
             secret_key=env.get("COPYDESK_SECRET_KEY") or None,
             public_url=(env.get("COPYDESK_PUBLIC_URL") or "").rstrip("/") or None,
+            busy_timeout=_number(env, "COPYDESK_BUSY_TIMEOUT", 60.0, "seconds"),
+            min_words=int(_number(env, "COPYDESK_MIN_WORDS", 20, "words")),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -7,8 +7,9 @@
 
 Both are acknowledged at once with "Working on it…" (or, for empty or unusable input, the usage),
 then answered through the command's response_url (`respond`), visible only to the user.
-`/digest` is acknowledged at once and handled by copydesk.handlers.digest.handle_digest in the
-worker pool.
+`/digest` is acknowledged at once and handled by copydesk.handlers.digest.handle_digest in a
+worker thread. Each command's work is stored as a job before it is acknowledged (see
+copydesk.handlers.common.enqueue) and answered at most once.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from copydesk.bot.language.text import word_count
 from copydesk.storage import settings as settingstore
 from copydesk.storage.messages import Messages
 
-from .common import SORRY, channel_scope, cite_sources, log_failure, read_link, read_pasted, slim
+from .common import SORRY, channel_scope, cite_sources, enqueue, log_failure, read_link, read_pasted, slim
 from .digest import handle_digest
 
 if TYPE_CHECKING:
     from copydesk.handlers.common import Deps
+    from copydesk.storage.jobs import Job
 
 log = logging.getLogger(__name__)
 
@@ -80,15 +82,63 @@ def register(app: App, deps: Deps) -> None:
         if isinstance(job, str):
             ack(text=job)
             return
+        _enqueue_command(deps, "compare", command, {"links": list(job.links), "text": job.text})
         ack(text=WORKING)
-        deps.workers.submit(f"/compare in {command.get('channel_id')}", run_compare, deps, client, respond,
-                            command, job)
 
     @app.command("/digest")
     def on_digest(ack: Any, respond: Respond, command: dict, context: BoltContext) -> None:
+        _enqueue_command(deps, "digest", command)
         ack()
-        deps.workers.submit(f"/digest in {command.get('channel_id')}", handle_digest, _acknowledged, respond,
-                            command, context)
+
+    client_for = deps.client_for
+
+    def compare_job(job: Job) -> None:
+        links, text = tuple(job.payload["links"]), job.payload["text"]
+        command_job(job, lambda respond: run_compare(deps, client_for(job.team_id), respond, job.payload["command"],
+                                                     CompareJob(links, text)))
+
+    def digest_job(job: Job) -> None:
+        context = {"archive": deps.archive, "analyzer": deps.analyzer, "settings": deps.settings}
+        command_job(job, lambda respond: handle_digest(_acknowledged, respond, job.payload["command"], context))
+
+    deps.workers.handle("compare", compare_job)
+    deps.workers.handle("digest", digest_job)
+
+
+COMMAND_FIELDS = ("command", "team_id", "channel_id", "user_id", "text", "response_url")  # what a job keeps
+
+
+def _enqueue_command(deps: Deps, kind: str, command: dict, extra: dict | None = None) -> None:
+    """Store a command's job before it is acknowledged (an error here fails the request: Slack
+    shows the user that the command failed, nothing is half done)."""
+    kept = {k: command.get(k) for k in COMMAND_FIELDS}
+    enqueue(deps, kind, {"command": kept, **(extra or {})}, team_id=command.get("team_id") or "",
+            channel_id=command.get("channel_id") or "")
+
+
+class _RespondOnce:
+    """A command job's `respond`: records that the answer is being sent before sending it, and
+    finishes the job after (a response URL cannot be asked whether it was answered, so a job
+    resumed after that point is not answered again)."""
+
+    def __init__(self, job: Job, respond: Respond) -> None:
+        self.job, self.respond = job, respond
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not self.job.prepare_reply({"response_url": True}):
+            return None  # the workspace was purged meanwhile
+        try:
+            return self.respond(*args, **kwargs)
+        finally:
+            self.job.finish()
+
+
+def command_job(job: Job, run: Any) -> None:
+    """Run a command's job with a `respond` bound to its response URL, answering at most once."""
+    if job.reply is not None:
+        job.finish(None, "an earlier attempt was answering: not answered again")
+        return
+    run(_RespondOnce(job, Respond(response_url=job.payload["command"].get("response_url"))))
 
 
 def _acknowledged(*args: Any, **kwargs: Any) -> None:

@@ -1,14 +1,21 @@
 """What the Slack listeners share: a channel's privacy, reading the article a message or command
-points at, and answering in a message's thread.
+points at, handing slow work to the durable job queue, and answering in a message's thread.
 
-Everything here except `team_of` and `is_private_type` runs in the worker pool, after Slack was
-acknowledged: it may call Slack's Web API, fetch a link (up to 15 s) or run an analysis (about a
-second for a long article).
+How a listener hands over work: `enqueue` stores a job (kind + JSON payload) in SQLite before the
+listener returns (and so before Slack is acknowledged); for a message it records the event as seen
+in the same transaction, so a redelivery or the `app_mention` twin finds it seen, and a crash after
+the acknowledgement leaves the job to be resumed. The job's handler (registered with
+`deps.workers.handle`) runs in a worker thread.
+
+Everything here except `team_of`, `is_private_type`, `delivery_keys`, `first_delivery` and
+`enqueue` runs in a worker thread, after Slack was acknowledged: it may call Slack's Web API,
+fetch a link (up to 15 s) or run an analysis (about a second for a long article).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 
 from copydesk.bot.reading import reader
 from copydesk.bot.app.webapi import api_error
+from copydesk.bot.app.workers import MAX_ATTEMPTS
 from copydesk.bot.present.blocks import heading, render_report
 from copydesk.bot.errors import BadInput
 from copydesk.bot.model import Article, Scope
@@ -29,6 +37,7 @@ if TYPE_CHECKING:
     from copydesk.bot.analysis.engine import Analyzer
     from copydesk.bot.app.workers import Workers
     from copydesk.storage.archive import Archive
+    from copydesk.storage.jobs import Job
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +50,10 @@ class Deps:
     archive: Archive
     analyzer: Analyzer
     workers: Workers
+    # the Web API client a job of a workspace posts with (jobs run after their request: in OAuth
+    # mode each workspace's own bot token; with one bot token, the app's client)
+    client_for: Callable[[str], WebClient]
+
 
 SORRY = "Sorry, something went wrong while analysing this. Please try again in a minute."
 HINT = (f"Paste an article (at least {MIN_PASTED_WORDS} words) or share a link to one, and I'll tell you "
@@ -54,14 +67,40 @@ def team_of(body: dict, context: Any) -> str:
     return body.get("team_id") or (body.get("team") or {}).get("id") or getattr(context, "team_id", None) or ""
 
 
-def first_delivery(archive, body: dict, team_id: str, channel_id: str, ts: str) -> bool:
-    """Record a message event as seen, before any slow work: True only for its first delivery.
-    Keyed by event_id (Slack's retries) and by team + channel + ts (the same message arriving as
-    both `message` and `app_mention`)."""
+def delivery_keys(body: dict, team_id: str, channel_id: str, ts: str) -> list[str]:
+    """What identifies a message's delivery: event_id (Slack's retries) and team + channel + ts
+    (the same message arriving as both `message` and `app_mention`)."""
     keys = [f"msg:{team_id}:{channel_id}:{ts}"]
     if body.get("event_id"):
         keys.insert(0, f"event:{body['event_id']}")
-    return archive.claim_event(*keys)
+    return keys
+
+
+def first_delivery(archive, body: dict, team_id: str, channel_id: str, ts: str) -> bool:
+    """Record a message event as seen, before any slow work: True only for its first delivery.
+    (A listener that hands work over uses `enqueue`, which records it with the job.)"""
+    return archive.claim_event(*delivery_keys(body, team_id, channel_id, ts), team_id=team_id)
+
+
+def enqueue(deps: Deps, kind: str, payload: dict, *, team_id: str, channel_id: str = "",
+            message_ts: str | None = None, body: dict | None = None) -> bool:
+    """Store a job of `kind` for the worker threads, durably, before the listener returns. With
+    the event's `body` the event is recorded as seen in the same transaction (by event_id, and
+    for a message, `message_ts`, by team + channel + ts): False, and nothing stored, when it was
+    seen before."""
+    queue = deps.workers.queue
+    if queue is None:
+        raise RuntimeError("the workers have no job queue (Workers.serve was not called)")
+    keys: list[str] = []
+    if body is not None and message_ts:
+        keys = delivery_keys(body, team_id, channel_id, message_ts)
+    elif body is not None and body.get("event_id"):
+        keys = [f"event:{body['event_id']}"]
+    if queue.enqueue(kind, payload, team_id=team_id, channel_id=channel_id, message_ts=message_ts,
+                     seen_keys=keys) is None:
+        return False
+    deps.workers.notify()
+    return True
 
 
 def is_private_type(channel_type: str | None) -> bool | None:
@@ -97,7 +136,7 @@ def channel_scope(client: WebClient, team_id: str, channel_id: str, channel_type
 def read_link(url: str, settings: Settings) -> Article:
     """The article at `url`, through the guarded fetcher. Raises BadInput with the reply to give."""
     try:
-        return reader.read_url(url, allow_hosts=settings.fetch_allow_hosts)
+        return reader.read_url(url, allow_hosts=settings.fetch_allow_hosts, min_words=settings.min_words)
     except reader.LinkError as exc:
         raise BadInput(f"Couldn't read that link: {exc.reason}.") from None
     except BadInput as exc:
@@ -124,12 +163,17 @@ def links_note(request: ArticleRequest) -> str | None:
 
 
 # ---------------------------------------------------------------- answering
+REPLY_EVENT = "copydesk_reply"  # message metadata of a thread reply: which message it answers
+
+
 def post_in_thread(client: WebClient, channel_id: str, thread_ts: str, text: str,
-                   blocks: list[dict] | None = None) -> str | None:
-    """Reply in a thread; returns the reply's ts, or None when Slack refused (logged)."""
+                   blocks: list[dict] | None = None, *, answers: str | None = None) -> str | None:
+    """Reply in a thread; returns the reply's ts, or None when Slack refused (logged). `answers`:
+    the ts of the message answered, carried in the reply's metadata (see `find_reply`)."""
+    metadata = {"event_type": REPLY_EVENT, "event_payload": {"message_ts": answers}} if answers else None
     try:
         response = client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, text=text, blocks=blocks,
-                                           unfurl_links=False, unfurl_media=False)
+                                           unfurl_links=False, unfurl_media=False, metadata=metadata)
     except SlackApiError as exc:
         log.warning("chat.postMessage to %s refused: %s", channel_id, api_error(exc))
         return None
@@ -210,22 +254,85 @@ def slim(report: dict, title: str | None = None) -> dict:
     return {**{k: v for k, v in report.items() if k != "text"}, "title": heading(report, title)}
 
 
+def find_reply(client: WebClient, channel_id: str, thread_ts: str, message_ts: str) -> str | None:
+    """The ts of Copydesk's reply to message `message_ts` in thread `thread_ts`, "" when the
+    thread has none, None when Slack cannot tell (an error)."""
+    cursor = None
+    try:
+        for _ in range(20):
+            response = client.conversations_replies(channel=channel_id, ts=thread_ts, oldest=message_ts,
+                                                    inclusive=True, include_all_metadata=True, limit=200,
+                                                    cursor=cursor)
+            for msg in response.get("messages") or []:
+                meta = msg.get("metadata") or {}
+                if meta.get("event_type") == REPLY_EVENT and (meta.get("event_payload") or {}).get(
+                        "message_ts") == message_ts:
+                    return msg.get("ts") or ""
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not response.get("has_more") or not cursor:
+                return ""
+    except SlackApiError as exc:
+        log.warning("conversations.replies in %s refused: %s", channel_id, api_error(exc))
+    except OSError as exc:
+        log.warning("conversations.replies in %s failed: %s", channel_id, exc.__class__.__name__)
+    return None
+
+
+def reply_once(deps: Deps, client: WebClient, job: Job, channel_id: str, thread_ts: str, text: str,
+               blocks: list[dict] | None = None) -> str | None:
+    """Post a job's reply in a thread at most once: the reply is recorded in the job before it
+    is posted, and the job is finished with the reply's ts right after. A job purged meanwhile
+    (its workspace uninstalled) posts nothing and forgets what it stored."""
+    if not job.prepare_reply({"text": text, "blocks": blocks}):
+        deps.workers.queue.undo_attempt(job)
+        return None
+    ts = post_in_thread(client, channel_id, thread_ts, text, blocks, answers=job.message_ts)
+    job.finish(ts, None if ts else "Slack refused the reply")
+    return ts
+
+
+def resume_reply(deps: Deps, client: WebClient, job: Job, channel_id: str, thread_ts: str) -> bool:
+    """For a job resumed after an attempt that was posting its reply (and may have posted it):
+    finish it when the reply is in the thread (or Slack cannot tell: never post twice), else post
+    the recorded reply. True when the job was handled so."""
+    if job.reply is None:
+        return False
+    found = find_reply(client, channel_id, thread_ts, job.message_ts or thread_ts)
+    if found:
+        job.finish(found, "the reply was already in the thread")
+    elif found is None:
+        job.finish(None, "could not tell whether the reply was posted: not posted again")
+    else:
+        reply_once(deps, client, job, channel_id, thread_ts, job.reply.get("text") or SORRY, job.reply.get("blocks"))
+    return True
+
+
 def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id: str, channel_type: str | None,
                      ts: str, thread_ts: str, request: ArticleRequest, user_id: str | None = None,
-                     automatic: bool = False) -> str | None:
+                     automatic: bool = False, job: Job | None = None) -> str | None:
     """The slow half of a channel message, mention or "Check coverage" shortcut: read the article,
     analyse it against the coverage visible in the channel (with the channel's settings), store it
     (so that later articles are compared with it, and a deleted message can forget it) and answer
     in the thread, citing earlier coverage by links a reader can open, with the Full report button.
     For an `automatic` answer (a message, not a mention) a linked article shorter than the
     channel's minimum article length is left alone (pasted text was measured by `request_of`).
-    Returns the reply's ts, or None when Slack refused it or nothing was posted."""
+    With the `job` it runs for, the reply is posted at most once (`reply_once`); a resumed job
+    first undoes what an unfinished attempt stored, and one that was tried too often answers with
+    an apology. Returns the reply's ts, or None when Slack refused it or nothing was posted."""
+    if job is not None and resume_reply(deps, client, job, channel_id, thread_ts):
+        return None
+    if job is not None and job.attempts > 1:
+        deps.workers.queue.undo_attempt(job)
     messages = Messages(deps.archive)
     try:
+        if job is not None and job.attempts > MAX_ATTEMPTS:
+            raise RuntimeError(f"given up after {job.attempts - 1} attempts")
         article = read_request(request, deps.settings)
         tuning = settingstore.effective(deps.archive, team_id, channel_id)
         if automatic and request.link and article.words < tuning.min_article_words:
             log.info("message %s in %s: the linked article is shorter than the channel's minimum", ts, channel_id)
+            if job is not None:
+                job.finish(None, "the linked article is shorter than the channel's minimum: not answered")
             return None
         scope = channel_scope(client, team_id, channel_id, channel_type)
         messages.record(team_id, channel_id, ts, user_id)
@@ -241,4 +348,37 @@ def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id:
     except Exception as exc:
         log_failure(f"analysing message {ts} in {channel_id}", exc)
         text, blocks = SORRY, None
-    return post_in_thread(client, channel_id, thread_ts, text, blocks)
+    if job is None:
+        return post_in_thread(client, channel_id, thread_ts, text, blocks, answers=ts)
+    return reply_once(deps, client, job, channel_id, thread_ts, text, blocks)
+
+
+# ---------------------------------------------------------------- jobs of messages and mentions
+def answer_payload(*, channel_type: str | None, ts: str, thread_ts: str, request: ArticleRequest,
+                   user_id: str | None = None, automatic: bool = False) -> dict:
+    """The payload of an "answer" job (see `run_answer`): `user_id` shared the message (cited
+    later), `automatic` when it is a plain message rather than a mention."""
+    return {"channel_type": channel_type, "thread_ts": thread_ts, "user_id": user_id, "automatic": automatic,
+            "request": {"text": request.text, "link": request.link, "links": request.links}}
+
+
+def run_answer(deps: Deps, client: WebClient, job: Job) -> None:
+    """An "answer" job: a message or mention with an article, answered in its thread."""
+    p = job.payload
+    answer_in_thread(deps, client, team_id=job.team_id, channel_id=job.channel_id,
+                     channel_type=p.get("channel_type"), ts=job.message_ts or "", thread_ts=p["thread_ts"],
+                     request=ArticleRequest(**p["request"]), user_id=p.get("user_id"),
+                     automatic=bool(p.get("automatic")), job=job)
+
+
+def run_hint(deps: Deps, client: WebClient, job: Job) -> None:
+    """A "hint" job: a mention without an article gets the hint (or the payload's `text`, such as
+    the note of a channel where Copydesk does not answer) in its thread."""
+    thread_ts = job.payload["thread_ts"]
+    if not resume_reply(deps, client, job, job.channel_id, thread_ts):
+        reply_once(deps, client, job, job.channel_id, thread_ts, job.payload.get("text") or HINT)
+
+
+def register_jobs(deps: Deps, client_for: Callable[[str], WebClient]) -> None:
+    deps.workers.handle("answer", lambda job: run_answer(deps, client_for(job.team_id), job))
+    deps.workers.handle("hint", lambda job: run_hint(deps, client_for(job.team_id), job))

@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from copydesk.bot.present.slacktext import request_of
 from copydesk.storage import settings as settingstore
 
-from .common import HINT, answer_in_thread, first_delivery, post_in_thread, team_of
+from .common import answer_payload, enqueue, team_of
 
 OFF = ("I don't answer in this channel: its answer mode is _never_ (workspace admins change it in Copydesk's "
        "App Home). `/compare` still works here, only for you.")
@@ -43,20 +43,15 @@ def handle_mention(deps: Deps, event: dict, body: dict, context: BoltContext, cl
     team_id, channel_id, ts = team_of(body, context), event.get("channel") or "", event.get("ts") or ""
     if not channel_id or not ts:
         return
-    if not first_delivery(deps.archive, body, team_id, channel_id, ts):
-        log.info("mention %s in %s already handled (retry or message)", ts, channel_id)
-        return
     thread_ts = event.get("thread_ts") or ts
     tuning = settingstore.effective(deps.archive, team_id, channel_id)
-    if tuning.answer_mode == "never":
-        deps.workers.submit(f"note {ts} in {channel_id}", post_in_thread, client, channel_id, thread_ts, OFF)
-        return
     request = request_of(event.get("text") or "")
-    if request is None:
-        deps.workers.submit(f"hint {ts} in {channel_id}", post_in_thread, client, channel_id, thread_ts, HINT)
-        return
-    deps.workers.submit(
-        f"mention {ts} in {channel_id}", answer_in_thread, deps, client,
-        team_id=team_id, channel_id=channel_id, channel_type=event.get("channel_type"),
-        ts=ts, thread_ts=thread_ts, request=request, user_id=event.get("user"),
-    )
+    if tuning.answer_mode == "never":
+        kind, payload = "hint", {"thread_ts": thread_ts, "text": OFF}
+    elif request is None:
+        kind, payload = "hint", {"thread_ts": thread_ts}
+    else:
+        kind, payload = "answer", answer_payload(channel_type=event.get("channel_type"), ts=ts, thread_ts=thread_ts,
+                                                 request=request, user_id=event.get("user"))
+    if not enqueue(deps, kind, payload, team_id=team_id, channel_id=channel_id, message_ts=ts, body=body):
+        log.info("mention %s in %s already handled (retry or message)", ts, channel_id)

@@ -18,6 +18,9 @@ threshold, minimum copied passage).
 
 Each answered message is recorded as seen first (its event id, and team + channel + ts) so a
 retried delivery, or the `app_mention` twin of the same message, is not answered again.
+Each answered message is stored as a job, and recorded as seen (its event id, and team + channel +
+ts) in the same transaction, before Slack is acknowledged: a retried delivery, or the
+`app_mention` twin of the same message, is not answered again, and a crash loses nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from copydesk.bot.present.slacktext import request_of
 from copydesk.storage import settings as settingstore
 from copydesk.storage.messages import Messages
 
-from .common import answer_in_thread, first_delivery, team_of
+from .common import answer_payload, enqueue, register_jobs, team_of
 
 if TYPE_CHECKING:
     from copydesk.handlers.common import Deps
@@ -43,6 +46,8 @@ PEOPLE_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 
 
 def register(app: App, deps: Deps) -> None:
+    register_jobs(deps, deps.client_for)  # the "answer" and "hint" jobs of messages and mentions
+
     @app.event("message")
     def on_message(event: dict, body: dict, context: BoltContext, client: WebClient) -> None:
         handle_message(deps, event, body, context, client)
@@ -69,17 +74,15 @@ def handle_message(deps: Deps, event: dict, body: dict, context: BoltContext, cl
     if request is None:
         return
     ts = event["ts"]
-    if not first_delivery(deps.archive, body, team_id, channel_id, ts):
+    payload = answer_payload(channel_type=event.get("channel_type"), ts=ts, thread_ts=event.get("thread_ts") or ts,
+                             request=request, user_id=event.get("user"), automatic=True)
+    if not enqueue(deps, "answer", payload, team_id=team_id, channel_id=channel_id, message_ts=ts, body=body):
         log.info("message %s in %s already handled (retry or mention)", ts, channel_id)
-        return
-    deps.workers.submit(
-        f"message {ts} in {channel_id}", answer_in_thread, deps, client,
-        team_id=team_id, channel_id=channel_id, channel_type=event.get("channel_type"),
-        ts=ts, thread_ts=event.get("thread_ts") or ts, request=request, user_id=event.get("user"), automatic=True,
-    )
 
 
 def forget(deps: Deps, team_id: str, channel_id: str, ts: str) -> None:
+    if deps.workers.queue is not None:
+        deps.workers.queue.cancel_message(team_id, channel_id, ts)  # not answered if not begun
     removed = deps.archive.forget_message(team_id, channel_id, ts)
     Messages(deps.archive).forget(team_id, channel_id, ts)
     if removed:

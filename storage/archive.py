@@ -2,6 +2,8 @@
 
 One `Archive` per process is shared by threads (the Slack app's workers); a lock serialises use of
 the connection. All writes of one operation happen in one transaction, so a failure changes nothing.
+A write waits up to `busy_timeout` seconds (COPYDESK_BUSY_TIMEOUT) for another process's write
+lock, then raises ArchiveBusy; reading never waits for a writer (WAL).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 import unicodedata
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -21,7 +24,7 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
-from copydesk.bot.errors import ArchiveError
+from copydesk.bot.errors import ArchiveBusy, ArchiveError
 from copydesk.bot.model import Article, Scope
 from copydesk.bot.language import text as textmod
 
@@ -49,21 +52,30 @@ def fingerprint(sentence: str) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
+DEFAULT_BUSY_TIMEOUT = 60.0  # seconds a write waits for another process's write lock
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
 def _visible_sql(alias: str = "a") -> str:
     return f"{alias}.team_id = :team AND ({alias}.is_private = 0 OR {alias}.channel_id = :channel)"
 
 
 class Archive:
-    def __init__(self, conn: sqlite3.Connection, path: str):
+    def __init__(self, conn: sqlite3.Connection, path: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT):
         self.conn = conn
         self.path = path
+        self.busy_timeout = busy_timeout
         self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | os.PathLike) -> "Archive":
-        """Open (creating and migrating as needed). Raises ArchiveError with a one-line reason."""
+    def open(cls, path: str | os.PathLike, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Archive":
+        """Open (creating and migrating as needed). Raises ArchiveError with a one-line reason
+        (ArchiveBusy when a migration waited `busy_timeout` seconds for the write lock)."""
         path = str(path)
         p = Path(path)
         if p.is_dir():
@@ -73,12 +85,12 @@ class Archive:
         if not p.exists() and not os.access(p.parent if str(p.parent) else Path("."), os.W_OK):
             raise ArchiveError(f"cannot create the archive {path}: its folder is not writable")
         try:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=busy_timeout)
         except sqlite3.Error as exc:
             raise ArchiveError(f"cannot open the archive {path}: {exc}") from None
         try:
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
                 raise ArchiveError(f"the archive {path} cannot use write-ahead logging ({mode})")
@@ -88,6 +100,8 @@ class Archive:
                 raise ArchiveError(f"the archive {path} is damaged (integrity check failed)")
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if _is_busy(exc):
+                raise ArchiveBusy() from None
             msg = str(exc)
             if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
                 raise ArchiveError(f"the archive {path} is not a Copydesk database or is corrupt") from None
@@ -97,7 +111,7 @@ class Archive:
         except (ArchiveError, RuntimeError) as exc:
             conn.close()
             raise ArchiveError(str(exc)) from None
-        return cls(conn, path)
+        return cls(conn, path, busy_timeout)
 
     def close(self) -> None:
         with self.lock:
@@ -110,7 +124,12 @@ class Archive:
             if self.conn.in_transaction:
                 yield self.conn
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if _is_busy(exc):
+                    raise ArchiveBusy() from None
+                raise
             try:
                 yield self.conn
             except BaseException:
@@ -217,13 +236,38 @@ class Archive:
             return removed
 
     def purge_team(self, team_id: str) -> int:
-        """Remove everything stored for a workspace (on uninstall or token revocation)."""
-        with self.transaction() as conn:
-            n = conn.execute("DELETE FROM articles WHERE team_id=?", (team_id,)).rowcount
-            conn.execute("DELETE FROM sightings WHERE team_id=?", (team_id,))
-            for table in self.team_tables():
-                conn.execute(f"DELETE FROM {table} WHERE team_id=?", (team_id,))
+        """Remove everything stored for a workspace (on uninstall or token revocation): every row
+        of a table with a team_id column (events and jobs included, and events recorded before
+        events had one), its FTS rows (the index is merged so no deleted entry stays in it), with
+        deleted content overwritten; then `scrub` leaves no text in free pages or the WAL.
+        Returns the number of articles removed."""
+        with self.lock:
+            secure = self.conn.execute("PRAGMA secure_delete").fetchone()[0]
+            self.conn.execute("PRAGMA secure_delete = ON")
+            try:
+                with self.transaction() as conn:
+                    n = conn.execute("DELETE FROM articles WHERE team_id=?", (team_id,)).rowcount
+                    conn.execute("DELETE FROM sightings WHERE team_id=?", (team_id,))
+                    for table in self.team_tables():
+                        conn.execute(f"DELETE FROM {table} WHERE team_id=?", (team_id,))
+                    conn.execute("DELETE FROM events WHERE substr(key, 1, ?) = ?",
+                                 (len(team_id) + 5, f"msg:{team_id}:"))
+                    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
+            finally:
+                self.conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+            self.scrub()
             return n
+
+    def scrub(self) -> None:
+        """Leave no deleted content in the file: VACUUM (no free pages left), then a checkpoint
+        that truncates the WAL (retried while another process still reads an older snapshot)."""
+        with self.lock:
+            self.conn.execute("VACUUM")
+            for _ in range(50):
+                busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                if not busy:
+                    return
+                time.sleep(0.1)
 
     def team_tables(self) -> list[str]:
         """Tables other than articles/sightings that hold per-workspace rows (a team_id column)."""
@@ -298,14 +342,27 @@ class Archive:
         return {r["article_id"]: json.loads(r["data"]) for r in rows}
 
     def nlp_cache_put(self, items: dict[int, dict], version: str) -> None:
+        """Cache features. Only a cache: outside a transaction it never waits for another
+        process's write lock (skipped then), so a read-only analysis never waits."""
         if not items:
             return
-        with self.transaction() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO article_nlp (article_id, version, data) "
-                "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
-                [(i, version, json.dumps(d, ensure_ascii=False, separators=(",", ":")), i) for i, d in items.items()],
-            )
+        with self.lock:
+            waits = self.conn.in_transaction
+            if not waits:
+                self.conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                with self.transaction() as conn:
+                    conn.executemany(
+                        "INSERT OR REPLACE INTO article_nlp (article_id, version, data) "
+                        "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
+                        [(i, version, json.dumps(d, ensure_ascii=False, separators=(",", ":")), i)
+                         for i, d in items.items()],
+                    )
+            except ArchiveBusy:
+                pass
+            finally:
+                if not waits:
+                    self.conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
 
     def save_report(self, article_id: int, version: str, report: dict) -> None:
         with self.transaction() as conn:
@@ -320,14 +377,16 @@ class Archive:
         return json.loads(rows[0]["data"]) if rows else None
 
     # ---------------------------------------------------------------- Slack delivery
-    def claim_event(self, *keys: str) -> bool:
-        """Record delivered events; True only the first time any of `keys` is seen (atomic, persistent)."""
+    def claim_event(self, *keys: str, team_id: str = "") -> bool:
+        """Record delivered events (of workspace `team_id`); True only the first time any of `keys`
+        is seen (atomic, persistent)."""
         with self.transaction() as conn:
             placeholders = ",".join("?" * len(keys))
             if conn.execute(f"SELECT 1 FROM events WHERE key IN ({placeholders})", keys).fetchone():
                 return False
             now = utcnow()
-            conn.executemany("INSERT INTO events (key, seen_at) VALUES (?, ?)", [(k, now) for k in keys])
+            conn.executemany("INSERT INTO events (key, seen_at, team_id) VALUES (?, ?, ?)",
+                             [(k, now, team_id) for k in keys])
             return True
 
     # ---------------------------------------------------------------- the daily digest

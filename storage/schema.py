@@ -222,6 +222,39 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (team_id, channel_id)
     );
     """,
+    # the durable work queue (storage/jobs.py): every Slack event or command that needs slow work
+    #    is a job, stored in the transaction that records the event as seen, before Slack is
+    #    acknowledged. state: queued -> running -> done | failed (a running job of a process that
+    #    died is queued again when `serve` starts). attempts: how often it was taken. reply: the
+    #    message about to be posted (JSON), written just BEFORE posting, so that a job resumed with
+    #    a reply set looks for it in Slack before posting again; payload and reply are emptied when
+    #    the job is done. events.team_id: the workspace of a seen event, so that a purge removes it.
+    #    AUTOINCREMENT: a job id is never reused (a purge deletes the running job's row; its finish
+    #    must not land on a newer job that got the same id).
+    """
+    ALTER TABLE events ADD COLUMN team_id TEXT NOT NULL DEFAULT '';
+    UPDATE events SET team_id = substr(key, 5, instr(substr(key, 5), ':') - 1) WHERE key LIKE 'msg:%:%';
+    CREATE INDEX events_team ON events(team_id);
+
+    CREATE TABLE jobs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        team_id     TEXT    NOT NULL DEFAULT '',
+        channel_id  TEXT    NOT NULL DEFAULT '',
+        kind        TEXT    NOT NULL,
+        message_ts  TEXT,
+        payload     TEXT    NOT NULL,
+        state       TEXT    NOT NULL DEFAULT 'queued',
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        owner       TEXT,
+        reply       TEXT,
+        reply_ts    TEXT,
+        detail      TEXT,
+        created_at  TEXT    NOT NULL,
+        updated_at  TEXT    NOT NULL
+    );
+    CREATE INDEX jobs_state ON jobs(state, id);
+    CREATE INDEX jobs_team ON jobs(team_id);
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

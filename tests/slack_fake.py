@@ -3,8 +3,9 @@ bench/slack_latency.py.
 
 - `FakeSlack`: Slack's Web API (`auth.test`, `chat.postMessage`, `conversations.info`,
   `chat.getPermalink`, `views.open` — a view checked against a modal's limits, a trigger_id
-  accepted only once and only within 3 seconds of the click `SlackSender` sent) and
-  slash-command response URLs (`/response/ID`), on a free port. Every call is recorded with its
+  accepted only once and only within 3 seconds of the click `SlackSender` sent —,
+  `conversations.replies` over GET, with each reply's `metadata` when asked) and slash-command
+  response URLs (`/response/ID`), on a free port. Every call is recorded with its
   form or JSON body; `chat.postMessage` is checked against Block Kit's limits as Slack checks them
   (a non-empty text, at most 50 blocks, section text 3,000, header 150) and refused with
   `invalid_blocks` otherwise; `rate_limit_once(method)` makes the next call of a method answer 429
@@ -20,6 +21,7 @@ bench/slack_latency.py.
 - `Pages`: a tiny web site (article pages) on a given loopback address, counting requests.
 - `ServedApp`: the app as `copydesk serve --http` runs it (`Runtime`, uvicorn), in a thread, on
   a free 127.0.0.1 port.
+- `ServeProcess`: a real `copydesk serve --http` process on a free port (to kill and restart).
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ import hmac
 import http.client
 import itertools
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -221,11 +228,20 @@ class FakeSlack(OAuthFake):
         self.triggers: dict[str, float] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self._ts = itertools.count(1)
+        self._last_ts = 0.0
+        self._ids = itertools.count(1)  # view ids and trigger ids
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 (slack_sdk sends conversations.replies as GET)
+                parts = urlsplit(self.path)
+                payload = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                method = parts.path.rsplit("/", 1)[-1]
+                status, answer, extra = fake._api(method, payload)
+                fake._record(Call(method, payload, dict(self.headers), status, parts.path))
+                self._answer(status, json.dumps(answer).encode(), "application/json", extra)
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
@@ -274,7 +290,11 @@ class FakeSlack(OAuthFake):
             problem = _blocks_problem(payload)
             if problem:
                 return 200, {"ok": False, "error": problem}, {}
-            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            with self._lock:  # later than anything before it, the thread's parent included (as Slack's)
+                after = max(time.time(), self._last_ts + 1e-6, float(payload.get("thread_ts") or 0) + 1e-6)
+                self._last_ts = after
+            ts = f"{after:.6f}"
+            payload["_ts"] = ts
             return 200, {"ok": True, "channel": payload.get("channel"), "ts": ts,
                          "message": {"text": payload.get("text"), "ts": ts}}, {}
         if method == "chat.getPermalink":
@@ -285,6 +305,18 @@ class FakeSlack(OAuthFake):
                          "permalink": f"https://newsroom.example.slack.com/archives/{channel}/p{ts.replace('.', '')}"}, {}
         if method == "views.open":
             return self._views_open(payload)
+        if method == "conversations.replies":
+            parent, oldest = payload.get("ts") or "", float(payload.get("oldest") or 0)
+            with_meta = payload.get("include_all_metadata") in ("1", "true", "True")
+            messages = [{"type": "message", "ts": parent, "user": "U1", "text": "…", "thread_ts": parent}]
+            for post in self.posts(payload.get("channel")):
+                if post.get("thread_ts") == parent and float(post["_ts"]) >= oldest:
+                    reply = {"type": "message", "ts": post["_ts"], "thread_ts": parent, "text": post.get("text"),
+                             "user": BOT_USER_ID, "bot_id": BOT_ID, "app_id": APP_ID}
+                    if with_meta and post.get("metadata"):
+                        reply["metadata"] = post["metadata"]
+                    messages.append(reply)
+            return 200, {"ok": True, "messages": messages, "has_more": False}, {}
         if method == "conversations.info":
             channel = payload.get("channel")
             if channel in self.unknown_channels:
@@ -309,11 +341,11 @@ class FakeSlack(OAuthFake):
         blocks = view.get("blocks") or []
         if not 0 < len(title) <= 24 or not 0 < len(blocks) <= 100 or _blocks_problem({"text": "x", "blocks": blocks}):
             return 200, {"ok": False, "error": "invalid_arguments"}, {}
-        return 200, {"ok": True, "view": {**view, "id": f"V{next(self._ts):08d}"}}, {}
+        return 200, {"ok": True, "view": {**view, "id": f"V{next(self._ids):08d}"}}, {}
 
     def issue_trigger(self) -> str:
         """A trigger_id as Slack puts in an interaction payload, valid for 3 seconds from now."""
-        trigger = f"{next(self._ts)}.{int(time.time())}.trigger"
+        trigger = f"{next(self._ids)}.{int(time.time())}.trigger"
         with self._lock:
             self.triggers[trigger] = time.monotonic()
         return trigger
@@ -597,3 +629,65 @@ class ServedApp:
         self.thread.join(15)
         self.runtime.close(drain=15)
 
+
+
+# ---------------------------------------------------------------- a real `copydesk serve` process
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServeProcess:
+    """`copydesk serve --http` in its own process on a free 127.0.0.1 port, talking to `fake`,
+    with the given signing secret, bot token and archive; its standard error goes to `log`.
+    `start()` waits until /healthz answers; `kill()` (SIGKILL) and `stop()` (SIGTERM) end it."""
+
+    def __init__(self, db: Any, fake: FakeSlack, *, secret: str, token: str, log: Any, **env: str) -> None:
+        self.db, self.fake, self.log = str(db), fake, log
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPYDESK_"))}
+        self.env.update(SLACK_BOT_TOKEN=token, SLACK_SIGNING_SECRET=secret, COPYDESK_SLACK_API_URL=fake.url,
+                        COPYDESK_DB=self.db, COPYDESK_TZ="UTC", COPYDESK_FETCH_ALLOW_HOSTS="127.0.0.1", **env)
+        self.proc: subprocess.Popen | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 90.0) -> "ServeProcess":
+        self.port = free_port()
+        with open(self.log, "ab") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "copydesk.bot.cli", "serve", "--http", "--host", "127.0.0.1",
+                 "--port", str(self.port)], env=self.env, cwd=os.path.dirname(self.db) or ".",
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    return self
+            except OSError:
+                pass
+            finally:
+                conn.close()
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"copydesk serve exited with {self.proc.returncode}")
+            if time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError("copydesk serve did not start")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(30)
+
+    def stop(self, timeout: float = 60.0) -> int:
+        """SIGTERM, then wait for the exit; returns the exit status."""
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout)

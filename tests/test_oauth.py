@@ -307,7 +307,8 @@ def test_uninstalling_in_either_order_leaves_no_installation_and_no_data(served,
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         holding = {t: conn.execute(f"SELECT count(*) FROM {t} WHERE team_id = 'T1'").fetchone()[0]
                    for t in tables if "team_id" in {c[1] for c in conn.execute(f"PRAGMA table_info({t})")}}
-    assert holding and not any(holding.values()), holding
+        left = {t: conn.execute(f"SELECT * FROM {t} WHERE team_id = 'T1'").fetchall() for t, n in holding.items() if n}
+    assert holding and not any(holding.values()), left
     assert count(db, "articles", "team_id = 'T2'") == 1 and [r["team_id"] for r in stored_installations(db)] == ["T2"]
     # later events of that workspace are not answered
     ts = slack.next_ts()

@@ -3,10 +3,11 @@
 How a request is handled. Bolt runs with `process_before_response=True`: each listener runs in
 the thread that received the request, and Slack's acknowledgement (the HTTP 200, or the Socket
 Mode envelope) is sent when the listener returns. Listeners therefore only do quick work — filter
-the event, record it as seen in SQLite (`Archive.claim_event`, so a retried delivery or the
-`message` twin of an `app_mention` is never answered twice), acknowledge a slash command — and
-hand everything slow (fetching a link, the analysis, posting the reply) to `Workers`, a bounded
-thread pool of this process. Acknowledgements never wait behind slow work, however busy the pool.
+the event, store its job in SQLite in the transaction that records it as seen (so a retried
+delivery or the `message` twin of an `app_mention` is never answered twice, and a crash after the
+acknowledgement loses nothing: copydesk.storage.jobs), acknowledge a slash command — and leave
+everything slow (fetching a link, the analysis, posting the reply) to `Workers`, a fixed set of
+threads taking jobs from that queue. Acknowledgements never wait behind slow work, however busy.
 
 The listeners live in copydesk.handlers (messages, mentions, commands, shortcuts, reports,
 lifecycle); each module's
@@ -41,6 +42,7 @@ from copydesk.bot.settings import Settings
 from copydesk.handlers import commands, home, lifecycle, mentions, messages, reports, shortcuts
 from copydesk.handlers import settings as settings_handlers
 from copydesk.handlers.common import Deps
+from copydesk.storage.jobs import JobQueue
 
 if TYPE_CHECKING:
     from copydesk.storage.archive import Archive
@@ -129,7 +131,13 @@ def build_app(settings: Settings, archive: Archive, analyzer: Analyzer, *, clien
         raise CopydeskError(f"could not reach the Slack Web API at {settings.slack_api_url} "
                             f"({exc.__class__.__name__})") from None
 
-    deps = Deps(settings=settings, archive=archive, analyzer=analyzer, workers=workers or Workers())
+    if settings.oauth_mode:
+        # a job runs after its request: it posts with its workspace's own (refreshed) bot token
+        client_for = oauthmod.TeamClients(oauth, lambda token: web_client(settings, token))
+    else:
+        client_for = lambda team_id: app.client  # noqa: E731 (one bot token: the app's client)
+    deps = Deps(settings=settings, archive=archive, analyzer=analyzer, workers=workers or Workers(),
+                client_for=client_for)
 
     def provide(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002 (Bolt's name)
         context["archive"], context["analyzer"], context["settings"] = archive, analyzer, settings
@@ -138,4 +146,5 @@ def build_app(settings: Settings, archive: Archive, analyzer: Analyzer, *, clien
     app.middleware(provide)
     for module in (messages, mentions, commands, shortcuts, reports, lifecycle, home, settings_handlers):
         module.register(app, deps)
+    deps.workers.serve(JobQueue(archive))  # resumes what a dead process left unfinished
     return app

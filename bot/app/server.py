@@ -124,7 +124,7 @@ class Runtime:
 
         check_tokens(settings, socket_mode=socket_mode)
         self.settings = settings
-        self.archive = Archive.open(settings.db_path)
+        self.archive = Archive.open(settings.db_path, busy_timeout=settings.busy_timeout)
         self.workers = Workers()
         self.scheduler: schedulermod.DigestScheduler | None = None
         try:
@@ -219,11 +219,26 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def http_server(bolt_app: App, archive: Archive) -> uvicorn.Server:
-    """The uvicorn server of HTTP mode (call `.run(sockets=[listen(host, port)])`)."""
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling `on_exit` as soon as a stop signal arrives (before it waits for
+    open connections), so the workers stop taking jobs at once."""
+
+    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None] | None = None) -> None:
+        super().__init__(config)
+        self.on_exit = on_exit
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        if self.on_exit is not None:
+            self.on_exit()
+        super().handle_exit(sig, frame)
+
+
+def http_server(bolt_app: App, archive: Archive, on_exit: Callable[[], None] | None = None) -> uvicorn.Server:
+    """The uvicorn server of HTTP mode (call `.run(sockets=[listen(host, port)])`); `on_exit` is
+    called when SIGINT or SIGTERM arrives."""
     config = uvicorn.Config(asgi_app(bolt_app, archive), log_config=None, lifespan="off", server_header=False,
                             proxy_headers=True, timeout_graceful_shutdown=DRAIN_SECONDS)
-    return uvicorn.Server(config)
+    return _Server(config, on_exit)
 
 
 @contextmanager
@@ -244,7 +259,8 @@ def stop_signals(on_stop: Callable[[], None]) -> Iterator[None]:
 
 def run_http(settings: Settings, port: int, *, host: str = "0.0.0.0") -> None:
     """`copydesk serve --http`: serve POST /slack/events and GET /healthz on host:port until
-    SIGINT/SIGTERM, then let running analyses finish and answer (up to DRAIN_SECONDS)."""
+    SIGINT/SIGTERM; then take no more jobs, let the running ones finish and answer (up to
+    DRAIN_SECONDS; those that do not go back in the queue), and exit."""
     check_tokens(settings, socket_mode=False)
     configure_logging(settings)
     with Runtime(settings, socket_mode=False) as runtime:
@@ -253,8 +269,8 @@ def run_http(settings: Settings, port: int, *, host: str = "0.0.0.0") -> None:
         if settings.oauth_mode:
             log.info("OAuth mode: installs start at %s/slack/install", settings.public_url or f"http://{host}:{port}")
         with stop_signals(lambda: None):
-            http_server(runtime.app, runtime.archive).run(sockets=[sock])
-        log.info("stopping: waiting for running analyses")
+            http_server(runtime.app, runtime.archive, on_exit=runtime.workers.stop_taking).run(sockets=[sock])
+        log.info("stopping: no more jobs taken; waiting for the running ones (the queued ones wait for the next start)")
 
 
 # ---------------------------------------------------------------- Socket Mode
@@ -269,7 +285,12 @@ def run_socket(settings: Settings) -> None:
     with Runtime(settings, socket_mode=True) as runtime:
         handler = SocketModeHandler(runtime.app, settings.slack_app_token)
         stop = threading.Event()
-        with stop_signals(stop.set):
+
+        def on_stop() -> None:
+            runtime.workers.stop_taking()
+            stop.set()
+
+        with stop_signals(on_stop):
             try:
                 handler.connect()
             except SlackApiError as exc:

@@ -3,7 +3,10 @@ directories, standard input and links. Every refusal is a BadInput with a one-li
 
 from __future__ import annotations
 
+import codecs
+import errno
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -17,6 +20,8 @@ from copydesk.bot.model import Article
 from copydesk.bot.language.text import words
 
 MAX_BYTES = 5_000_000  # an article file or page larger than this is refused
+MIN_WORDS = 20  # an article file, page or standard input with fewer words is refused (not an article)
+MAX_WORDS = 20_000  # an article with more words is refused: the analysis's time and memory stay bounded
 KNOWN_KEYS = ("url", "outlet", "title", "published", "author")
 ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ""}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -42,7 +47,8 @@ def is_url(value: str) -> bool:
 
 
 def expand(args: list[str]) -> list[Source]:
-    """Sources in the given order; a directory gives its article files in name order."""
+    """Sources in the given order; a directory gives its article files in name order. A directory
+    without article files, or no source at all, is refused (BadInput)."""
     out: list[Source] = []
     for arg in args:
         if arg == "-":
@@ -52,13 +58,20 @@ def expand(args: list[str]) -> list[Source]:
         else:
             p = Path(arg)
             if p.is_dir():
-                files = sorted(
-                    f for f in p.iterdir()
-                    if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in ARTICLE_SUFFIXES
-                )
+                try:
+                    files = sorted(
+                        f for f in p.iterdir()
+                        if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in ARTICLE_SUFFIXES
+                    )
+                except OSError as exc:
+                    raise BadInput(f"{arg}: cannot be read ({exc.strerror or exc})") from None
+                if not files:
+                    raise BadInput(f"{arg}: holds no article files (.txt, .text, .html, .htm or no suffix)")
                 out.extend(Source(str(f), "file", str(f)) for f in files)
             else:
                 out.append(Source(arg, "file", arg))
+    if not out:
+        raise BadInput("no article given")
     return out
 
 
@@ -87,13 +100,43 @@ def fetcher(allow_hosts=()):
     return fetch
 
 
-def read_url(url: str, *, allow_hosts=()) -> Article:
+def read_url(url: str, *, allow_hosts=(), min_words: int | None = None) -> Article:
     """The article at a link, through the guarded fetcher. Raises LinkError or BadInput."""
-    return read(Source(url, "url", url), fetch=fetcher(allow_hosts))
+    return read(Source(url, "url", url), fetch=fetcher(allow_hosts), min_words=MIN_WORDS if min_words is None else min_words)
 
 
-def read(source: Source, *, fetch=None) -> Article:
-    """Read one source. `fetch(url) -> (final_url, html)` fetches links (the guarded fetcher)."""
+def _missing(path: Path, name: str) -> BadInput | None:
+    """Why `path` cannot be opened as a file, in words (a symbolic link loop, a dangling link, a
+    missing file), or None."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return BadInput(f"{name}: is a symbolic link loop")
+        if exc.errno == errno.ENOENT and path.is_symlink():
+            return BadInput(f"{name}: is a symbolic link to a missing file ({os.readlink(path)})")
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return BadInput(f"{name}: no such file")
+        return BadInput(f"{name}: cannot be read ({exc.strerror or exc})")
+    return None
+
+
+def read(source: Source, *, fetch=None, min_words: int = MIN_WORDS) -> Article:
+    """Read one source. `fetch(url) -> (final_url, html)` fetches links (the guarded fetcher).
+    Fewer than `min_words` words are not an article (BadInput)."""
+    article = _read(source, fetch=fetch)
+    check_length(article, source.label if source.kind != "stdin" else "standard input", min_words)
+    return article
+
+
+def check_length(article: Article, name: str, min_words: int = MIN_WORDS) -> None:
+    n = len(words(article.text))
+    if n < min_words:
+        raise BadInput(f"{name}: is too short to be an article ({n} word{'s' if n != 1 else ''}; "
+                       f"at least {min_words} are needed)")
+
+
+def _read(source: Source, *, fetch=None) -> Article:
     if source.kind == "stdin":
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         return read_bytes(data, "standard input")
@@ -103,8 +146,9 @@ def read(source: Source, *, fetch=None) -> Article:
         final_url, html = fetch(source.value)
         return read_html(html, final_url, name=source.value)
     path = Path(source.value)
-    if not path.exists():
-        raise BadInput(f"{source.value}: no such file")
+    problem = _missing(path, source.value)
+    if problem is not None:
+        raise problem
     if path.is_dir():
         raise BadInput(f"{source.value}: is a directory with no article files")
     try:
@@ -122,16 +166,43 @@ def decode(data: bytes, name: str) -> str:
         raise BadInput(f"{name}: too large (over {MAX_BYTES / 1e6:.0f} MB)")
     if not data.strip():
         raise BadInput(f"{name}: is empty")
-    if b"\x00" in data[:65536]:
+    encoding = _bom_encoding(data)
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise BadInput(f"{name}: is not valid {encoding.upper()} text (bad bytes at offset {exc.start})") from None
+        if not text.strip():
+            raise BadInput(f"{name}: is empty")
+    elif b"\x00" in data[:65536]:
+        head = data[:65536]
+        if len(head) >= 8 and (head[1::2].count(0) > len(head) * 0.4 or head[0::2].count(0) > len(head) * 0.4):
+            raise BadInput(f"{name}: looks like UTF-16 text without a byte order mark; save it as UTF-8")
         raise BadInput(f"{name}: is a binary file, not article text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{name}: is not valid UTF-8 text (bad byte at offset {exc.start})") from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise BadInput(f"{name}: is not valid UTF-8 text (bad byte at offset {exc.start})") from None
+        if "\x00" in text[:65536]:
+            raise BadInput(f"{name}: is a binary file, not article text")
     controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\t\n\r\f")
     if controls > max(8, len(text[:65536]) // 100):
         raise BadInput(f"{name}: looks binary (control characters), not article text")
     return text
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # UTF-32 LE before UTF-16 LE
+
+
+def _bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte order mark at the start of `data` announces (UTF-16/32; UTF-8's BOM
+    is handled with UTF-8), or None."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding if encoding != "utf-8-sig" else None
+    return None
 
 
 def read_bytes(data: bytes, name: str, *, html: bool | None = None) -> Article:
@@ -213,6 +284,9 @@ def credited_outlet(body: str) -> str | None:
 
 
 def make_article(body: str, *, name: str, title, outlet, url, published, author, meta) -> Article:
+    n = len(body.split())  # cheap, before any cleaning: bounds the cost of everything after
+    if n > MAX_WORDS:
+        raise BadInput(f"{name}: is too long for one article ({n:,} words; the limit is {MAX_WORDS:,})")
     cleaned = clean_article(body, title=title)
     tokens = words(cleaned.text)
     if not tokens:
@@ -252,9 +326,10 @@ def normalize_date(value: str | None) -> str | None:
     return dt.isoformat() if has_time else dt.date().isoformat()
 
 
-def iter_read(sources: list[Source], *, fetch=None) -> Iterator[tuple[Source, Article | BadInput]]:
+def iter_read(sources: list[Source], *, fetch=None,
+              min_words: int = MIN_WORDS) -> Iterator[tuple[Source, Article | BadInput]]:
     for src in sources:
         try:
-            yield src, read(src, fetch=fetch)
+            yield src, read(src, fetch=fetch, min_words=min_words)
         except BadInput as exc:
             yield src, exc
