@@ -158,3 +158,12 @@ def test_names_and_figures_ignore_sentence_openers_and_calendar_words():
         "of road were affected. Varga spoke in March. Okafor's team arrived; Okafor said 7 boats left.")
     assert {"ilse", "varga", "mayor", "okafor", "#1250", "#12.5"} <= set(keys)
     assert not {"critics", "monday", "march", "#7"} & set(keys)
+
+
+def test_an_article_without_an_outlet_counts_as_its_links_host(archive):
+    article = coverage()[1]
+    bare = Article(text=article.text, title=article.title, url="https://www.nordpress.example/tram/vote")
+    _, story_id = add(archive, bare)
+    story = stories.stories(archive, [story_id], Scope())[story_id]
+    assert story.outlets() == ["nordpress.example"]
+    assert story.first.source()["article_id"] == str(story.first.article_id)

@@ -29,11 +29,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
-from copydesk.storage.archive import STOPWORDS
-from copydesk.storage.archive import Archive, utcnow
+from copydesk.storage import stories as store
+from copydesk.storage.archive import STOPWORDS, Archive, utcnow
 
 from copydesk.bot.language import text as textmod
-from copydesk.bot.model import Scope
+from copydesk.bot.model import Article, Scope
+from copydesk.bot.reading.reader import outlet_from_url
 
 WINDOW = timedelta(days=4)  # articles further apart in time are never the same story
 JOIN = 0.30  # similarity with a story's article needed to join that story
@@ -42,7 +43,7 @@ MIN_SHARED_KEYS = 2  # a single shared name is never enough on its own
 COMMON_MIN, COMMON_SHARE = 40, 0.05  # a key carried by more window articles than this says nothing
 MAX_KEYS = 80  # the most frequent names and figures of a long article
 TIME_PENALTY = 0.3  # the similarity loses up to this share at the edge of the window
-BATCH = 500
+BATCH = 500  # articles assigned per transaction
 
 # Capitalised words that are not names.
 _NOT_NAMES = frozenset(
@@ -130,49 +131,27 @@ class _Row:
 
 
 def _load_rows(conn: sqlite3.Connection, ids: list[int]) -> list[_Row]:
-    out: list[_Row] = []
-    for k in range(0, len(ids), BATCH):
-        chunk = ids[k:k + BATCH]
-        marks = ",".join("?" * len(chunk))
-        for r in conn.execute(
-            f"SELECT id, team_id, channel_id, is_private, text, published, added_at FROM articles WHERE id IN ({marks})",
-            chunk,
-        ):
-            out.append(_Row(r[0], r[1], r[2] if r[3] else "", bool(r[3]), r[4], article_time(r[5], r[6])))
-    return sorted(out, key=lambda r: r.id)
+    return [_Row(r["id"], r["team_id"], r["channel_id"] if r["is_private"] else "", r["is_private"], r["text"],
+                 article_time(r["published"], r["added_at"]))
+            for r in store.articles_to_assign(conn, ids)]
 
 
 def _similar(conn: sqlite3.Connection, row: _Row, keys: list[str], fps: list[int]) -> dict[int, tuple[float, int]]:
     """Similarity of `row` (its keys, the fingerprints of its sentences of six words or more) with
     each assigned article visible to it in its time window: {article_id: (similarity, story_id)}."""
-    lo, hi = iso(row.at - WINDOW), iso(row.at + WINDOW)
-    visible = (row.team_id, lo, hi, row.channel)  # workspace, window, and what the channel may see
+    # workspace, window, and what the channel may see
+    window = store.Window(row.team_id, iso(row.at - WINDOW), iso(row.at + WINDOW), row.channel)
     shared: dict[int, list[str]] = {}
     idf: dict[str, float] = {}
     if keys:
-        n_window = conn.execute("SELECT count(*) FROM story_articles WHERE team_id = ? AND at BETWEEN ? AND ?",
-                                visible[:3]).fetchone()[0]
+        n_window = store.articles_in_window(conn, window)
         cap = max(COMMON_MIN, COMMON_SHARE * n_window)
-        marks = ",".join("?" * len(keys))
-        df = dict(conn.execute(
-            f"SELECT key, count(*) FROM story_keys WHERE key IN ({marks}) AND team_id = ? AND at BETWEEN ? AND ? "
-            f"AND channel IN ('', ?) GROUP BY key", (*keys, *visible)))
+        df = store.key_counts(conn, keys, window)
         idf = {k: math.log(1.0 + (n_window + 1) / (df.get(k, 0) + 1)) for k in keys if df.get(k, 0) <= cap}
         telling = [k for k in idf if df.get(k)]
-        if telling:
-            marks = ",".join("?" * len(telling))
-            for key, article_id in conn.execute(
-                f"SELECT key, article_id FROM story_keys WHERE key IN ({marks}) AND team_id = ? AND at BETWEEN ? AND ? "
-                f"AND channel IN ('', ?) AND article_id != ?", (*telling, *visible, row.id)):
-                shared.setdefault(article_id, []).append(key)
-    copied: dict[int, int] = {}
-    if fps:
-        marks = ",".join(str(f) for f in dict.fromkeys(fps))
-        # CROSS JOIN: look the sentences up by fingerprint first, then keep those in the window
-        copied = dict(conn.execute(
-            f"SELECT s.article_id, count(DISTINCT s.fp) FROM sentences s CROSS JOIN story_articles sa "
-            f"ON sa.article_id = s.article_id WHERE s.fp IN ({marks}) AND s.article_id != ? AND sa.team_id = ? "
-            f"AND sa.at BETWEEN ? AND ? AND sa.channel IN ('', ?) GROUP BY s.article_id", (row.id, *visible)))
+        for key, article_id in store.articles_with_keys(conn, telling, window, exclude=row.id):
+            shared.setdefault(article_id, []).append(key)
+    copied = store.articles_sharing_sentences(conn, fps, window, exclude=row.id)
     candidates = [a for a, ks in shared.items() if len(ks) >= MIN_SHARED_KEYS] + [a for a in copied if a not in shared]
     candidates = list(dict.fromkeys(candidates))
     if not candidates:
@@ -180,30 +159,25 @@ def _similar(conn: sqlite3.Connection, row: _Row, keys: list[str], fps: list[int
     weight_a = sum(idf.values())
     mean_w = weight_a / len(idf) if idf else 0.0
     out: dict[int, tuple[float, int]] = {}
-    for k in range(0, len(candidates), BATCH):
-        chunk = candidates[k:k + BATCH]
-        marks = ",".join("?" * len(chunk))
-        for article_id, story_id, at, n_keys in conn.execute(
-            f"SELECT article_id, story_id, at, keys FROM story_articles WHERE article_id IN ({marks})", chunk
-        ):
-            ks = shared.get(article_id, [])
-            ent = 0.0
-            if len(ks) >= MIN_SHARED_KEYS and weight_a > 0 and n_keys:
-                ent = min(1.0, sum(idf[x] for x in ks) / math.sqrt(weight_a * n_keys * mean_w))
-            txt = min(1.0, copied.get(article_id, 0) / len(fps)) if fps else 0.0
-            sim = 1.0 - (1.0 - ent) * (1.0 - txt)
-            gap = abs((_parse_utc(at) - row.at) / WINDOW)
-            out[article_id] = (sim * (1.0 - TIME_PENALTY * min(1.0, gap)), story_id)
+    for article_id, story_id, at, n_keys in store.assignments(conn, candidates):
+        ks = shared.get(article_id, [])
+        ent = 0.0
+        if len(ks) >= MIN_SHARED_KEYS and weight_a > 0 and n_keys:
+            ent = min(1.0, sum(idf[x] for x in ks) / math.sqrt(weight_a * n_keys * mean_w))
+        txt = min(1.0, copied.get(article_id, 0) / len(fps)) if fps else 0.0
+        sim = 1.0 - (1.0 - ent) * (1.0 - txt)
+        gap = abs((_parse_utc(at) - row.at) / WINDOW)
+        out[article_id] = (sim * (1.0 - TIME_PENALTY * min(1.0, gap)), story_id)
     return out
 
 
 def _assign(conn: sqlite3.Connection, row: _Row) -> int:
     """Assign one article inside an open transaction; returns its story."""
-    found = conn.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (row.id,)).fetchone()
-    if found:
-        return found[0]
+    found = store.story_of(conn, row.id)
+    if found is not None:
+        return found
     # the sentences as the archive split and fingerprinted them when it stored the article
-    spans = conn.execute('SELECT start, "end", fp FROM sentences WHERE article_id = ? ORDER BY idx', (row.id,)).fetchall()
+    spans = store.sentence_spans(conn, row.id)
     keys = _keys(row.text[a:b] for a, b, _ in spans)
     fps = [fp for a, b, fp in spans if row.text.count(" ", a, b) >= 5]  # sentences of about six words or more
     best: dict[int, float] = {}
@@ -217,28 +191,17 @@ def _assign(conn: sqlite3.Connection, row: _Row) -> int:
             if others:
                 story_id = _merge(conn, [story_id, *others])
     else:
-        story_id = conn.execute("INSERT INTO stories (team_id, created_at) VALUES (?, ?)",
-                                (row.team_id, utcnow())).lastrowid
+        story_id = store.open_story(conn, row.team_id, utcnow())
         score = 1.0
-    at = iso(row.at)
-    conn.execute(
-        "INSERT INTO story_articles (article_id, story_id, team_id, channel, at, keys, score) VALUES (?,?,?,?,?,?,?)",
-        (row.id, story_id, row.team_id, row.channel, at, len(keys), round(score, 4)),
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO story_keys (team_id, key, at, article_id, channel) VALUES (?,?,?,?,?)",
-        [(row.team_id, k, at, row.id, row.channel) for k in keys],
-    )
+    store.add_to_story(conn, row.id, story_id, team_id=row.team_id, channel=row.channel, at=iso(row.at), keys=keys,
+                       score=round(score, 4))
     return story_id
 
 
 def _merge(conn: sqlite3.Connection, story_ids: list[int]) -> int:
     """Merge stories into the oldest of them; returns it. Merged stories keep a pointer to it."""
-    keep, rest = min(story_ids), sorted(set(story_ids) - {min(story_ids)})
-    marks = ",".join("?" * len(rest))
-    conn.execute(f"UPDATE story_articles SET story_id = ? WHERE story_id IN ({marks})", (keep, *rest))
-    conn.execute(f"UPDATE stories SET merged_into = ? WHERE id IN ({marks}) OR merged_into IN ({marks})",
-                 (keep, *rest, *rest))
+    keep = min(story_ids)
+    store.merge_stories(conn, keep, sorted(set(story_ids) - {keep}))
     return keep
 
 
@@ -271,19 +234,9 @@ def ensure_stories(archive: Archive, article_ids: Iterable[int]) -> dict[int, in
     have = stories_of(archive, ids)
     missing = [i for i in ids if i not in have]
     if missing:
-        marks = ",".join("?" * len(missing))
-        spans = archive.query(
-            f"SELECT team_id, min(added_at) AS first, max(id) AS last FROM articles WHERE id IN ({marks}) GROUP BY team_id",
-            missing,
-        )
         backlog = set(missing)
-        for span in spans:
-            since = iso(_parse_utc(span["first"]) - WINDOW)
-            backlog.update(r["id"] for r in archive.query(
-                "SELECT a.id FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id "
-                "WHERE a.team_id = ? AND a.added_at >= ? AND a.id <= ? AND s.article_id IS NULL",
-                (span["team_id"], since, span["last"]),
-            ))
+        for team_id, first, last in store.first_added(archive, missing):
+            backlog.update(store.unassigned(archive, team_id, iso(_parse_utc(first) - WINDOW), last))
         assign_stories(archive, backlog)
         have = stories_of(archive, ids)  # after any merge the backlog caused
     return have
@@ -291,20 +244,12 @@ def ensure_stories(archive: Archive, article_ids: Iterable[int]) -> dict[int, in
 
 def stories_of(archive: Archive, article_ids: Iterable[int]) -> dict[int, int]:
     """{article_id: story_id} for the given articles that have a story."""
-    ids = list(dict.fromkeys(article_ids))
-    out: dict[int, int] = {}
-    for k in range(0, len(ids), BATCH):
-        chunk = ids[k:k + BATCH]
-        marks = ",".join("?" * len(chunk))
-        out.update((r["article_id"], r["story_id"]) for r in archive.query(
-            f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", chunk))
-    return out
+    return store.stories_of(archive, article_ids)
 
 
 def resolve(archive: Archive, story_id: int) -> int:
     """The live story a (possibly merged) story id now stands for."""
-    rows = archive.query("SELECT merged_into FROM stories WHERE id = ?", (story_id,))
-    return rows[0]["merged_into"] if rows and rows[0]["merged_into"] else story_id
+    return store.merged_into(archive, story_id) or story_id
 
 
 # ---------------------------------------------------------------- reading stories
@@ -322,19 +267,14 @@ class Entry:
 
     def source(self) -> dict:
         """The report's SOURCE object, with the story time `at` (UTC ISO) added."""
-        return {"article_id": str(self.article_id), "outlet": self.outlet, "url": self.url,
-                "title": self.title, "published": self.published, "at": iso(self.at)}
+        article = Article(text="", id=self.article_id, outlet=self.outlet, url=self.url, title=self.title,
+                          published=self.published)
+        return {**article.source(), "at": iso(self.at)}
 
     @property
     def outlet_key(self) -> str:
         """Who published it, for counting outlets: the outlet, else the link's host, else the article."""
-        if self.outlet:
-            return self.outlet
-        if self.url:
-            host = re.sub(r"^[a-z]+://", "", self.url).split("/", 1)[0].lower()
-            if host:
-                return re.sub(r"^www\d?\.", "", host)
-        return f"article {self.article_id}"
+        return self.outlet or outlet_from_url(self.url) or f"article {self.article_id}"
 
 
 @dataclass(frozen=True)
@@ -364,20 +304,10 @@ class Story:
 
 def stories(archive: Archive, story_ids: Iterable[int], scope: Scope) -> dict[int, Story]:
     """The given stories as `scope` sees them (stories with no visible article are left out)."""
-    ids = list(dict.fromkeys(story_ids))
     members: dict[int, list[Entry]] = {}
-    for k in range(0, len(ids), BATCH):
-        chunk = ids[k:k + BATCH]
-        marks = ",".join("?" * len(chunk))
-        for r in archive.query(
-            "SELECT sa.story_id, sa.at, a.id, a.outlet, a.title, a.url, a.published, substr(a.text, 1, 400) AS opening "
-            "FROM story_articles sa "
-            f"JOIN articles a ON a.id = sa.article_id WHERE sa.story_id IN ({marks}) AND sa.team_id = ? "
-            "AND sa.channel IN ('', ?)",
-            (*chunk, scope.team_id, scope.channel_id),
-        ):
-            members.setdefault(r["story_id"], []).append(
-                Entry(r["id"], r["outlet"], r["title"], r["url"], r["published"], _parse_utc(r["at"]), r["opening"]))
+    for r in store.members(archive, story_ids, scope.team_id, scope.channel_id):
+        members.setdefault(r["story_id"], []).append(
+            Entry(r["id"], r["outlet"], r["title"], r["url"], r["published"], _parse_utc(r["at"]), r["opening"]))
     return {sid: Story(sid, tuple(sorted(es, key=lambda e: (e.at, e.article_id)))) for sid, es in members.items()}
 
 

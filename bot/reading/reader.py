@@ -159,6 +159,15 @@ def read_html(html: str, url: str | None, *, name: str) -> Article:
     )
 
 
+def outlet_from_url(url: str | None) -> str | None:
+    """Who published a link, when nothing else says: its host without "www." ("example.org")."""
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        return None
+    return re.sub(r"^www\d?\.", "", host) or None
+
+
 def make_article(body: str, *, name: str, title, outlet, url, published, author, meta) -> Article:
     cleaned = clean_article(body, title=title)
     tokens = words(cleaned.text)
@@ -166,8 +175,7 @@ def make_article(body: str, *, name: str, title, outlet, url, published, author,
         raise BadInput(f"{name}: holds no article text")
     check_english(tokens, name)
     if outlet is None and url:
-        host = urlsplit(url).hostname or ""
-        outlet = re.sub(r"^www\d?\.", "", host) or None
+        outlet = outlet_from_url(url)
     return Article(
         text=cleaned.text, title=cleaned.title, outlet=outlet, url=url,
         published=normalize_date(published), author=author, meta=meta,
