@@ -14,7 +14,8 @@ assignment is all or nothing; those taking the `archive` read on their own.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from datetime import datetime, timezone
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
 from .archive import Archive
@@ -30,16 +31,52 @@ def _chunks(ids: list[int]) -> Iterator[tuple[list[int], str]]:
 
 @dataclass(frozen=True)
 class Window:
-    """What one article is matched against: the assigned articles of its workspace whose time is
-    in [start, end] (UTC ISO) and that `channel` may see ('' for a public article: public ones only)."""
+    """What one article is matched against: the assigned articles of its workspace that `channel`
+    may see ('' for a public article: public ones only) and whose time is near its own. Times are
+    UTC ISO. A dated article (its publication date known) is near another dated one published in
+    [start, end], and near an undated one archived in [added_start, added_end]; an undated article
+    (`dated` False) is near any article archived in [added_start, added_end]."""
 
     team_id: str
+    channel: str
+    dated: bool
     start: str
     end: str
-    channel: str
+    added_start: str
+    added_end: str
+    dated_articles: int = -1  # how many dated articles are near (window_near counts them; -1: not counted)
+    undated_articles: int = -1  # how many undated articles are near
 
-    def params(self) -> tuple[str, str, str, str]:
-        return self.team_id, self.start, self.end, self.channel
+    @property
+    def size(self) -> int:
+        """How many assigned articles are in the window (whatever channel may see them)."""
+        return max(0, self.dated_articles) + max(0, self.undated_articles)
+
+    def sql(self, alias: str) -> str:
+        """The condition on a story_keys or story_articles row `alias` (named parameters of params())."""
+        near_added = f"{alias}.added BETWEEN :added_start AND :added_end"
+        visible = f"{alias}.team_id = :team AND {alias}.channel IN ('', :channel)"
+        if not self.dated:
+            return f"{visible} AND {near_added}"
+        if not self.undated_articles:
+            return f"{visible} AND {alias}.dated = 1 AND {alias}.at BETWEEN :start AND :end"
+        return (f"{visible} AND (({alias}.dated = 1 AND {alias}.at BETWEEN :start AND :end) "
+                f"OR ({alias}.dated = 0 AND {near_added}))")
+
+    def params(self) -> dict[str, str | int]:
+        return {"team": self.team_id, "channel": self.channel, "start": self.start, "end": self.end,
+                "added_start": self.added_start, "added_end": self.added_end,
+                "added_start_s": _seconds(self.added_start), "added_end_s": _seconds(self.added_end)}
+
+
+def _seconds(value: str) -> int:
+    """A UTC ISO time as seconds since 1970 (story_keys.added_s)."""
+    dt = datetime.fromisoformat(value)
+    return int((dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp())
+
+
+def _named(keys: list[str]) -> tuple[str, dict[str, str]]:
+    return ",".join(f":k{i}" for i in range(len(keys))), {f"k{i}": k for i, k in enumerate(keys)}
 
 
 # ---------------------------------------------------------------- assignment (inside a transaction)
@@ -69,53 +106,95 @@ def sentence_spans(conn: sqlite3.Connection, article_id: int) -> list[tuple[int,
                         (article_id,)).fetchall()
 
 
-def articles_in_window(conn: sqlite3.Connection, window: Window) -> int:
-    """How many assigned articles of the window's workspace have their time in the window."""
-    return conn.execute("SELECT count(*) FROM story_articles WHERE team_id = ? AND at BETWEEN ? AND ?",
-                        window.params()[:3]).fetchone()[0]
+def window_near(conn: sqlite3.Connection, team_id: str, channel: str, dated: bool, start: str, end: str,
+                added_start: str, added_end: str) -> Window:
+    """The Window of an article (see Window), with its dated and undated articles counted
+    (whatever channel may see them): one index range each."""
+    window = Window(team_id, channel, dated, start, end, added_start, added_end)
+    near = "at BETWEEN :start AND :end" if dated else "added BETWEEN :added_start AND :added_end"
+    n_dated, n_undated = conn.execute(
+        f"SELECT (SELECT count(*) FROM story_articles WHERE team_id = :team AND dated = 1 AND {near}),"
+        " (SELECT count(*) FROM story_articles WHERE team_id = :team AND dated = 0 "
+        "AND added BETWEEN :added_start AND :added_end)", window.params()).fetchone()
+    return replace(window, dated_articles=n_dated, undated_articles=n_undated)
+
+
+def _keys_in_window(keys: list[str], window: Window, what: str, tail: str = "") -> tuple[str, dict]:
+    """A query over the window's story_keys rows carrying any of `keys`, as one index range per
+    part (UNION ALL of disjoint parts): dated articles by publication time (or archive time, for an
+    undated article), undated ones by archive time."""
+    marks, named = _named(keys)
+
+    def part(index: str, condition: str) -> str:
+        return (f"SELECT {what} FROM story_keys k {index} WHERE k.key IN ({marks}) AND k.team_id = :team "
+                f"AND k.channel IN ('', :channel) AND {condition}{tail}")
+
+    by_added = "INDEXED BY story_keys_added"
+    added = "k.added_s BETWEEN :added_start_s AND :added_end_s"
+    parts = []
+    if window.dated_articles:  # (a part known to hold no article is left out)
+        parts.append(part("", "k.dated = 1 AND k.at BETWEEN :start AND :end") if window.dated else
+                     part(by_added, f"k.dated = 1 AND {added}"))
+    if window.undated_articles:
+        parts.append(part(by_added, f"k.dated = 0 AND {added}"))
+    return " UNION ALL ".join(parts), {**window.params(), **named}
 
 
 def key_counts(conn: sqlite3.Connection, keys: list[str], window: Window) -> dict[str, int]:
     """For each of `keys`, how many articles of the window carry it (keys no article carries are absent)."""
-    if not keys:
+    sql, params = _keys_in_window(keys, window, "k.key, count(*)", " GROUP BY k.key")
+    if not keys or not sql:
         return {}
-    marks = ",".join("?" * len(keys))
-    return dict(conn.execute(
-        f"SELECT key, count(*) FROM story_keys WHERE key IN ({marks}) AND team_id = ? AND at BETWEEN ? AND ? "
-        f"AND channel IN ('', ?) GROUP BY key", (*keys, *window.params())))
+    counts: dict[str, int] = {}
+    for key, n in conn.execute(sql, params):  # a key may come from both parts
+        counts[key] = counts.get(key, 0) + n
+    return counts
 
 
 def articles_with_keys(conn: sqlite3.Connection, keys: list[str], window: Window,
-                       exclude: int) -> list[tuple[str, int]]:
-    """[(key, article_id)] for the window's articles (but `exclude`) carrying any of `keys`."""
-    if not keys:
+                       exclude: int) -> list[tuple[str, int, int]]:
+    """[(key, article_id, how often that article has the key)] for the window's articles (but
+    `exclude`) carrying any of `keys`."""
+    sql, params = _keys_in_window(keys, window, "k.key, k.article_id, k.n", " AND k.article_id != :exclude")
+    if not keys or not sql:
         return []
-    marks = ",".join("?" * len(keys))
-    return conn.execute(
-        f"SELECT key, article_id FROM story_keys WHERE key IN ({marks}) AND team_id = ? AND at BETWEEN ? AND ? "
-        f"AND channel IN ('', ?) AND article_id != ?", (*keys, *window.params(), exclude)).fetchall()
+    return conn.execute(sql, {**params, "exclude": exclude}).fetchall()
 
 
 def articles_sharing_sentences(conn: sqlite3.Connection, fingerprints: list[int], window: Window,
                                exclude: int) -> dict[int, int]:
     """{article_id: how many of the sentence `fingerprints` it holds} for the window's articles but
     `exclude` (looked up by fingerprint first, then kept when in the window)."""
-    if not fingerprints:
+    if not fingerprints or not window.size:
         return {}
     marks = ",".join(str(int(f)) for f in dict.fromkeys(fingerprints))
     # CROSS JOIN: look the sentences up by fingerprint first, then keep those in the window
     return dict(conn.execute(
         f"SELECT s.article_id, count(DISTINCT s.fp) FROM sentences s CROSS JOIN story_articles sa "
-        f"ON sa.article_id = s.article_id WHERE s.fp IN ({marks}) AND s.article_id != ? AND sa.team_id = ? "
-        f"AND sa.at BETWEEN ? AND ? AND sa.channel IN ('', ?) GROUP BY s.article_id", (exclude, *window.params())))
+        f"ON sa.article_id = s.article_id WHERE s.fp IN ({marks}) AND s.article_id != :exclude AND {window.sql('sa')} "
+        f"GROUP BY s.article_id", {**window.params(), "exclude": exclude}))
 
 
-def assignments(conn: sqlite3.Connection, article_ids: list[int]) -> list[tuple[int, int, str, int]]:
-    """[(article_id, story_id, at, number of keys)] for the assigned articles among `article_ids`."""
-    out: list[tuple[int, int, str, int]] = []
+@dataclass(frozen=True)
+class Assigned:
+    """An article's place in its story, as matching needs it."""
+
+    article_id: int
+    story_id: int
+    at: str  # its story time: published, else archived
+    added: str  # when it was archived
+    dated: bool  # its publication date is known
+    keys: int  # how many keys it has
+    norm: float | None  # the length of its weighted key vector (None: assigned before weights)
+
+
+def assignments(conn: sqlite3.Connection, article_ids: list[int]) -> list[Assigned]:
+    """The assigned articles among `article_ids`."""
+    out: list[Assigned] = []
     for chunk, marks in _chunks(article_ids):
-        out.extend(conn.execute(
-            f"SELECT article_id, story_id, at, keys FROM story_articles WHERE article_id IN ({marks})", chunk))
+        out.extend(Assigned(r[0], r[1], r[2], r[3] or r[2], bool(r[4]), r[5], r[6]) for r in conn.execute(
+            f"SELECT article_id, story_id, at, added, dated, keys, norm FROM story_articles WHERE article_id IN ({marks})",
+            chunk))
     return out
 
 
@@ -125,16 +204,20 @@ def open_story(conn: sqlite3.Connection, team_id: str, created_at: str) -> int:
 
 
 def add_to_story(conn: sqlite3.Connection, article_id: int, story_id: int, *, team_id: str, channel: str, at: str,
-                 keys: list[str], score: float) -> None:
-    """Record an article in its story with its time, the channel that may see it ('' public), the
-    similarity with which it joined (1.0: it opened the story) and its keys for later matching."""
+                 added: str, dated: bool, keys: dict[str, int], norm: float | None, score: float) -> None:
+    """Record an article in its story: its story time `at`, when it was archived, whether its
+    publication date is known, the channel that may see it ('' public), the similarity with which
+    it joined (1.0: it opened the story), and its keys with their counts for later matching."""
     conn.execute(
-        "INSERT INTO story_articles (article_id, story_id, team_id, channel, at, keys, score) VALUES (?,?,?,?,?,?,?)",
-        (article_id, story_id, team_id, channel, at, len(keys), score),
+        "INSERT INTO story_articles (article_id, story_id, team_id, channel, at, keys, score, added, dated, norm) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (article_id, story_id, team_id, channel, at, len(keys), score, added, int(dated), norm),
     )
+    added_s = _seconds(added)
     conn.executemany(
-        "INSERT OR IGNORE INTO story_keys (team_id, key, at, article_id, channel) VALUES (?,?,?,?,?)",
-        [(team_id, k, at, article_id, channel) for k in keys],
+        "INSERT OR IGNORE INTO story_keys (team_id, key, at, article_id, channel, added_s, dated, n) "
+        "VALUES (?,?,?,?,?,?,?,?)",
+        [(team_id, k, at, article_id, channel, added_s, int(dated), n) for k, n in keys.items()],
     )
 
 

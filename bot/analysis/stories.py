@@ -1,19 +1,26 @@
 """Stories: the articles about one event, grouped as they arrive.
 
-Each archived article joins the story of its most similar recent article, or opens a story of its
-own. Similarity is cheap (no spaCy, so ingest stays fast) and combines:
+Each archived article joins the story of its most similar article near it in time, or opens a
+story of its own. Similarity is cheap (no spaCy, so ingest stays fast) and combines:
 
 - shared names and figures: capitalised words that are not merely sentence-initial ("Corrin",
-  "Okafor", "PORT ALDANE") and numbers of two digits or more, weighted by how rare they are among
-  the articles of the time window (a name most articles carry says little);
+  "Okafor", "PORT ALDANE", the capitalised parts of "Velkor-based") and numbers of two digits or
+  more. Each article is a vector of its keys, weighted by how often it uses them (1 + ln count)
+  and by how rare they are among the articles near it (a name most articles carry says little;
+  one carried by too many says nothing); two articles match by the cosine of their vectors, so
+  the names each report is about count most, whatever else the wording adds;
 - shared text: sentences found verbatim in both (the archive's sentence fingerprints);
-- time: only articles within WINDOW of each other (by published time, else the time archived)
-  are compared, and a larger gap weakens the match.
+- time: only articles near each other are compared, and a larger gap weakens the match. Two
+  articles whose publication dates are known are near when published within WINDOW of each
+  other. A header often gives no usable date ("unknown", a month alone): such an article is
+  compared with whatever was archived within WINDOW of it, dated or not (coverage that reaches
+  the archive together is from the same days, unless its dates say otherwise).
 
 An article that strongly matches two stories shows they are one: they are merged into the oldest.
 A private channel's article may join a public story (it can see public coverage) but never causes
 a merge, and it is matched only against what its channel may see; in the other channels' views
-(the digest) it is left out. Everything is per workspace.
+(the digest) it is left out. Everything is per workspace. The tables and their lookups (index
+ranges only, never a scan of the archive) are in storage/stories.py.
 
 `assign_story(archive, article_id)` is idempotent and is called after an article is archived;
 `ensure_stories` assigns, in archive order, whatever a caller needs that is not yet assigned.
@@ -26,6 +33,7 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
@@ -37,8 +45,8 @@ from copydesk.bot.model import Article, Scope
 from copydesk.bot.reading.reader import outlet_from_url
 
 WINDOW = timedelta(days=4)  # articles further apart in time are never the same story
-JOIN = 0.30  # similarity with a story's article needed to join that story
-MERGE = 0.45  # similarity with two stories' articles (each) that merges them
+JOIN = 0.20  # similarity with a story's article needed to join that story
+MERGE = 0.30  # similarity with two stories' articles (each) that merges them
 MIN_SHARED_KEYS = 2  # a single shared name is never enough on its own
 COMMON_MIN, COMMON_SHARE = 40, 0.05  # a key carried by more window articles than this says nothing
 MAX_KEYS = 80  # the most frequent names and figures of a long article
@@ -61,11 +69,21 @@ _POSSESSIVE_RE = re.compile(r"['’]s$")
 def extract_keys(text: str) -> list[str]:
     """The article's names and figures, most frequent first (at most MAX_KEYS): lower-case name
     tokens ("okafor") and figures prefixed with '#' ("#213"). A capitalised word that opens a
-    sentence counts only when it is part of a longer name or is capitalised elsewhere too."""
-    return _keys(s.text for s in textmod.sentences(text))
+    sentence counts only when it is part of a longer name or is capitalised elsewhere too; a
+    hyphenated word gives its capitalised parts ("California-based": "california")."""
+    return list(_keys(s.text for s in textmod.sentences(text)))
 
 
-def _keys(sentences: Iterable[str]) -> list[str]:
+@lru_cache(maxsize=65536)
+def _name_keys(word: str) -> tuple[str, ...]:
+    """The keys of a capitalised word: itself, or the capitalised parts of a hyphenated word."""
+    word = _POSSESSIVE_RE.sub("", word)
+    parts = [p for p in word.split("-") if p[:1].isupper()] if "-" in word else [word]
+    return tuple(k for k in (p.lower() for p in parts) if len(k) >= 2 and k not in _NOT_NAMES)
+
+
+def _keys(sentences: Iterable[str]) -> dict[str, int]:
+    """{key: how often the article has it}, most frequent first (at most MAX_KEYS)."""
     counts: Counter[str] = Counter()
     initial: Counter[str] = Counter()
     for sentence in sentences:
@@ -79,19 +97,21 @@ def _keys(sentences: Iterable[str]) -> list[str]:
             opening, first_word = first_word, False
             if not word[0].isupper():
                 continue
-            key = _POSSESSIVE_RE.sub("", word).lower()
-            if len(key) < 2 or key in _NOT_NAMES:
+            keys = _name_keys(word)
+            if not keys:
                 continue
             if opening and not word.isupper():
                 following = pairs[i + 1][1] if i + 1 < len(pairs) else ""
                 if not following[:1].isupper():
-                    initial[key] += 1  # a sentence's first word: a name only if capitalised elsewhere
+                    for key in keys:  # a sentence's first word: a name only if capitalised elsewhere
+                        initial[key] += 1
                     continue
-            counts[key] += 1
+            for key in keys:
+                counts[key] += 1
     for key, n in initial.items():
         if key in counts:
             counts[key] += n
-    return [k for k, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:MAX_KEYS]]
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1])[:MAX_KEYS])
 
 
 def _parse_utc(value: str) -> datetime:
@@ -99,17 +119,33 @@ def _parse_utc(value: str) -> datetime:
     return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
 
 
+# A publication date (and time) the header gives first, whatever follows it ("2026-03-12 (from the link)").
+_PUBLISHED_RE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?))?(?!\d)")
+
+
+def published_time(published: str | None) -> tuple[datetime, bool] | None:
+    """The publication time a header gives (UTC) and whether it has a time of day; None when it
+    gives no full date ("unknown", a month alone)."""
+    m = _PUBLISHED_RE.match(published or "")
+    if not m:
+        return None
+    try:
+        if m.group(2):
+            return _parse_utc(f"{m.group(1)}T{m.group(2).replace('Z', '+00:00')}"), True
+        return _parse_utc(m.group(1)), False
+    except ValueError:
+        return None
+
+
 def article_time(published: str | None, added_at: str | None) -> datetime:
     """When an article appeared (UTC): its published time; for a published date without a time,
     the time it was archived if that is the same day, else noon UTC; else the time it was archived."""
     added = _parse_utc(added_at) if added_at else datetime.now(timezone.utc)
-    if not published:
+    found = published_time(published)
+    if found is None:
         return added
-    try:
-        dt = _parse_utc(published)
-    except ValueError:
-        return added
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", published.strip()):
+    dt, has_time = found
+    if not has_time:
         return added if added.date() == dt.date() else dt.replace(hour=12)
     return dt
 
@@ -127,48 +163,73 @@ class _Row:
     channel: str  # '' when public
     is_private: bool
     text: str
-    at: datetime
+    at: datetime  # its story time: published, else archived
+    added: datetime  # when it was archived
+    dated: bool  # its publication date is known
 
 
 def _load_rows(conn: sqlite3.Connection, ids: list[int]) -> list[_Row]:
-    return [_Row(r["id"], r["team_id"], r["channel_id"] if r["is_private"] else "", r["is_private"], r["text"],
-                 article_time(r["published"], r["added_at"]))
-            for r in store.articles_to_assign(conn, ids)]
+    rows = []
+    for r in store.articles_to_assign(conn, ids):
+        added = _parse_utc(r["added_at"]) if r["added_at"] else datetime.now(timezone.utc)
+        rows.append(_Row(r["id"], r["team_id"], r["channel_id"] if r["is_private"] else "", r["is_private"],
+                         r["text"], article_time(r["published"], r["added_at"]), added,
+                         published_time(r["published"]) is not None))
+    return rows
 
 
-def _similar(conn: sqlite3.Connection, row: _Row, keys: list[str], fps: list[int]) -> dict[int, tuple[float, int]]:
-    """Similarity of `row` (its keys, the fingerprints of its sentences of six words or more) with
-    each assigned article visible to it in its time window: {article_id: (similarity, story_id)}."""
-    # workspace, window, and what the channel may see
-    window = store.Window(row.team_id, iso(row.at - WINDOW), iso(row.at + WINDOW), row.channel)
-    shared: dict[int, list[str]] = {}
+def _similar(conn: sqlite3.Connection, row: _Row, keys: dict[str, int],
+             fps: list[int]) -> tuple[dict[int, tuple[float, int]], float | None]:
+    """Similarity of `row` (its keys with their counts, the fingerprints of its sentences of six
+    words or more) with each assigned article near it in time and visible to it: ({article_id:
+    (similarity, story_id)}, the length of the row's weighted key vector)."""
+    window = store.window_near(conn, row.team_id, row.channel, row.dated, iso(row.at - WINDOW),
+                               iso(row.at + WINDOW), iso(row.added - WINDOW), iso(row.added + WINDOW))
+    weights = {k: _weight(n) for k, n in keys.items()}
+    shared: dict[int, dict[str, float]] = {}  # article: {shared key: its weight there}
     idf: dict[str, float] = {}
     if keys:
-        n_window = store.articles_in_window(conn, window)
+        n_window = window.size
         cap = max(COMMON_MIN, COMMON_SHARE * n_window)
-        df = store.key_counts(conn, keys, window)
-        idf = {k: math.log(1.0 + (n_window + 1) / (df.get(k, 0) + 1)) for k in keys if df.get(k, 0) <= cap}
+        df = store.key_counts(conn, list(keys), window)
+        # relative to a key no other article has (1.0), so that the length kept with an article
+        # assigned into a small window is no shorter than it would be later: it never inflates
+        # that article's similarities
+        top = math.log(2.0 + n_window)
+        idf = {k: math.log(1.0 + (n_window + 1) / (df.get(k, 0) + 1)) / top for k in keys if df.get(k, 0) <= cap}
         telling = [k for k in idf if df.get(k)]
-        for key, article_id in store.articles_with_keys(conn, telling, window, exclude=row.id):
-            shared.setdefault(article_id, []).append(key)
+        for key, article_id, n in store.articles_with_keys(conn, telling, window, exclude=row.id):
+            shared.setdefault(article_id, {})[key] = _weight(n)
+    vector = {k: weights[k] * w for k, w in idf.items()}
+    norm = math.sqrt(sum(x * x for x in vector.values())) if vector else None
     copied = store.articles_sharing_sentences(conn, fps, window, exclude=row.id)
     candidates = [a for a, ks in shared.items() if len(ks) >= MIN_SHARED_KEYS] + [a for a in copied if a not in shared]
     candidates = list(dict.fromkeys(candidates))
     if not candidates:
-        return {}
-    weight_a = sum(idf.values())
-    mean_w = weight_a / len(idf) if idf else 0.0
+        return {}, norm
+    mean_w = sum(vector.values()) / len(vector) if vector else 0.0
     out: dict[int, tuple[float, int]] = {}
-    for article_id, story_id, at, n_keys in store.assignments(conn, candidates):
-        ks = shared.get(article_id, [])
+    for other in store.assignments(conn, candidates):
+        ks = shared.get(other.article_id, {})
         ent = 0.0
-        if len(ks) >= MIN_SHARED_KEYS and weight_a > 0 and n_keys:
-            ent = min(1.0, sum(idf[x] for x in ks) / math.sqrt(weight_a * n_keys * mean_w))
-        txt = min(1.0, copied.get(article_id, 0) / len(fps)) if fps else 0.0
+        if len(ks) >= MIN_SHARED_KEYS and norm and other.keys:
+            # cosine of the weighted key vectors; for an article assigned before weights were
+            # kept, its length is estimated from its number of keys
+            other_norm = other.norm or math.sqrt(other.keys) * mean_w
+            ent = min(1.0, sum(vector[k] * w * idf[k] for k, w in ks.items()) / (norm * other_norm))
+        txt = min(1.0, copied.get(other.article_id, 0) / len(fps)) if fps else 0.0
         sim = 1.0 - (1.0 - ent) * (1.0 - txt)
-        gap = abs((_parse_utc(at) - row.at) / WINDOW)
-        out[article_id] = (sim * (1.0 - TIME_PENALTY * min(1.0, gap)), story_id)
-    return out
+        if row.dated and other.dated:
+            gap = abs((_parse_utc(other.at) - row.at) / WINDOW)
+        else:
+            gap = abs((_parse_utc(other.added) - row.added) / WINDOW)
+        out[other.article_id] = (sim * (1.0 - TIME_PENALTY * min(1.0, gap)), other.story_id)
+    return out, norm
+
+
+def _weight(count: int) -> float:
+    """How strongly a key marks an article it occurs in `count` times."""
+    return 1.0 + math.log(count)
 
 
 def _assign(conn: sqlite3.Connection, row: _Row) -> int:
@@ -181,7 +242,8 @@ def _assign(conn: sqlite3.Connection, row: _Row) -> int:
     keys = _keys(row.text[a:b] for a, b, _ in spans)
     fps = [fp for a, b, fp in spans if row.text.count(" ", a, b) >= 5]  # sentences of about six words or more
     best: dict[int, float] = {}
-    for sim, story_id in _similar(conn, row, keys, fps).values():
+    similar, norm = _similar(conn, row, keys, fps)
+    for sim, story_id in similar.values():
         best[story_id] = max(sim, best.get(story_id, 0.0))
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
     if ranked and ranked[0][1] >= JOIN:
@@ -193,8 +255,9 @@ def _assign(conn: sqlite3.Connection, row: _Row) -> int:
     else:
         story_id = store.open_story(conn, row.team_id, utcnow())
         score = 1.0
-    store.add_to_story(conn, row.id, story_id, team_id=row.team_id, channel=row.channel, at=iso(row.at), keys=keys,
-                       score=round(score, 4))
+    store.add_to_story(conn, row.id, story_id, team_id=row.team_id, channel=row.channel, at=iso(row.at),
+                       added=iso(row.added), dated=row.dated, keys=keys,
+                       norm=norm, score=round(score, 4))
     return story_id
 
 
