@@ -157,7 +157,7 @@ MIGRATIONS: list[str] = [
     #    ones, and by the time it was archived (`added`: articles.added_at) with undated ones.
     #    story_keys.added_s: that archive time in seconds since 1970 (UTC), compact for the index;
     #    story_keys.n: how often the article has the key; story_articles.norm: the length of its
-    #    weighted key vector when it was assigned (NULL: assigned before this migration).
+    #    key vector weighted by use, 1 + ln n per key (NULL: assigned before this migration).
     """
     ALTER TABLE story_articles ADD COLUMN added TEXT NOT NULL DEFAULT '';
     ALTER TABLE story_articles ADD COLUMN dated INTEGER NOT NULL DEFAULT 0;

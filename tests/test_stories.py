@@ -158,8 +158,8 @@ def test_names_and_figures_ignore_sentence_openers_and_calendar_words():
     keys = stories.extract_keys(
         "Critics said the plan was late. Mayor Ilse Varga said on Monday that 1,250 homes and 12.5 km "
         "of road were affected. Varga spoke in March. Okafor's team arrived; Okafor said 7 boats left.")
-    assert {"ilse", "varga", "mayor", "okafor", "#1250", "#12.5"} <= set(keys)
-    assert not {"critics", "monday", "march", "#7"} & set(keys)
+    assert {"ilse", "varga", "okafor", "#1250", "#12.5"} <= set(keys)
+    assert not {"critics", "monday", "march", "#7", "mayor"} & set(keys)  # a title names no one
 
 
 def test_an_article_without_an_outlet_counts_as_its_links_host(archive):
@@ -276,3 +276,53 @@ def test_an_archive_assigned_before_time_axes_migrates_and_keeps_matching(tmp_pa
         assert stories.assign_story(archive, new_id) == 1
     finally:
         archive.close()
+
+
+# Two events of one week with the same leader and country, and nothing else in common.
+MARIC_TRADE = """outlet: Tessalia Today
+title: Maric and Okonjo sign grain pact
+published: unknown
+---
+President Ivo Maric of Tessalia signed a grain agreement with the Vantorian prime minister, Adaeze Okonjo, in the port of Quellin on Tuesday.
+
+Under the pact Vantoria will buy 2.4 million tonnes of Tessalian wheat over three years. Maric called the deal historic, and Okonjo said Quellin would become the hub of the trade.
+
+Tessalia's farm minister Petra Lusk said the first ships would sail from Quellin in June.
+"""
+MARIC_STORM = """outlet: Northern Ledger
+title: Storm floods Harwick valley
+published: unknown
+---
+Storm Ilsa flooded dozens of villages in the Harwick valley overnight, and Ivo Maric, Tessalia's president, flew over the area by helicopter.
+
+The Harwick river rose 3.8 metres at Denby bridge, said Oren Vale of the national weather office. About 900 people spent the night in schools in Denby and Askel.
+
+Maric promised help for the farmers of the valley. "Tessalia stands with Harwick," Maric said, and Tessalia's army sent boats to Askel.
+
+Maric said Tessalia would pay for new dikes. Ivo Maric will return to the valley next week.
+"""
+MARIC_TRADE_2 = """outlet: Vantoria Herald
+title: Vantoria to buy Tessalian wheat
+published: unknown
+---
+Vantoria will import 2.4 million tonnes of wheat from Tessalia under a three-year pact signed in Quellin, Prime Minister Adaeze Okonjo said.
+
+Okonjo and President Ivo Maric shook hands in the harbour. Farm minister Petra Lusk said ships would leave Quellin in June.
+"""
+
+
+def test_one_leader_and_one_country_in_common_do_not_make_one_story(archive):
+    trade = add(archive, reader.read_text(MARIC_TRADE, "trade"))[1]
+    storm = add(archive, reader.read_text(MARIC_STORM, "storm"))[1]
+    again = add(archive, reader.read_text(MARIC_TRADE_2, "trade again"))[1]
+    assert storm != trade
+    assert again == trade
+
+
+def test_words_written_together_are_one_name():
+    keys, names = stories._keys_and_names([
+        "President Ivo Maric of Tessalia met Adaeze Okonjo.", "Maric and Okonjo spoke in Quellin.",
+        "Ivo Maric said the United States agreed.", "The United States sent Okonjo a letter."])
+    assert names["ivo"] == names["maric"] and names["united"] == names["states"]
+    assert len({names["maric"], names["okonjo"], names["united"], names["tessalia"], names["quellin"]}) == 5
+    assert "president" not in keys

@@ -4,11 +4,15 @@ Each archived article joins the story of its most similar article near it in tim
 story of its own. Similarity is cheap (no spaCy, so ingest stays fast) and combines:
 
 - shared names and figures: capitalised words that are not merely sentence-initial ("Corrin",
-  "Okafor", "PORT ALDANE", the capitalised parts of "Velkor-based") and numbers of two digits or
-  more. Each article is a vector of its keys, weighted by how often it uses them (1 + ln count)
-  and by how rare they are among the articles near it (a name most articles carry says little;
-  one carried by too many says nothing); two articles match by the cosine of their vectors, so
-  the names each report is about count most, whatever else the wording adds;
+  "Okafor", "PORT ALDANE", the capitalised parts of "Velkor-based"), titles and roles aside
+  ("President", "Mayor"), and numbers of two digits or more. Each article is a vector of its
+  keys, weighted by how often it uses them (1 + ln count) and by how rare they are among the
+  articles near it (a name most articles carry says little; one carried by too many says
+  nothing); two articles match by the cosine of their vectors, so the names each report is
+  about count most, whatever else the wording adds. One name is never a story: words written
+  side by side ("Donald Trump") are one name, and the strongest shared name counts at most half
+  as much as all the others together (DOMINANCE 1.5), so one leader and one country in common
+  do not make two events one;
 - shared text: sentences found verbatim in both (the archive's sentence fingerprints);
 - time: only articles near each other are compared, and a larger gap weakens the match. Two
   articles whose publication dates are known are near when published within WINDOW of each
@@ -41,6 +45,7 @@ from copydesk.storage import stories as store
 from copydesk.storage.archive import STOPWORDS, Archive, utcnow
 
 from copydesk.bot.language import text as textmod
+from copydesk.bot.language.attributions import PERSON_NOUNS
 from copydesk.bot.model import Article, Scope
 from copydesk.bot.reading.reader import outlet_from_url
 
@@ -48,6 +53,7 @@ WINDOW = timedelta(days=4)  # articles further apart in time are never the same 
 JOIN = 0.20  # similarity with a story's article needed to join that story
 MERGE = 0.30  # similarity with two stories' articles (each) that merges them
 MIN_SHARED_KEYS = 2  # a single shared name is never enough on its own
+DOMINANCE = 1.5  # shared names count up to this many times all but the strongest (which counts <= half the rest)
 COMMON_MIN, COMMON_SHARE = 40, 0.05  # a key carried by more window articles than this says nothing
 MAX_KEYS = 80  # the most frequent names and figures of a long article
 TIME_PENALTY = 0.3  # the similarity loses up to this share at the edge of the window
@@ -59,10 +65,12 @@ _NOT_NAMES = frozenset(
     july august september october november december today yesterday tomorrow mr mrs ms dr sir madam
     he she it we they i you his her its our their this that these those there here if but and or
     so as in on at for by with from to of a an the""".split()
-) | STOPWORDS
+) | STOPWORDS | PERSON_NOUNS  # titles and roles ("President", "Mayor") name no one in particular
 # A figure ("1,250", "2.5", "213") or a word ("Okafor", "O’Neill", "Jean-Luc").
 _TOKEN_RE = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|([^\W\d_][^\W_]*(?:['’\-][^\W_]+)*)")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
+# The same, with what stands before each token (a space between two capitalised words: one name).
+_GAP_TOKEN_RE = re.compile(r"(\W*)(?:" + _TOKEN_RE.pattern + ")")
 
 
 # ---------------------------------------------------------------- keys and times
@@ -84,34 +92,63 @@ def _name_keys(word: str) -> tuple[str, ...]:
 
 def _keys(sentences: Iterable[str]) -> dict[str, int]:
     """{key: how often the article has it}, most frequent first (at most MAX_KEYS)."""
+    return _keys_and_names(sentences)[0]
+
+
+def _keys_and_names(sentences: Iterable[str]) -> tuple[dict[str, int], dict[str, str]]:
+    """The article's keys with their counts (see extract_keys) and, for each name key, the name
+    it belongs to: words the article mostly writes side by side ("Donald Trump", "United
+    States") are one name, {key: one key standing for that name}."""
     counts: Counter[str] = Counter()
     initial: Counter[str] = Counter()
+    together: Counter[tuple[str, str]] = Counter()  # two capitalised words side by side
+
     for sentence in sentences:
         first_word = True
-        for i, (figure, word) in enumerate(pairs := _TOKEN_RE.findall(sentence)):
+        run: list[str] = []  # the keys of the capitalised word just read
+        for i, (gap, figure, word) in enumerate(pairs := _GAP_TOKEN_RE.findall(sentence)):
             if figure:
                 figure = figure.replace(",", "")
                 if len(figure) - figure.count(".") >= 2:
                     counts["#" + figure] += 1
+                run = []
                 continue
             opening, first_word = first_word, False
-            if not word[0].isupper():
-                continue
-            keys = _name_keys(word)
+            keys = _name_keys(word) if word[0].isupper() else ()
             if not keys:
+                run = []
                 continue
             if opening and not word.isupper():
-                following = pairs[i + 1][1] if i + 1 < len(pairs) else ""
+                following = pairs[i + 1][2] if i + 1 < len(pairs) else ""
                 if not following[:1].isupper():
                     for key in keys:  # a sentence's first word: a name only if capitalised elsewhere
                         initial[key] += 1
                     continue
             for key in keys:
                 counts[key] += 1
+            if run and gap.isspace():
+                together[(run[-1], keys[0])] += 1
+            for a, b in zip(keys, keys[1:]):
+                together[(a, b)] += 1
+            run = list(keys)
     for key, n in initial.items():
         if key in counts:
             counts[key] += n
-    return dict(sorted(counts.items(), key=lambda kv: -kv[1])[:MAX_KEYS])
+    top = dict(sorted(counts.items(), key=lambda kv: -kv[1])[:MAX_KEYS])
+    parent: dict[str, str] = {}
+
+    def name_of(key: str) -> str:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
+    for (a, b), n in together.items():
+        # one name when at least half of the rarer word's uses are beside the other
+        if a != b and a in top and b in top and 2 * n >= min(counts[a], counts[b]):
+            ra, rb = name_of(a), name_of(b)
+            if ra != rb:
+                parent[rb] = ra
+    return top, {k: name_of(k) for k in top if not k.startswith("#")}
 
 
 def _parse_utc(value: str) -> datetime:
@@ -178,11 +215,12 @@ def _load_rows(conn: sqlite3.Connection, ids: list[int]) -> list[_Row]:
     return rows
 
 
-def _similar(conn: sqlite3.Connection, row: _Row, keys: dict[str, int],
+def _similar(conn: sqlite3.Connection, row: _Row, keys: dict[str, int], names: dict[str, str],
              fps: list[int]) -> tuple[dict[int, tuple[float, int]], float | None]:
-    """Similarity of `row` (its keys with their counts, the fingerprints of its sentences of six
-    words or more) with each assigned article near it in time and visible to it: ({article_id:
-    (similarity, story_id)}, the length of the row's weighted key vector)."""
+    """Similarity of `row` (its keys with their counts, the name each name key belongs to, the
+    fingerprints of its sentences of six words or more) with each assigned article near it in
+    time and visible to it: ({article_id: (similarity, story_id)}, the length of the row's
+    key vector weighted by use only, which is kept with it)."""
     window = store.window_near(conn, row.team_id, row.channel, row.dated, iso(row.at - WINDOW),
                                iso(row.at + WINDOW), iso(row.added - WINDOW), iso(row.added + WINDOW))
     weights = {k: _weight(n) for k, n in keys.items()}
@@ -192,31 +230,38 @@ def _similar(conn: sqlite3.Connection, row: _Row, keys: dict[str, int],
         n_window = window.size
         cap = max(COMMON_MIN, COMMON_SHARE * n_window)
         df = store.key_counts(conn, list(keys), window)
-        # relative to a key no other article has (1.0), so that the length kept with an article
-        # assigned into a small window is no shorter than it would be later: it never inflates
-        # that article's similarities
-        top = math.log(2.0 + n_window)
-        idf = {k: math.log(1.0 + (n_window + 1) / (df.get(k, 0) + 1)) / top for k in keys if df.get(k, 0) <= cap}
+        idf = {k: math.log(1.0 + (n_window + 1) / (df.get(k, 0) + 1)) for k in keys if df.get(k, 0) <= cap}
         telling = [k for k in idf if df.get(k)]
         for key, article_id, n in store.articles_with_keys(conn, telling, window, exclude=row.id):
             shared.setdefault(article_id, {})[key] = _weight(n)
     vector = {k: weights[k] * w for k, w in idf.items()}
-    norm = math.sqrt(sum(x * x for x in vector.values())) if vector else None
+    norm = math.sqrt(sum(x * x for x in vector.values()))
+    use_norm = math.sqrt(sum(w * w for w in weights.values())) if weights else None
     copied = store.articles_sharing_sentences(conn, fps, window, exclude=row.id)
     candidates = [a for a, ks in shared.items() if len(ks) >= MIN_SHARED_KEYS] + [a for a in copied if a not in shared]
     candidates = list(dict.fromkeys(candidates))
     if not candidates:
-        return {}, norm
-    mean_w = sum(vector.values()) / len(vector) if vector else 0.0
+        return {}, use_norm
+    # the rarity of another article's keys this one does not share is not looked up: it is taken
+    # to be that of this article's keys (their mean square)
+    mean_idf2 = sum(w * w for w in idf.values()) / len(idf) if idf else 0.0
     out: dict[int, tuple[float, int]] = {}
     for other in store.assignments(conn, candidates):
         ks = shared.get(other.article_id, {})
         ent = 0.0
         if len(ks) >= MIN_SHARED_KEYS and norm and other.keys:
-            # cosine of the weighted key vectors; for an article assigned before weights were
-            # kept, its length is estimated from its number of keys
-            other_norm = other.norm or math.sqrt(other.keys) * mean_w
-            ent = min(1.0, sum(vector[k] * w * idf[k] for k, w in ks.items()) / (norm * other_norm))
+            # cosine of the weighted key vectors (an article assigned before counts were kept
+            # counts each of its keys once)
+            use2 = other.norm ** 2 if other.norm else float(other.keys)
+            shared_use2 = sum(w * w for w in ks.values())
+            other_norm = math.sqrt(sum((w * idf[k]) ** 2 for k, w in ks.items())
+                                   + max(0.0, use2 - shared_use2) * mean_idf2)
+            parts: Counter[str] = Counter()
+            for k, w in ks.items():
+                parts[names.get(k, k)] += vector[k] * w * idf[k]
+            # one name is never a story: the strongest shared name counts at most half as much as the others
+            total, strongest = sum(parts.values()), max(parts.values())
+            ent = min(1.0, min(total, DOMINANCE * (total - strongest)) / (norm * other_norm))
         txt = min(1.0, copied.get(other.article_id, 0) / len(fps)) if fps else 0.0
         sim = 1.0 - (1.0 - ent) * (1.0 - txt)
         if row.dated and other.dated:
@@ -224,7 +269,7 @@ def _similar(conn: sqlite3.Connection, row: _Row, keys: dict[str, int],
         else:
             gap = abs((_parse_utc(other.added) - row.added) / WINDOW)
         out[other.article_id] = (sim * (1.0 - TIME_PENALTY * min(1.0, gap)), other.story_id)
-    return out, norm
+    return out, use_norm
 
 
 def _weight(count: int) -> float:
@@ -239,10 +284,10 @@ def _assign(conn: sqlite3.Connection, row: _Row) -> int:
         return found
     # the sentences as the archive split and fingerprinted them when it stored the article
     spans = store.sentence_spans(conn, row.id)
-    keys = _keys(row.text[a:b] for a, b, _ in spans)
+    keys, names = _keys_and_names(row.text[a:b] for a, b, _ in spans)
     fps = [fp for a, b, fp in spans if row.text.count(" ", a, b) >= 5]  # sentences of about six words or more
     best: dict[int, float] = {}
-    similar, norm = _similar(conn, row, keys, fps)
+    similar, norm = _similar(conn, row, keys, names, fps)
     for sim, story_id in similar.values():
         best[story_id] = max(sim, best.get(story_id, 0.0))
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
