@@ -4,6 +4,7 @@ are respected; deleting and purging leave nothing behind."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
@@ -326,3 +327,25 @@ def test_words_written_together_are_one_name():
     assert names["ivo"] == names["maric"] and names["united"] == names["states"]
     assert len({names["maric"], names["okonjo"], names["united"], names["tessalia"], names["quellin"]}) == 5
     assert "president" not in keys
+
+
+def test_cli_digest_groups_undated_reports_with_their_dated_coverage(cli, tmp_path):
+    """Through `copydesk ingest` and `copydesk digest --json`, as a newsroom fills its archive:
+    dated reports of two events, undated reports of both, and an undated report of a third."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for src in sorted(COVERAGE.iterdir()):
+        if "_fire_" in src.name or "_drought_" in src.name:
+            (folder / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    for name, text in (("20_fire_undated.txt", UNDATED_FIRE), ("21_drought_undated.txt", UNDATED_DROUGHT),
+                       ("22_library_undated.txt", UNDATED_OTHER)):
+        (folder / name).write_text(text, encoding="utf-8")
+    assert cli("ingest", str(folder)).exit_code == 0
+    result = cli("digest", "--json")
+    assert result.exit_code == 0, result.stderr
+    groups = sorted(sorted(e["outlet"] for e in s["timeline"]) for s in json.loads(result.stdout)["stories"])
+    assert groups == [
+        ["Agri Weekly", "Brennick Gazette", "Farm Wire", "Valley Courier"],
+        ["Brennick Post"],  # the library reopening
+        ["Brennick Post", "Harbour Weekly", "Nordwind Radio", "The Civic Ledger"],
+    ]
