@@ -255,6 +255,30 @@ MIGRATIONS: list[str] = [
     CREATE INDEX jobs_state ON jobs(state, id);
     CREATE INDEX jobs_team ON jobs(team_id);
     """,
+    # stories, matching on two time axes and with counted names (bot/analysis/stories.py): an
+    #    article whose publication date is known ("dated") is compared by that date with other dated
+    #    ones, and by the time it was archived (`added`: articles.added_at) with undated ones.
+    #    story_keys.added_s: that archive time in seconds since 1970 (UTC), compact for the index;
+    #    story_keys.n: how often the article has the key; story_articles.norm: the length of its
+    #    key vector weighted by use, 1 + ln n per key (NULL: assigned before this migration).
+    """
+    ALTER TABLE story_articles ADD COLUMN added TEXT NOT NULL DEFAULT '';
+    ALTER TABLE story_articles ADD COLUMN dated INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE story_articles ADD COLUMN norm REAL;
+    ALTER TABLE story_keys ADD COLUMN added_s INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE story_keys ADD COLUMN dated INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE story_keys ADD COLUMN n INTEGER NOT NULL DEFAULT 1;
+    UPDATE story_articles SET
+        added = coalesce((SELECT added_at FROM articles WHERE articles.id = story_articles.article_id), at),
+        dated = coalesce((SELECT published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' FROM articles
+                          WHERE articles.id = story_articles.article_id), 0);
+    UPDATE story_keys SET
+        added_s = coalesce((SELECT CAST(strftime('%s', added) AS INTEGER) FROM story_articles
+                            WHERE story_articles.article_id = story_keys.article_id), 0),
+        dated = coalesce((SELECT dated FROM story_articles WHERE story_articles.article_id = story_keys.article_id), 0);
+    CREATE INDEX story_keys_added ON story_keys(team_id, key, dated, added_s);
+    CREATE INDEX story_articles_added ON story_articles(team_id, dated, added);
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

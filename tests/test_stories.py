@@ -4,7 +4,10 @@ are respected; deleting and purging leave nothing behind."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import defaultdict
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -156,5 +159,193 @@ def test_names_and_figures_ignore_sentence_openers_and_calendar_words():
     keys = stories.extract_keys(
         "Critics said the plan was late. Mayor Ilse Varga said on Monday that 1,250 homes and 12.5 km "
         "of road were affected. Varga spoke in March. Okafor's team arrived; Okafor said 7 boats left.")
-    assert {"ilse", "varga", "mayor", "okafor", "#1250", "#12.5"} <= set(keys)
-    assert not {"critics", "monday", "march", "#7"} & set(keys)
+    assert {"ilse", "varga", "okafor", "#1250", "#12.5"} <= set(keys)
+    assert not {"critics", "monday", "march", "#7", "mayor"} & set(keys)  # a title names no one
+
+
+def test_an_article_without_an_outlet_counts_as_its_links_host(archive):
+    article = coverage()[1]
+    bare = Article(text=article.text, title=article.title, url="https://www.nordpress.example/tram/vote")
+    _, story_id = add(archive, bare)
+    story = stories.stories(archive, [story_id], Scope())[story_id]
+    assert story.outlets() == ["nordpress.example"]
+    assert story.first.source()["article_id"] == str(story.first.article_id)
+
+
+# Undated reports, as real pages often give them: the same events in other words.
+UNDATED_FIRE = """outlet: Harbour Weekly
+title: Lindqvist warehouse gutted
+published: unknown
+---
+Investigators were still sifting through the ashes of the Lindqvist Logistics depot in Brennick's harbour district, where flames raged through the night.
+
+Fire chief Tomasz Weller told reporters that crews had worked until dawn and that no one had been hurt. Sixty firefighters took part, according to the city.
+
+Lindqvist Logistics stored paper and furniture at the depot, a company spokesperson confirmed.
+"""
+UNDATED_DROUGHT = """outlet: Farm Wire
+title: Irrigation limits for the Oster
+published: March, as the page says
+---
+Growers along the Oster now face irrigation limits two days a week, after the Oster Water Board measured the river at 38 centimetres at Lindau.
+
+Hanne Roos, head of the farmers' union, warned that the first planting would fail on many farms. Emil Strand, a hydrologist with the Oster Water Board, said reservoirs were at less than half their usual level.
+"""
+# Another event that shares the city's name and its officials' titles, nothing else.
+UNDATED_OTHER = """outlet: Brennick Post
+title: Brennick library reopens after renovation
+published: unknown
+---
+The central library of Brennick reopened on Saturday after two years of renovation, with a new reading hall and a children's wing designed by the architect Maren Solvik.
+
+Librarian Ida Haugen said 4,000 visitors came on the first day. The renovation cost 7.2 million crowns, paid by the city and the Falk Foundation.
+"""
+
+
+def test_undated_reports_join_the_dated_coverage_archived_with_them(archive):
+    placed = {}
+    for article in coverage():
+        placed[article.meta["event"]] = add(archive, article)[1]
+    for text, event in ((UNDATED_FIRE, "fire"), (UNDATED_DROUGHT, "drought")):
+        article = reader.read_text(text, event)
+        article_id, story = add(archive, article)
+        assert stories.published_time(article.published) is None  # no usable date
+        assert story == stories.resolve(archive, placed[event]), event
+    _, other = add(archive, reader.read_text(UNDATED_OTHER, "library"))
+    assert other not in {stories.resolve(archive, s) for s in placed.values()}
+
+
+def test_an_undated_report_archived_long_after_opens_a_story_of_its_own(archive):
+    fire = [a for a in coverage() if a.meta["event"] == "fire"]
+    story = add(archive, fire[0])[1]
+    first_added = archive.get(stories.stories(archive, [story], Scope())[story].first.article_id).added_at
+    article_id, _ = archive.add(reader.read_text(UNDATED_FIRE, "fire"))
+    # archived eleven days after the coverage: too late for its story; four days after: in time
+    later = stories.iso(datetime.fromisoformat(first_added) + timedelta(days=11))
+    archive.conn.execute("UPDATE articles SET added_at = ? WHERE id = ?", (later, article_id))
+    assert stories.assign_story(archive, article_id) != story
+    soon_id, _ = archive.add(reader.read_text(UNDATED_FIRE.replace("Harbour Weekly", "Bay Times") + "More soon.", "x"))
+    soon = stories.iso(datetime.fromisoformat(first_added) + timedelta(days=3))
+    archive.conn.execute("UPDATE articles SET added_at = ? WHERE id = ?", (soon, soon_id))
+    assert stories.assign_story(archive, soon_id) == story
+
+
+def test_publication_dates_are_read_from_the_start_of_a_header_value():
+    when = stories.published_time
+    assert when("2026-03-12 (from the link)") == (datetime(2026, 3, 12, tzinfo=timezone.utc), False)
+    assert when("2026-03-12T09:30:00+01:00") == (datetime(2026, 3, 12, 8, 30, tzinfo=timezone.utc), True)
+    assert when("2026-03-12 09:30 (local)") == (datetime(2026, 3, 12, 9, 30, tzinfo=timezone.utc), True)
+    for value in (None, "", "unknown", "2026-03", "2026-03 (month only)", "12 March", "2026-13-40"):
+        assert when(value) is None, value
+
+
+def test_hyphenated_names_give_their_capitalised_parts():
+    keys = stories.extract_keys("The Lindau-based board met Jean-Luc Amsel. Amsel runs the Lindau mill in Oster-Nord.")
+    assert {"lindau", "jean", "luc", "amsel", "oster", "nord"} <= set(keys)
+    assert not {"based", "lindau-based", "jean-luc"} & set(keys)
+
+
+def test_an_archive_assigned_before_time_axes_migrates_and_keeps_matching(tmp_path):
+    """An archive whose stories were assigned by the schema before the two time axes opens, its
+    rows get their archive time and dating, and a new article still joins the old story."""
+    from copydesk.storage import schema
+
+    mine = next(i for i, m in enumerate(schema.MIGRATIONS) if "story_keys_added" in m)
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in schema.MIGRATIONS[:mine]:
+        for statement in schema._statements(script):
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {mine}")
+    fire = [a for a in coverage() if a.meta["event"] == "fire"]
+    conn.execute("INSERT INTO articles (id, team_id, text, text_hash, words, added_at, published) "
+                 "VALUES (1, '', ?, 'h1', 50, '2026-03-13T03:00:00+00:00', '2026-03-13T02:30:00+00:00')",
+                 (fire[0].text,))
+    conn.execute("INSERT INTO stories (id, team_id, created_at) VALUES (1, '', '2026-03-13T03:00:00+00:00')")
+    conn.execute("INSERT INTO story_articles (article_id, story_id, team_id, channel, at, keys, score) "
+                 "VALUES (1, 1, '', '', '2026-03-13T02:30:00+00:00', 4, 1.0)")
+    conn.executemany("INSERT INTO story_keys (team_id, key, at, article_id, channel) "
+                     "VALUES ('', ?, '2026-03-13T02:30:00+00:00', 1, '')",
+                     [(k,) for k in ("lindqvist", "logistics", "weller", "tomasz", "brennick", "#60")])
+    conn.close()
+    archive = Archive.open(path)
+    try:
+        row = archive.query("SELECT added, dated FROM story_articles WHERE article_id = 1")[0]
+        assert row == {"added": "2026-03-13T03:00:00+00:00", "dated": 1}
+        assert {r["dated"] for r in archive.query("SELECT dated FROM story_keys")} == {1}
+        new_id, _ = archive.add(fire[1])
+        assert stories.assign_story(archive, new_id) == 1
+    finally:
+        archive.close()
+
+
+# Two events of one week with the same leader and country, and nothing else in common.
+MARIC_TRADE = """outlet: Tessalia Today
+title: Maric and Okonjo sign grain pact
+published: unknown
+---
+President Ivo Maric of Tessalia signed a grain agreement with the Vantorian prime minister, Adaeze Okonjo, in the port of Quellin on Tuesday.
+
+Under the pact Vantoria will buy 2.4 million tonnes of Tessalian wheat over three years. Maric called the deal historic, and Okonjo said Quellin would become the hub of the trade.
+
+Tessalia's farm minister Petra Lusk said the first ships would sail from Quellin in June.
+"""
+MARIC_STORM = """outlet: Northern Ledger
+title: Storm floods Harwick valley
+published: unknown
+---
+Storm Ilsa flooded dozens of villages in the Harwick valley overnight, and Ivo Maric, Tessalia's president, flew over the area by helicopter.
+
+The Harwick river rose 3.8 metres at Denby bridge, said Oren Vale of the national weather office. About 900 people spent the night in schools in Denby and Askel.
+
+Maric promised help for the farmers of the valley. "Tessalia stands with Harwick," Maric said, and Tessalia's army sent boats to Askel.
+
+Maric said Tessalia would pay for new dikes. Ivo Maric will return to the valley next week.
+"""
+MARIC_TRADE_2 = """outlet: Vantoria Herald
+title: Vantoria to buy Tessalian wheat
+published: unknown
+---
+Vantoria will import 2.4 million tonnes of wheat from Tessalia under a three-year pact signed in Quellin, Prime Minister Adaeze Okonjo said.
+
+Okonjo and President Ivo Maric shook hands in the harbour. Farm minister Petra Lusk said ships would leave Quellin in June.
+"""
+
+
+def test_one_leader_and_one_country_in_common_do_not_make_one_story(archive):
+    trade = add(archive, reader.read_text(MARIC_TRADE, "trade"))[1]
+    storm = add(archive, reader.read_text(MARIC_STORM, "storm"))[1]
+    again = add(archive, reader.read_text(MARIC_TRADE_2, "trade again"))[1]
+    assert storm != trade
+    assert again == trade
+
+
+def test_words_written_together_are_one_name():
+    keys, names = stories._keys_and_names([
+        "President Ivo Maric of Tessalia met Adaeze Okonjo.", "Maric and Okonjo spoke in Quellin.",
+        "Ivo Maric said the United States agreed.", "The United States sent Okonjo a letter."])
+    assert names["ivo"] == names["maric"] and names["united"] == names["states"]
+    assert len({names["maric"], names["okonjo"], names["united"], names["tessalia"], names["quellin"]}) == 5
+    assert "president" not in keys
+
+
+def test_cli_digest_groups_undated_reports_with_their_dated_coverage(cli, tmp_path):
+    """Through `copydesk ingest` and `copydesk digest --json`, as a newsroom fills its archive:
+    dated reports of two events, undated reports of both, and an undated report of a third."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for src in sorted(COVERAGE.iterdir()):
+        if "_fire_" in src.name or "_drought_" in src.name:
+            (folder / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    for name, text in (("20_fire_undated.txt", UNDATED_FIRE), ("21_drought_undated.txt", UNDATED_DROUGHT),
+                       ("22_library_undated.txt", UNDATED_OTHER)):
+        (folder / name).write_text(text, encoding="utf-8")
+    assert cli("ingest", str(folder)).exit_code == 0
+    result = cli("digest", "--json")
+    assert result.exit_code == 0, result.stderr
+    groups = sorted(sorted(e["outlet"] for e in s["timeline"]) for s in json.loads(result.stdout)["stories"])
+    assert groups == [
+        ["Agri Weekly", "Brennick Gazette", "Farm Wire", "Valley Courier"],
+        ["Brennick Post"],  # the library reopening
+        ["Brennick Post", "Harbour Weekly", "Nordwind Radio", "The Civic Ledger"],
+    ]

@@ -1,19 +1,30 @@
 """Stories: the articles about one event, grouped as they arrive.
 
-Each archived article joins the story of its most similar recent article, or opens a story of its
-own. Similarity is cheap (no spaCy, so ingest stays fast) and combines:
+Each archived article joins the story of its most similar article near it in time, or opens a
+story of its own. Similarity is cheap (no spaCy, so ingest stays fast) and combines:
 
 - shared names and figures: capitalised words that are not merely sentence-initial ("Corrin",
-  "Okafor", "PORT ALDANE") and numbers of two digits or more, weighted by how rare they are among
-  the articles of the time window (a name most articles carry says little);
+  "Okafor", "PORT ALDANE", the capitalised parts of "Velkor-based"), titles and roles aside
+  ("President", "Mayor"), and numbers of two digits or more. Each article is a vector of its
+  keys, weighted by how often it uses them (1 + ln count) and by how rare they are among the
+  articles near it (a name most articles carry says little; one carried by too many says
+  nothing); two articles match by the cosine of their vectors, so the names each report is
+  about count most, whatever else the wording adds. One name is never a story: words written
+  side by side ("Donald Trump") are one name, and the strongest shared name counts at most half
+  as much as all the others together (DOMINANCE 1.5), so one leader and one country in common
+  do not make two events one;
 - shared text: sentences found verbatim in both (the archive's sentence fingerprints);
-- time: only articles within WINDOW of each other (by published time, else the time archived)
-  are compared, and a larger gap weakens the match.
+- time: only articles near each other are compared, and a larger gap weakens the match. Two
+  articles whose publication dates are known are near when published within WINDOW of each
+  other. A header often gives no usable date ("unknown", a month alone): such an article is
+  compared with whatever was archived within WINDOW of it, dated or not (coverage that reaches
+  the archive together is from the same days, unless its dates say otherwise).
 
 An article that strongly matches two stories shows they are one: they are merged into the oldest.
 A private channel's article may join a public story (it can see public coverage) but never causes
 a merge, and it is matched only against what its channel may see; in the other channels' views
-(the digest) it is left out. Everything is per workspace.
+(the digest) it is left out. Everything is per workspace. The tables and their lookups (index
+ranges only, never a scan of the archive) are in storage/stories.py.
 
 `assign_story(archive, article_id)` is idempotent and is called after an article is archived;
 `ensure_stories` assigns, in archive order, whatever a caller needs that is not yet assigned.
@@ -26,23 +37,27 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
-from copydesk.storage.archive import STOPWORDS
-from copydesk.storage.archive import Archive, utcnow
+from copydesk.storage import stories as store
+from copydesk.storage.archive import STOPWORDS, Archive, utcnow
 
 from copydesk.bot.language import text as textmod
-from copydesk.bot.model import Scope
+from copydesk.bot.language.attributions import PERSON_NOUNS
+from copydesk.bot.model import Article, Scope
+from copydesk.bot.reading.reader import outlet_from_url
 
 WINDOW = timedelta(days=4)  # articles further apart in time are never the same story
-JOIN = 0.30  # similarity with a story's article needed to join that story
-MERGE = 0.45  # similarity with two stories' articles (each) that merges them
+JOIN = 0.20  # similarity with a story's article needed to join that story
+MERGE = 0.30  # similarity with two stories' articles (each) that merges them
 MIN_SHARED_KEYS = 2  # a single shared name is never enough on its own
+DOMINANCE = 1.5  # shared names count up to this many times all but the strongest (which counts <= half the rest)
 COMMON_MIN, COMMON_SHARE = 40, 0.05  # a key carried by more window articles than this says nothing
 MAX_KEYS = 80  # the most frequent names and figures of a long article
 TIME_PENALTY = 0.3  # the similarity loses up to this share at the edge of the window
-BATCH = 500
+BATCH = 500  # articles assigned per transaction
 
 # Capitalised words that are not names.
 _NOT_NAMES = frozenset(
@@ -50,47 +65,90 @@ _NOT_NAMES = frozenset(
     july august september october november december today yesterday tomorrow mr mrs ms dr sir madam
     he she it we they i you his her its our their this that these those there here if but and or
     so as in on at for by with from to of a an the""".split()
-) | STOPWORDS
+) | STOPWORDS | PERSON_NOUNS  # titles and roles ("President", "Mayor") name no one in particular
 # A figure ("1,250", "2.5", "213") or a word ("Okafor", "O’Neill", "Jean-Luc").
 _TOKEN_RE = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|([^\W\d_][^\W_]*(?:['’\-][^\W_]+)*)")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
+# The same, with what stands before each token (a space between two capitalised words: one name).
+_GAP_TOKEN_RE = re.compile(r"(\W*)(?:" + _TOKEN_RE.pattern + ")")
 
 
 # ---------------------------------------------------------------- keys and times
 def extract_keys(text: str) -> list[str]:
     """The article's names and figures, most frequent first (at most MAX_KEYS): lower-case name
     tokens ("okafor") and figures prefixed with '#' ("#213"). A capitalised word that opens a
-    sentence counts only when it is part of a longer name or is capitalised elsewhere too."""
-    return _keys(s.text for s in textmod.sentences(text))
+    sentence counts only when it is part of a longer name or is capitalised elsewhere too; a
+    hyphenated word gives its capitalised parts ("California-based": "california")."""
+    return list(_keys(s.text for s in textmod.sentences(text)))
 
 
-def _keys(sentences: Iterable[str]) -> list[str]:
+@lru_cache(maxsize=65536)
+def _name_keys(word: str) -> tuple[str, ...]:
+    """The keys of a capitalised word: itself, or the capitalised parts of a hyphenated word."""
+    word = _POSSESSIVE_RE.sub("", word)
+    parts = [p for p in word.split("-") if p[:1].isupper()] if "-" in word else [word]
+    return tuple(k for k in (p.lower() for p in parts) if len(k) >= 2 and k not in _NOT_NAMES)
+
+
+def _keys(sentences: Iterable[str]) -> dict[str, int]:
+    """{key: how often the article has it}, most frequent first (at most MAX_KEYS)."""
+    return _keys_and_names(sentences)[0]
+
+
+def _keys_and_names(sentences: Iterable[str]) -> tuple[dict[str, int], dict[str, str]]:
+    """The article's keys with their counts (see extract_keys) and, for each name key, the name
+    it belongs to: words the article mostly writes side by side ("Donald Trump", "United
+    States") are one name, {key: one key standing for that name}."""
     counts: Counter[str] = Counter()
     initial: Counter[str] = Counter()
+    together: Counter[tuple[str, str]] = Counter()  # two capitalised words side by side
+
     for sentence in sentences:
         first_word = True
-        for i, (figure, word) in enumerate(pairs := _TOKEN_RE.findall(sentence)):
+        run: list[str] = []  # the keys of the capitalised word just read
+        for i, (gap, figure, word) in enumerate(pairs := _GAP_TOKEN_RE.findall(sentence)):
             if figure:
                 figure = figure.replace(",", "")
                 if len(figure) - figure.count(".") >= 2:
                     counts["#" + figure] += 1
+                run = []
                 continue
             opening, first_word = first_word, False
-            if not word[0].isupper():
-                continue
-            key = _POSSESSIVE_RE.sub("", word).lower()
-            if len(key) < 2 or key in _NOT_NAMES:
+            keys = _name_keys(word) if word[0].isupper() else ()
+            if not keys:
+                run = []
                 continue
             if opening and not word.isupper():
-                following = pairs[i + 1][1] if i + 1 < len(pairs) else ""
+                following = pairs[i + 1][2] if i + 1 < len(pairs) else ""
                 if not following[:1].isupper():
-                    initial[key] += 1  # a sentence's first word: a name only if capitalised elsewhere
+                    for key in keys:  # a sentence's first word: a name only if capitalised elsewhere
+                        initial[key] += 1
                     continue
-            counts[key] += 1
+            for key in keys:
+                counts[key] += 1
+            if run and gap.isspace():
+                together[(run[-1], keys[0])] += 1
+            for a, b in zip(keys, keys[1:]):
+                together[(a, b)] += 1
+            run = list(keys)
     for key, n in initial.items():
         if key in counts:
             counts[key] += n
-    return [k for k, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:MAX_KEYS]]
+    top = dict(sorted(counts.items(), key=lambda kv: -kv[1])[:MAX_KEYS])
+    parent: dict[str, str] = {}
+
+    def name_of(key: str) -> str:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
+    for (a, b), n in together.items():
+        # one name when at least half of the rarer word's uses are beside the other
+        if a != b and a in top and b in top and 2 * n >= min(counts[a], counts[b]):
+            ra, rb = name_of(a), name_of(b)
+            if ra != rb:
+                parent[rb] = ra
+    return top, {k: name_of(k) for k in top if not k.startswith("#")}
 
 
 def _parse_utc(value: str) -> datetime:
@@ -98,17 +156,33 @@ def _parse_utc(value: str) -> datetime:
     return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
 
 
+# A publication date (and time) the header gives first, whatever follows it ("2026-03-12 (from the link)").
+_PUBLISHED_RE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?))?(?!\d)")
+
+
+def published_time(published: str | None) -> tuple[datetime, bool] | None:
+    """The publication time a header gives (UTC) and whether it has a time of day; None when it
+    gives no full date ("unknown", a month alone)."""
+    m = _PUBLISHED_RE.match(published or "")
+    if not m:
+        return None
+    try:
+        if m.group(2):
+            return _parse_utc(f"{m.group(1)}T{m.group(2).replace('Z', '+00:00')}"), True
+        return _parse_utc(m.group(1)), False
+    except ValueError:
+        return None
+
+
 def article_time(published: str | None, added_at: str | None) -> datetime:
     """When an article appeared (UTC): its published time; for a published date without a time,
     the time it was archived if that is the same day, else noon UTC; else the time it was archived."""
     added = _parse_utc(added_at) if added_at else datetime.now(timezone.utc)
-    if not published:
+    found = published_time(published)
+    if found is None:
         return added
-    try:
-        dt = _parse_utc(published)
-    except ValueError:
-        return added
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", published.strip()):
+    dt, has_time = found
+    if not has_time:
         return added if added.date() == dt.date() else dt.replace(hour=12)
     return dt
 
@@ -126,88 +200,95 @@ class _Row:
     channel: str  # '' when public
     is_private: bool
     text: str
-    at: datetime
+    at: datetime  # its story time: published, else archived
+    added: datetime  # when it was archived
+    dated: bool  # its publication date is known
 
 
 def _load_rows(conn: sqlite3.Connection, ids: list[int]) -> list[_Row]:
-    out: list[_Row] = []
-    for k in range(0, len(ids), BATCH):
-        chunk = ids[k:k + BATCH]
-        marks = ",".join("?" * len(chunk))
-        for r in conn.execute(
-            f"SELECT id, team_id, channel_id, is_private, text, published, added_at FROM articles WHERE id IN ({marks})",
-            chunk,
-        ):
-            out.append(_Row(r[0], r[1], r[2] if r[3] else "", bool(r[3]), r[4], article_time(r[5], r[6])))
-    return sorted(out, key=lambda r: r.id)
+    rows = []
+    for r in store.articles_to_assign(conn, ids):
+        added = _parse_utc(r["added_at"]) if r["added_at"] else datetime.now(timezone.utc)
+        rows.append(_Row(r["id"], r["team_id"], r["channel_id"] if r["is_private"] else "", r["is_private"],
+                         r["text"], article_time(r["published"], r["added_at"]), added,
+                         published_time(r["published"]) is not None))
+    return rows
 
 
-def _similar(conn: sqlite3.Connection, row: _Row, keys: list[str], fps: list[int]) -> dict[int, tuple[float, int]]:
-    """Similarity of `row` (its keys, the fingerprints of its sentences of six words or more) with
-    each assigned article visible to it in its time window: {article_id: (similarity, story_id)}."""
-    lo, hi = iso(row.at - WINDOW), iso(row.at + WINDOW)
-    visible = (row.team_id, lo, hi, row.channel)  # workspace, window, and what the channel may see
-    shared: dict[int, list[str]] = {}
+def _similar(conn: sqlite3.Connection, row: _Row, keys: dict[str, int], names: dict[str, str],
+             fps: list[int]) -> tuple[dict[int, tuple[float, int]], float | None]:
+    """Similarity of `row` (its keys with their counts, the name each name key belongs to, the
+    fingerprints of its sentences of six words or more) with each assigned article near it in
+    time and visible to it: ({article_id: (similarity, story_id)}, the length of the row's
+    key vector weighted by use only, which is kept with it)."""
+    window = store.window_near(conn, row.team_id, row.channel, row.dated, iso(row.at - WINDOW),
+                               iso(row.at + WINDOW), iso(row.added - WINDOW), iso(row.added + WINDOW))
+    weights = {k: _weight(n) for k, n in keys.items()}
+    shared: dict[int, dict[str, float]] = {}  # article: {shared key: its weight there}
     idf: dict[str, float] = {}
     if keys:
-        n_window = conn.execute("SELECT count(*) FROM story_articles WHERE team_id = ? AND at BETWEEN ? AND ?",
-                                visible[:3]).fetchone()[0]
+        n_window = window.size
         cap = max(COMMON_MIN, COMMON_SHARE * n_window)
-        marks = ",".join("?" * len(keys))
-        df = dict(conn.execute(
-            f"SELECT key, count(*) FROM story_keys WHERE key IN ({marks}) AND team_id = ? AND at BETWEEN ? AND ? "
-            f"AND channel IN ('', ?) GROUP BY key", (*keys, *visible)))
+        df = store.key_counts(conn, list(keys), window)
         idf = {k: math.log(1.0 + (n_window + 1) / (df.get(k, 0) + 1)) for k in keys if df.get(k, 0) <= cap}
         telling = [k for k in idf if df.get(k)]
-        if telling:
-            marks = ",".join("?" * len(telling))
-            for key, article_id in conn.execute(
-                f"SELECT key, article_id FROM story_keys WHERE key IN ({marks}) AND team_id = ? AND at BETWEEN ? AND ? "
-                f"AND channel IN ('', ?) AND article_id != ?", (*telling, *visible, row.id)):
-                shared.setdefault(article_id, []).append(key)
-    copied: dict[int, int] = {}
-    if fps:
-        marks = ",".join(str(f) for f in dict.fromkeys(fps))
-        # CROSS JOIN: look the sentences up by fingerprint first, then keep those in the window
-        copied = dict(conn.execute(
-            f"SELECT s.article_id, count(DISTINCT s.fp) FROM sentences s CROSS JOIN story_articles sa "
-            f"ON sa.article_id = s.article_id WHERE s.fp IN ({marks}) AND s.article_id != ? AND sa.team_id = ? "
-            f"AND sa.at BETWEEN ? AND ? AND sa.channel IN ('', ?) GROUP BY s.article_id", (row.id, *visible)))
+        for key, article_id, n in store.articles_with_keys(conn, telling, window, exclude=row.id):
+            shared.setdefault(article_id, {})[key] = _weight(n)
+    vector = {k: weights[k] * w for k, w in idf.items()}
+    norm = math.sqrt(sum(x * x for x in vector.values()))
+    use_norm = math.sqrt(sum(w * w for w in weights.values())) if weights else None
+    copied = store.articles_sharing_sentences(conn, fps, window, exclude=row.id)
     candidates = [a for a, ks in shared.items() if len(ks) >= MIN_SHARED_KEYS] + [a for a in copied if a not in shared]
     candidates = list(dict.fromkeys(candidates))
     if not candidates:
-        return {}
-    weight_a = sum(idf.values())
-    mean_w = weight_a / len(idf) if idf else 0.0
+        return {}, use_norm
+    # the rarity of another article's keys this one does not share is not looked up: it is taken
+    # to be that of this article's keys (their mean square)
+    mean_idf2 = sum(w * w for w in idf.values()) / len(idf) if idf else 0.0
     out: dict[int, tuple[float, int]] = {}
-    for k in range(0, len(candidates), BATCH):
-        chunk = candidates[k:k + BATCH]
-        marks = ",".join("?" * len(chunk))
-        for article_id, story_id, at, n_keys in conn.execute(
-            f"SELECT article_id, story_id, at, keys FROM story_articles WHERE article_id IN ({marks})", chunk
-        ):
-            ks = shared.get(article_id, [])
-            ent = 0.0
-            if len(ks) >= MIN_SHARED_KEYS and weight_a > 0 and n_keys:
-                ent = min(1.0, sum(idf[x] for x in ks) / math.sqrt(weight_a * n_keys * mean_w))
-            txt = min(1.0, copied.get(article_id, 0) / len(fps)) if fps else 0.0
-            sim = 1.0 - (1.0 - ent) * (1.0 - txt)
-            gap = abs((_parse_utc(at) - row.at) / WINDOW)
-            out[article_id] = (sim * (1.0 - TIME_PENALTY * min(1.0, gap)), story_id)
-    return out
+    for other in store.assignments(conn, candidates):
+        ks = shared.get(other.article_id, {})
+        ent = 0.0
+        if len(ks) >= MIN_SHARED_KEYS and norm and other.keys:
+            # cosine of the weighted key vectors (an article assigned before counts were kept
+            # counts each of its keys once)
+            use2 = other.norm ** 2 if other.norm else float(other.keys)
+            shared_use2 = sum(w * w for w in ks.values())
+            other_norm = math.sqrt(sum((w * idf[k]) ** 2 for k, w in ks.items())
+                                   + max(0.0, use2 - shared_use2) * mean_idf2)
+            parts: Counter[str] = Counter()
+            for k, w in ks.items():
+                parts[names.get(k, k)] += vector[k] * w * idf[k]
+            # one name is never a story: the strongest shared name counts at most half as much as the others
+            total, strongest = sum(parts.values()), max(parts.values())
+            ent = min(1.0, min(total, DOMINANCE * (total - strongest)) / (norm * other_norm))
+        txt = min(1.0, copied.get(other.article_id, 0) / len(fps)) if fps else 0.0
+        sim = 1.0 - (1.0 - ent) * (1.0 - txt)
+        if row.dated and other.dated:
+            gap = abs((_parse_utc(other.at) - row.at) / WINDOW)
+        else:
+            gap = abs((_parse_utc(other.added) - row.added) / WINDOW)
+        out[other.article_id] = (sim * (1.0 - TIME_PENALTY * min(1.0, gap)), other.story_id)
+    return out, use_norm
+
+
+def _weight(count: int) -> float:
+    """How strongly a key marks an article it occurs in `count` times."""
+    return 1.0 + math.log(count)
 
 
 def _assign(conn: sqlite3.Connection, row: _Row) -> int:
     """Assign one article inside an open transaction; returns its story."""
-    found = conn.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (row.id,)).fetchone()
-    if found:
-        return found[0]
+    found = store.story_of(conn, row.id)
+    if found is not None:
+        return found
     # the sentences as the archive split and fingerprinted them when it stored the article
-    spans = conn.execute('SELECT start, "end", fp FROM sentences WHERE article_id = ? ORDER BY idx', (row.id,)).fetchall()
-    keys = _keys(row.text[a:b] for a, b, _ in spans)
+    spans = store.sentence_spans(conn, row.id)
+    keys, names = _keys_and_names(row.text[a:b] for a, b, _ in spans)
     fps = [fp for a, b, fp in spans if row.text.count(" ", a, b) >= 5]  # sentences of about six words or more
     best: dict[int, float] = {}
-    for sim, story_id in _similar(conn, row, keys, fps).values():
+    similar, norm = _similar(conn, row, keys, names, fps)
+    for sim, story_id in similar.values():
         best[story_id] = max(sim, best.get(story_id, 0.0))
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
     if ranked and ranked[0][1] >= JOIN:
@@ -217,28 +298,18 @@ def _assign(conn: sqlite3.Connection, row: _Row) -> int:
             if others:
                 story_id = _merge(conn, [story_id, *others])
     else:
-        story_id = conn.execute("INSERT INTO stories (team_id, created_at) VALUES (?, ?)",
-                                (row.team_id, utcnow())).lastrowid
+        story_id = store.open_story(conn, row.team_id, utcnow())
         score = 1.0
-    at = iso(row.at)
-    conn.execute(
-        "INSERT INTO story_articles (article_id, story_id, team_id, channel, at, keys, score) VALUES (?,?,?,?,?,?,?)",
-        (row.id, story_id, row.team_id, row.channel, at, len(keys), round(score, 4)),
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO story_keys (team_id, key, at, article_id, channel) VALUES (?,?,?,?,?)",
-        [(row.team_id, k, at, row.id, row.channel) for k in keys],
-    )
+    store.add_to_story(conn, row.id, story_id, team_id=row.team_id, channel=row.channel, at=iso(row.at),
+                       added=iso(row.added), dated=row.dated, keys=keys,
+                       norm=norm, score=round(score, 4))
     return story_id
 
 
 def _merge(conn: sqlite3.Connection, story_ids: list[int]) -> int:
     """Merge stories into the oldest of them; returns it. Merged stories keep a pointer to it."""
-    keep, rest = min(story_ids), sorted(set(story_ids) - {min(story_ids)})
-    marks = ",".join("?" * len(rest))
-    conn.execute(f"UPDATE story_articles SET story_id = ? WHERE story_id IN ({marks})", (keep, *rest))
-    conn.execute(f"UPDATE stories SET merged_into = ? WHERE id IN ({marks}) OR merged_into IN ({marks})",
-                 (keep, *rest, *rest))
+    keep = min(story_ids)
+    store.merge_stories(conn, keep, sorted(set(story_ids) - {keep}))
     return keep
 
 
@@ -271,19 +342,9 @@ def ensure_stories(archive: Archive, article_ids: Iterable[int]) -> dict[int, in
     have = stories_of(archive, ids)
     missing = [i for i in ids if i not in have]
     if missing:
-        marks = ",".join("?" * len(missing))
-        spans = archive.query(
-            f"SELECT team_id, min(added_at) AS first, max(id) AS last FROM articles WHERE id IN ({marks}) GROUP BY team_id",
-            missing,
-        )
         backlog = set(missing)
-        for span in spans:
-            since = iso(_parse_utc(span["first"]) - WINDOW)
-            backlog.update(r["id"] for r in archive.query(
-                "SELECT a.id FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id "
-                "WHERE a.team_id = ? AND a.added_at >= ? AND a.id <= ? AND s.article_id IS NULL",
-                (span["team_id"], since, span["last"]),
-            ))
+        for team_id, first, last in store.first_added(archive, missing):
+            backlog.update(store.unassigned(archive, team_id, iso(_parse_utc(first) - WINDOW), last))
         assign_stories(archive, backlog)
         have = stories_of(archive, ids)  # after any merge the backlog caused
     return have
@@ -291,20 +352,12 @@ def ensure_stories(archive: Archive, article_ids: Iterable[int]) -> dict[int, in
 
 def stories_of(archive: Archive, article_ids: Iterable[int]) -> dict[int, int]:
     """{article_id: story_id} for the given articles that have a story."""
-    ids = list(dict.fromkeys(article_ids))
-    out: dict[int, int] = {}
-    for k in range(0, len(ids), BATCH):
-        chunk = ids[k:k + BATCH]
-        marks = ",".join("?" * len(chunk))
-        out.update((r["article_id"], r["story_id"]) for r in archive.query(
-            f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})", chunk))
-    return out
+    return store.stories_of(archive, article_ids)
 
 
 def resolve(archive: Archive, story_id: int) -> int:
     """The live story a (possibly merged) story id now stands for."""
-    rows = archive.query("SELECT merged_into FROM stories WHERE id = ?", (story_id,))
-    return rows[0]["merged_into"] if rows and rows[0]["merged_into"] else story_id
+    return store.merged_into(archive, story_id) or story_id
 
 
 # ---------------------------------------------------------------- reading stories
@@ -322,19 +375,14 @@ class Entry:
 
     def source(self) -> dict:
         """The report's SOURCE object, with the story time `at` (UTC ISO) added."""
-        return {"article_id": str(self.article_id), "outlet": self.outlet, "url": self.url,
-                "title": self.title, "published": self.published, "at": iso(self.at)}
+        article = Article(text="", id=self.article_id, outlet=self.outlet, url=self.url, title=self.title,
+                          published=self.published)
+        return {**article.source(), "at": iso(self.at)}
 
     @property
     def outlet_key(self) -> str:
         """Who published it, for counting outlets: the outlet, else the link's host, else the article."""
-        if self.outlet:
-            return self.outlet
-        if self.url:
-            host = re.sub(r"^[a-z]+://", "", self.url).split("/", 1)[0].lower()
-            if host:
-                return re.sub(r"^www\d?\.", "", host)
-        return f"article {self.article_id}"
+        return self.outlet or outlet_from_url(self.url) or f"article {self.article_id}"
 
 
 @dataclass(frozen=True)
@@ -364,20 +412,10 @@ class Story:
 
 def stories(archive: Archive, story_ids: Iterable[int], scope: Scope) -> dict[int, Story]:
     """The given stories as `scope` sees them (stories with no visible article are left out)."""
-    ids = list(dict.fromkeys(story_ids))
     members: dict[int, list[Entry]] = {}
-    for k in range(0, len(ids), BATCH):
-        chunk = ids[k:k + BATCH]
-        marks = ",".join("?" * len(chunk))
-        for r in archive.query(
-            "SELECT sa.story_id, sa.at, a.id, a.outlet, a.title, a.url, a.published, substr(a.text, 1, 400) AS opening "
-            "FROM story_articles sa "
-            f"JOIN articles a ON a.id = sa.article_id WHERE sa.story_id IN ({marks}) AND sa.team_id = ? "
-            "AND sa.channel IN ('', ?)",
-            (*chunk, scope.team_id, scope.channel_id),
-        ):
-            members.setdefault(r["story_id"], []).append(
-                Entry(r["id"], r["outlet"], r["title"], r["url"], r["published"], _parse_utc(r["at"]), r["opening"]))
+    for r in store.members(archive, story_ids, scope.team_id, scope.channel_id):
+        members.setdefault(r["story_id"], []).append(
+            Entry(r["id"], r["outlet"], r["title"], r["url"], r["published"], _parse_utc(r["at"]), r["opening"]))
     return {sid: Story(sid, tuple(sorted(es, key=lambda e: (e.at, e.article_id)))) for sid, es in members.items()}
 
 

@@ -281,6 +281,13 @@ def credited_outlet(body: str) -> str | None:
         if m and m.group(1).lower() not in _NOT_OUTLETS:
             return m.group(1)
     return None
+def outlet_from_url(url: str | None) -> str | None:
+    """Who published a link, when nothing else says: its host without "www." ("example.org")."""
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        return None
+    return re.sub(r"^www\d?\.", "", host) or None
 
 
 def make_article(body: str, *, name: str, title, outlet, url, published, author, meta) -> Article:
@@ -293,8 +300,7 @@ def make_article(body: str, *, name: str, title, outlet, url, published, author,
         raise BadInput(f"{name}: holds no article text")
     check_english(tokens, name)
     if outlet is None and url:
-        host = urlsplit(url).hostname or ""
-        outlet = re.sub(r"^www\d?\.", "", host) or None
+        outlet = outlet_from_url(url)
     return Article(
         text=cleaned.text, title=cleaned.title, outlet=outlet, url=url,
         published=normalize_date(published), author=author, meta=meta,
