@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
+import importlib
 import inspect
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from copydesk.bot.language import attributions as attrib
 from copydesk.bot.language import claims as claimsmod
 from copydesk.bot.analysis import copying
 from copydesk.bot.language import doc as docmod
+from copydesk.bot.language import lexicon
 from copydesk.bot.analysis import ingest
 from copydesk.bot.language import nlp as nlpmod
 from copydesk.bot.model import CLI_SCOPE, Article, Scope
@@ -77,9 +79,11 @@ def features_version() -> str:
     """A digest of the code that extracts features (sentences, attributions, claims, quotes), so
     that the features cache key changes by itself whenever that code changes: an archive never
     compares with features an older Copydesk extracted (they are recomputed on first use)."""
-    from copydesk.bot.language import attributions, claims, doc, lexicon, nlp, text
+    from copydesk.bot.language import attributions, doc, lexicon, nlp, text
 
-    return _code_digest(attributions, claims, doc, lexicon, nlp, text) + hashlib.blake2b(
+    # the claims package's modules by name (the package re-exports functions of the same names)
+    extract = importlib.import_module("copydesk.bot.language.claims.extract")
+    return _code_digest(attributions, extract, doc, lexicon, nlp, text) + hashlib.blake2b(
         inspect.getsource(Features).encode(), digest_size=4).hexdigest()
 
 
@@ -90,7 +94,8 @@ def report_version() -> str:
 
     from copydesk.bot.analysis import copying
 
-    return features_version() + _code_digest(sys.modules[__name__], copying)
+    compare = importlib.import_module("copydesk.bot.language.claims.compare")
+    return features_version() + _code_digest(sys.modules[__name__], copying, compare)
 
 
 @dataclass
@@ -390,14 +395,9 @@ def _named(att) -> bool:
     return bool(att.speaker) and att.speaker.lower() not in {"he", "she", "they", "it", "we", "i"}
 
 
-_NEG = {"not", "no", "never", "nt", "none", "neither", "nor", "without"}
-
-
 def _changed_words(a: str, b: str) -> str | None:
     """What makes two wordings of one quote say different things: a negation, a figure, or a word
     replaced by its opposite. None when the change is mere trimming or rewording."""
-    from copydesk.bot.language.lexicon import opposed
-
     wa = re.sub(r"\bnot only\b", "only", a).split()
     wb = re.sub(r"\bnot only\b", "only", b).split()
     sm = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
@@ -407,13 +407,13 @@ def _changed_words(a: str, b: str) -> str | None:
         da, db = wa[i1:i2], wb[j1:j2]
         here = " ".join(wa[max(0, i1 - 1):i2 + 1])
         there = " ".join(wb[max(0, j1 - 1):j2 + 1])
-        if (set(da) & _NEG) != (set(db) & _NEG):
+        if (set(da) & lexicon.NEGATION_WORDS) != (set(db) & lexicon.NEGATION_WORDS):
             return f"“{here}” here, “{there}” earlier (a negation)"
         nums_a = [w for w in da if w.replace(".", "").isdigit()]
         nums_b = [w for w in db if w.replace(".", "").isdigit()]
         if nums_a and nums_b and nums_a != nums_b:
             return f"“{here}” here, “{there}” earlier"
-        if op == "replace" and any(opposed(x, y) for x in da for y in db):
+        if op == "replace" and any(lexicon.opposed(x, y) for x in da for y in db):
             return f"“{here}” here, “{there}” earlier"
     return None
 

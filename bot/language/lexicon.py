@@ -66,9 +66,22 @@ def opposed(a: str, b: str) -> bool:
     return any(y in _OPP.get(x, ()) for x in _syn_of(a) for y in _syn_of(b)) and not (_syn_of(a) & _syn_of(b))
 
 
+_CANON = {w: min(group) for group in SYNONYMS for w in group}
+
+
+def canon(term: str) -> str:
+    """One representative of a word's synonym set (the word itself when it has none)."""
+    return _CANON.get(term, term)
+
+
 def synonyms(a: str, b: str) -> bool:
     return a.lower() == b.lower() or b.lower() in _syn_of(a.lower())
 
+
+# Words that negate a statement: as spaCy tokenizes them (NEGATORS) and as normalized text splits
+# them ("n't" becomes "nt" once punctuation is dropped).
+NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without"})
+NEGATION_WORDS = NEGATORS | {"nt", "none"}
 
 # Approximation words before a figure, and the interval they give around value v.
 APPROX_LOWER = {"over", "above", "more than", "greater than", "in excess of", "upwards of", "at least",
