@@ -321,13 +321,14 @@ class Analyzer:
                 src, other, why = changed[0]
                 covered |= spanned
                 report.contradictions.append(_contradiction(
-                    report.text, att.start, att.end, "quote", other.content, [c[0] for c in changed],
+                    report.text, att.start, att.end, "quote", other.content, [(c[0], c[1].content) for c in changed],
                     f"{att.speaker} is quoted differently: {why}", []))
             elif other_speaker and not shared:
                 src, other = other_speaker[0]
                 covered |= spanned
                 report.contradictions.append(_contradiction(
-                    report.text, att.start, att.end, "speaker", other.content, [o[0] for o in other_speaker],
+                    report.text, att.start, att.end, "speaker", other.content,
+                    [(o[0], o[1].content) for o in other_speaker],
                     f"these words are attributed to {att.speaker} here but to {other.speaker} in "
                     f"{src.label()}", []))
         return covered
@@ -357,7 +358,9 @@ class Analyzer:
                     pool[key] = (src, other)
             agree: dict[int, Article] = {}
             disagree: dict[int, tuple[Article, claimsmod.Claim, claimsmod.Verdict]] = {}
-            for key in sorted(k for k, n in counts.items() if n >= 3):
+            # two shared terms are enough when both give figures ("turnout ... 71.8%")
+            for key in sorted(k for k, n in counts.items()
+                              if n >= 3 or (n == 2 and claim.numbers and pool[k][1].numbers)):
                 src, other = pool[key]
                 verdict = claimsmod.compare(claim, other)
                 if verdict is None:
@@ -367,17 +370,14 @@ class Analyzer:
                 else:
                     disagree.setdefault(src.id, (src, other, verdict))
             if disagree and claim.sentence not in contradicted_sentences:
-                # one entry citing every earlier report that disagrees; its kind is the one most of
-                # them show (ties: the order of KINDS)
-                votes: dict[str, int] = {}
-                for _, _, v in disagree.values():
-                    votes[v.kind] = votes.get(v.kind, 0) + 1
-                kind = min(votes, key=lambda k: (-votes[k], KINDS.index(k)))
+                # one entry citing every earlier report that disagrees, earliest first, each with
+                # its own wording; the earliest gives the kind and the explanation
                 items = sorted(disagree.values(), key=lambda t: _order_key(t[0]))
-                first = next(t for t in items if t[2].kind == kind)
+                first = items[0]
+                kind = first[2].kind
                 agreeing = sorted((a for sid, a in agree.items() if sid not in disagree), key=_order_key)
                 report.contradictions.append(_contradiction(
-                    report.text, claim.start, claim.end, kind, first[1].text, [first[0]] + [t[0] for t in items],
+                    report.text, claim.start, claim.end, kind, first[1].text, [(t[0], t[1].text) for t in items],
                     first[2].explanation, agreeing))
                 contradicted_sentences.add(claim.sentence)
             if claim.sentence in contradicted_sentences:
@@ -418,12 +418,18 @@ def _changed_words(a: str, b: str) -> str | None:
     return None
 
 
-def _contradiction(text: str, start: int, end: int, kind: str, other_text: str, sources: list[Article],
+def _contradiction(text: str, start: int, end: int, kind: str, other_text: str, sources: list,
                    explanation: str, agreeing: list[Article]) -> dict:
-    uniq: list[Article] = []
+    """One contradiction entry citing every earlier report that disagrees. `sources` holds
+    `(Article, what that report says)` pairs (a bare Article says `other_text`); each report is
+    cited once, earliest first, with its own `other_text`; `source`/`other_text` are the first."""
+    cited: list[tuple[Article, str]] = []
     for s in sources:
-        if all(s.id != u.id for u in uniq):
-            uniq.append(s)
+        art, said = s if isinstance(s, tuple) else (s, other_text)
+        if all(art.id != u.id for u, _ in cited):
+            cited.append((art, said))
+    cited.sort(key=lambda c: _order_key(c[0]))
+    uniq = [a for a, _ in cited]
     names = ", ".join(s.label() for s in uniq)
     if len(uniq) > 1:
         explanation = f"{explanation}; {len(uniq)} earlier reports differ ({names})"
@@ -434,6 +440,7 @@ def _contradiction(text: str, start: int, end: int, kind: str, other_text: str, 
         if len(agreeing) > len(uniq):
             explanation += f", so only {names} differ{'s' if len(uniq) == 1 else ''}"
     return {
-        "text": text[start:end], "start": start, "end": end, "kind": kind, "other_text": other_text,
-        "source": uniq[0].source(), "sources": [s.source() for s in uniq], "explanation": explanation,
+        "text": text[start:end], "start": start, "end": end, "kind": kind, "other_text": cited[0][1],
+        "source": uniq[0].source(), "sources": [{**a.source(), "other_text": said} for a, said in cited],
+        "explanation": explanation,
     }
