@@ -98,7 +98,7 @@ APPROX_AROUND = {"about", "around", "roughly", "approximately", "some", "an esti
 # words before a counted noun that say how many, not what kind ("all seven cars", "more people")
 QUANTITY_WORDS = {"all", "more", "other", "further", "additional", "total", "only", "some", "many", "several",
                   "least", "most", "first", "last", "extra", "new"}
-# verbs that make a figure a projection, not a result ("forecast revenue of $16 billion")
+# verbs that make a figure a projection, not a result ("forecast sales of $3 billion")
 FORECAST_VERBS = {"forecast", "project", "predict", "expect", "anticipate", "guide", "estimate", "target", "plan"}
 # verbs that present a figure as a change of an earlier one ("rose to 8", "revised down from 9")
 UPDATE_VERBS = {"rise", "climb", "increase", "grow", "jump", "reach", "revise", "update", "raise", "lower",

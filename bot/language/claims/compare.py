@@ -56,7 +56,7 @@ def same_measure(x: Number, y: Number, loose: bool = False) -> bool | None:
         return False
     holder, anchor = _match(x.holder, y.holder), _match(x.anchor, y.anchor)
     if (loose or holder) and anchor is False:
-        # one thing named by both ("an eight-minute descent" / "the 10-minute descent"), or one
+        # one thing named by both ("a six-hour search" / "the nine-hour search"), or one
         # fact told with other verbs ("carrying 164 passengers" / "with 146 passengers")
         anchor = None
     if holder is False or anchor is False or _match(x.subject, y.subject) is False:
@@ -69,8 +69,8 @@ def same_measure(x: Number, y: Number, loose: bool = False) -> bool | None:
 
 
 def _shared_entities(a: Claim, b: Claim) -> int:
-    """How many of `a`'s names `b` names too, allowing for a longer form ("Cristiano Ronaldo" /
-    "Ronaldo", "Real" / "Real Madrid")."""
+    """How many of `a`'s names `b` names too, allowing for a longer form ("Ilan Petrov" /
+    "Petrov", "Rovers" / "Marsden Rovers")."""
     words_b = [set(e.split()) for e in b.entities]
     return sum(1 for e in a.entities if any(set(e.split()) & w for w in words_b))
 
@@ -95,7 +95,7 @@ def _numbers_conflict(a: Claim, b: Claim, same_fact: bool, close: bool = False) 
             continue
         loose = (same_fact or close) and x.unit not in GENERIC_UNITS
         if x.unit in _CURRENCIES and _shared_entities(a, b) >= 2:
-            loose = True  # one payment told with other verbs ("cost Juventus" / "joined Juventus for")
+            loose = True  # one payment told with other verbs ("cost Rovers" / "joined Rovers for")
         alike = [(y, same_measure(x, y, loose)) for y in b.numbers]
         alike = [(y, m) for y, m in alike if m is not False]
         if not alike or any(x.compatible(y) for y, _ in alike):
@@ -104,7 +104,7 @@ def _numbers_conflict(a: Claim, b: Claim, same_fact: bool, close: bool = False) 
             continue
         y, measured = alike[0]
         # nothing ties the two figures: one quantity only in one fact, each the only figure of its
-        # unit, and close enough to be two renderings of one count (231 / 213, not 15 / 451 goals)
+        # unit, and close enough to be two renderings of one count (231 / 213, not 12 / 310 goals)
         if measured is None and not (loose and sum(1 for z in a.numbers if z.unit == x.unit) == 1
                                      and sum(1 for z in b.numbers if z.unit == x.unit) == 1
                                      and _close_values(x, y)):
@@ -113,7 +113,7 @@ def _numbers_conflict(a: Claim, b: Claim, same_fact: bool, close: bool = False) 
                 and not (measured and _shared_entities(a, b) >= 2):
             continue
         if x.unit in GENERIC_UNITS and not same_fact and not _close_values(x, y, 3.0):
-            continue  # "$11.22 billion" and "$2.3 billion" in two loosely related statements: two things
+            continue  # "$9.4 billion" and "$1.7 billion" in two loosely related statements: two things
         return x, y
     return None
 
@@ -198,7 +198,7 @@ def _other_object(x: str, y: str) -> bool:
 
 
 def _same_event(x: str, y: str) -> bool:
-    """Two dates' anchors ("join@real", "join@") name one event: the same verb, and objects that
+    """Two dates' anchors ("join@rovers", "join@") name one event: the same verb, and objects that
     do not differ."""
     vx, _, ox = x.partition("@")
     vy, _, oy = y.partition("@")

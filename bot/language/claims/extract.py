@@ -32,10 +32,10 @@ class Number:
     """A figure as a measured quantity: its value and the interval its wording allows
     (approximation, bounds, rounding), its unit or the thing counted, and what it measures: the
     event it belongs to (`anchor`: "killed 18 people" -> kill), the thing it is a measure of
-    (`holder`: "the speed limit is 80 mph" -> limit, "an eight-minute descent" -> descent, a
+    (`holder`: "the speed limit is 40 mph" -> limit, "a six-hour search" -> search, a
     person's age -> the person), its qualifiers (places, people, organisations it is given for:
-    "93 in Mexico City"), its role in a change ("from 70 to 50": from / to) and whether it is a
-    conversion of the figure before it ("100 million euros ($117 million)")."""
+    "93 in Tolmec City"), its role in a change ("from 70 to 50": from / to) and whether it is a
+    conversion of the figure before it ("210 million euros ($250 million)")."""
 
     value: float
     low: float
@@ -53,7 +53,7 @@ class Number:
     tol: float = 0.0  # for an approximate figure ("about 40"), how far the true value may be
 
     def compatible(self, other: "Number") -> bool:
-        """Whether both can be right: their intervals overlap (touching ends do not: 51.8 and 51.9
+        """Whether both can be right: their intervals overlap (touching ends do not: 47.3 and 47.4
         are two different figures); two approximations must be within the looser one's tolerance."""
         if self.tol and other.tol:
             return abs(self.value - other.value) <= max(self.tol, other.tol) * (1 + 1e-9)
@@ -105,7 +105,7 @@ class Claim:
 # ------------------------------------------------------------------ figures
 def _num_value(tokens) -> tuple[float, float, bool] | None:
     """Value, precision and scaledness of a run of number tokens ("3.5 million", "1,200", "two
-    hundred"). A scaled figure ("6.19 billion") is a rounded rendering of a larger number."""
+    hundred"). A scaled figure ("4.27 billion") is a rounded rendering of a larger number."""
     value, precision, seen, scaled = None, 1.0, False, False
     for tok in tokens:
         t = tok.lower_.replace(",", "")
@@ -148,13 +148,13 @@ def _approx_before(doc, i: int) -> str:
 
 def _interval(value: float, precision: float, approx: str, scaled: bool) -> tuple[float, float, float]:
     """The values a figure's wording allows, and its tolerance when it is an approximation. An
-    exact figure stands for what rounds to it; a scaled one ("6.19 billion") may also be a
+    exact figure stands for what rounds to it; a scaled one ("4.27 billion") may also be a
     truncation, so one unit of its last digit either way."""
     half = precision if scaled else precision / 2
     if approx in lexicon.APPROX_NEARLY:
         return value * 0.85, value + half, 0.0
     if approx in lexicon.APPROX_AROUND:
-        # "about 40" allows some 10%; "around $51.84" is precise to a few cents
+        # "about 40" allows some 10%; "around $38.62" is precise to a few cents
         tol = 0.1 * abs(value)
         if precision < 1:
             tol = min(tol, 5 * precision)
@@ -170,8 +170,8 @@ _COUNT_UNITS = {"person", "people"}
 
 
 def _unit_token(doc, head):
-    """The noun a figure counts or measures ("238 passengers", "50 mph", "an eight-minute
-    descent" -> minute), found through the parse, else the next noun."""
+    """The noun a figure counts or measures ("238 passengers", "50 mph", "a six-hour
+    search" -> hour), found through the parse, else the next noun."""
     if head.dep_ in ("nummod", "compound", "quantmod", "nmod") and head.head.pos_ in ("NOUN", "PROPN") \
             and head.head.i > head.i and head.head.i - head.i <= 3 and head.head.ent_type_ not in ("PERSON", "ORG", "GPE"):
         return head.head
@@ -231,8 +231,8 @@ def _person_of(tok) -> str:
 
 
 def _quals(tok) -> list[str]:
-    """Places, people and organisations a word is given for ("93 in Mexico City", "paid for
-    Pogba"): named objects of its prepositions."""
+    """Places, people and organisations a word is given for ("93 in Tolmec City", "paid for
+    Petrov"): named objects of its prepositions."""
     out = []
     for prep in tok.children:
         if prep.dep_ not in ("prep", "dative") or prep.lower_ not in ("in", "at", "for", "of", "across", "during"):
@@ -246,7 +246,7 @@ def _quals(tok) -> list[str]:
 
 
 def _kinds(noun, exclude) -> list[str]:
-    """What kind of thing a holder is: "all-time top scorer", "the gaming division's revenue"."""
+    """What kind of thing a holder is: "the club's record signing", "the bakery division's sales"."""
     out = []
     for c in noun.children:
         if c.i in exclude or c.like_num or c.lower_ in lexicon.QUANTITY_WORDS:
@@ -273,7 +273,7 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
     anchor = holder = subject = role = update = ""
     quals: list[str] = _quals(node)
     if unit_tok is not None and unit not in ("age",):
-        # what kind of the counted thing: "four Champions League titles", "seven passenger cars"
+        # what kind of the counted thing: "three league titles", "four freight wagons"
         quals += [c.lemma_.lower() for c in unit_tok.children
                   if c.dep_ in ("compound", "amod") and c.i != head.i and not c.like_num
                   and c.lower_ not in lexicon.QUANTITY_WORDS]
@@ -295,7 +295,7 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
             if lemma in SPEECH_LEMMAS or lemma in _ATTRIBUTING:
                 break
             if lemma in _LIGHT or up.pos_ == "AUX":
-                if not holder:  # "the speed limit is 80 mph"
+                if not holder:  # "the speed limit is 40 mph"
                     holder = _subject(up, mine)
                     subj = next((c for c in up.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in mine), None)
                     if holder and subj is not None and unit != "age":
@@ -318,7 +318,7 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
             if unit != "age":
                 quals += _kinds(up, mine)
         if up.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ == "no" for c in up.children):
-            role = role or "none"  # "no cases in 81 countries"
+            role = role or "none"  # "no cases in 12 provinces"
         mine.add(up.i)
         node = up
     if unit == "age" and not holder:
@@ -345,7 +345,7 @@ def _anchor(tok) -> str:
 
 
 def _anchor_object(tok) -> str:
-    """What the verb governing a token acts on ("joined Real in 2008" -> real): tells two
+    """What the verb governing a token acts on ("joined Rovers in 2015" -> rovers): tells two
     events of one verb apart."""
     node = tok
     for _ in range(6):
@@ -444,7 +444,7 @@ def _in_brackets(doc, i: int, j: int) -> bool:
 
 
 _LIGHT = ("be", "have", "do")
-_ATTRIBUTING = {"accord", "cite", "quote"}  # "according to the audio file of the 10-minute descent"
+_ATTRIBUTING = {"accord", "cite", "quote"}  # "according to the log of the six-hour search"
 
 
 # ------------------------------------------------------------------ claims
