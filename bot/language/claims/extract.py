@@ -80,7 +80,6 @@ class Claim:
     speaker: str | None = None
     direct: bool = False
     modifiers: list[list[str]] = field(default_factory=list)  # [word, *its anchors: head, grandhead, neighbours]
-    places: list[list[str]] = field(default_factory=list)  # [place, what happened there] ("a conference in Paris")
     periods: list[str] = field(default_factory=list)  # the periods its figures are for ("the third quarter")
 
     def to_dict(self) -> dict:
@@ -98,7 +97,6 @@ class Claim:
     def from_dict(cls, d: dict) -> "Claim":
         d = dict(d)
         d["numbers"] = [Number(**n) for n in d.get("numbers", [])]
-        d["places"] = [list(p) for p in d.get("places", [])]
         return cls(**d)
 
 
