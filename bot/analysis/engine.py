@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
+import importlib
 import inspect
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from copydesk.bot.language import attributions as attrib
 from copydesk.bot.language import claims as claimsmod
 from copydesk.bot.analysis import copying
 from copydesk.bot.language import doc as docmod
+from copydesk.bot.language import lexicon
 from copydesk.bot.analysis import ingest
 from copydesk.bot.language import nlp as nlpmod
 from copydesk.bot.model import CLI_SCOPE, DEFAULT_SETTINGS, Article, ChannelSettings, Scope
@@ -77,9 +79,11 @@ def features_version() -> str:
     """A digest of the code that extracts features (sentences, attributions, claims, quotes), so
     that the features cache key changes by itself whenever that code changes: an archive never
     compares with features an older Copydesk extracted (they are recomputed on first use)."""
-    from copydesk.bot.language import attributions, claims, doc, lexicon, nlp, text
+    from copydesk.bot.language import attributions, doc, lexicon, nlp, text
 
-    return _code_digest(attributions, claims, doc, lexicon, nlp, text) + hashlib.blake2b(
+    # the claims package's modules by name (the package re-exports functions of the same names)
+    extract = importlib.import_module("copydesk.bot.language.claims.extract")
+    return _code_digest(attributions, extract, doc, lexicon, nlp, text) + hashlib.blake2b(
         inspect.getsource(Features).encode(), digest_size=4).hexdigest()
 
 
@@ -90,7 +94,8 @@ def report_version() -> str:
 
     from copydesk.bot.analysis import copying
 
-    return features_version() + _code_digest(sys.modules[__name__], copying)
+    compare = importlib.import_module("copydesk.bot.language.claims.compare")
+    return features_version() + _code_digest(sys.modules[__name__], copying, compare)
 
 
 @dataclass
@@ -333,13 +338,14 @@ class Analyzer:
                 src, other, why = changed[0]
                 covered |= spanned
                 report.contradictions.append(_contradiction(
-                    report.text, att.start, att.end, "quote", other.content, [c[0] for c in changed],
+                    report.text, att.start, att.end, "quote", other.content, [(c[0], c[1].content) for c in changed],
                     f"{att.speaker} is quoted differently: {why}", []))
             elif other_speaker and not shared:
                 src, other = other_speaker[0]
                 covered |= spanned
                 report.contradictions.append(_contradiction(
-                    report.text, att.start, att.end, "speaker", other.content, [o[0] for o in other_speaker],
+                    report.text, att.start, att.end, "speaker", other.content,
+                    [(o[0], o[1].content) for o in other_speaker],
                     f"these words are attributed to {att.speaker} here but to {other.speaker} in "
                     f"{src.label()}", []))
         return covered
@@ -369,7 +375,9 @@ class Analyzer:
                     pool[key] = (src, other)
             agree: dict[int, Article] = {}
             disagree: dict[int, tuple[Article, claimsmod.Claim, claimsmod.Verdict]] = {}
-            for key in sorted(k for k, n in counts.items() if n >= 3):
+            # two shared terms are enough when both give figures ("turnout ... 71.8%")
+            for key in sorted(k for k, n in counts.items()
+                              if n >= 3 or (n == 2 and claim.numbers and pool[k][1].numbers)):
                 src, other = pool[key]
                 verdict = claimsmod.compare(claim, other)
                 if verdict is None:
@@ -379,17 +387,14 @@ class Analyzer:
                 else:
                     disagree.setdefault(src.id, (src, other, verdict))
             if disagree and claim.sentence not in contradicted_sentences:
-                # one entry citing every earlier report that disagrees; its kind is the one most of
-                # them show (ties: the order of KINDS)
-                votes: dict[str, int] = {}
-                for _, _, v in disagree.values():
-                    votes[v.kind] = votes.get(v.kind, 0) + 1
-                kind = min(votes, key=lambda k: (-votes[k], KINDS.index(k)))
+                # one entry citing every earlier report that disagrees, earliest first, each with
+                # its own wording; the earliest gives the kind and the explanation
                 items = sorted(disagree.values(), key=lambda t: _order_key(t[0]))
-                first = next(t for t in items if t[2].kind == kind)
+                first = items[0]
+                kind = first[2].kind
                 agreeing = sorted((a for sid, a in agree.items() if sid not in disagree), key=_order_key)
                 report.contradictions.append(_contradiction(
-                    report.text, claim.start, claim.end, kind, first[1].text, [first[0]] + [t[0] for t in items],
+                    report.text, claim.start, claim.end, kind, first[1].text, [(t[0], t[1].text) for t in items],
                     first[2].explanation, agreeing))
                 contradicted_sentences.add(claim.sentence)
             if claim.sentence in contradicted_sentences:
@@ -416,14 +421,9 @@ def _named(att) -> bool:
     return bool(att.speaker) and att.speaker.lower() not in {"he", "she", "they", "it", "we", "i"}
 
 
-_NEG = {"not", "no", "never", "nt", "none", "neither", "nor", "without"}
-
-
 def _changed_words(a: str, b: str) -> str | None:
     """What makes two wordings of one quote say different things: a negation, a figure, or a word
     replaced by its opposite. None when the change is mere trimming or rewording."""
-    from copydesk.bot.language.lexicon import opposed
-
     wa = re.sub(r"\bnot only\b", "only", a).split()
     wb = re.sub(r"\bnot only\b", "only", b).split()
     sm = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
@@ -433,23 +433,29 @@ def _changed_words(a: str, b: str) -> str | None:
         da, db = wa[i1:i2], wb[j1:j2]
         here = " ".join(wa[max(0, i1 - 1):i2 + 1])
         there = " ".join(wb[max(0, j1 - 1):j2 + 1])
-        if (set(da) & _NEG) != (set(db) & _NEG):
+        if (set(da) & lexicon.NEGATION_WORDS) != (set(db) & lexicon.NEGATION_WORDS):
             return f"“{here}” here, “{there}” earlier (a negation)"
         nums_a = [w for w in da if w.replace(".", "").isdigit()]
         nums_b = [w for w in db if w.replace(".", "").isdigit()]
         if nums_a and nums_b and nums_a != nums_b:
             return f"“{here}” here, “{there}” earlier"
-        if op == "replace" and any(opposed(x, y) for x in da for y in db):
+        if op == "replace" and any(lexicon.opposed(x, y) for x in da for y in db):
             return f"“{here}” here, “{there}” earlier"
     return None
 
 
-def _contradiction(text: str, start: int, end: int, kind: str, other_text: str, sources: list[Article],
+def _contradiction(text: str, start: int, end: int, kind: str, other_text: str, sources: list,
                    explanation: str, agreeing: list[Article]) -> dict:
-    uniq: list[Article] = []
+    """One contradiction entry citing every earlier report that disagrees. `sources` holds
+    `(Article, what that report says)` pairs (a bare Article says `other_text`); each report is
+    cited once, earliest first, with its own `other_text`; `source`/`other_text` are the first."""
+    cited: list[tuple[Article, str]] = []
     for s in sources:
-        if all(s.id != u.id for u in uniq):
-            uniq.append(s)
+        art, said = s if isinstance(s, tuple) else (s, other_text)
+        if all(art.id != u.id for u, _ in cited):
+            cited.append((art, said))
+    cited.sort(key=lambda c: _order_key(c[0]))
+    uniq = [a for a, _ in cited]
     names = ", ".join(s.label() for s in uniq)
     if len(uniq) > 1:
         explanation = f"{explanation}; {len(uniq)} earlier reports differ ({names})"
@@ -460,6 +466,7 @@ def _contradiction(text: str, start: int, end: int, kind: str, other_text: str, 
         if len(agreeing) > len(uniq):
             explanation += f", so only {names} differ{'s' if len(uniq) == 1 else ''}"
     return {
-        "text": text[start:end], "start": start, "end": end, "kind": kind, "other_text": other_text,
-        "source": uniq[0].source(), "sources": [s.source() for s in uniq], "explanation": explanation,
+        "text": text[start:end], "start": start, "end": end, "kind": kind, "other_text": cited[0][1],
+        "source": uniq[0].source(), "sources": [{**a.source(), "other_text": said} for a, said in cited],
+        "explanation": explanation,
     }

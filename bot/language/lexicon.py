@@ -39,6 +39,10 @@ SYNONYMS: list[set[str]] = [
     {"injure", "wound", "hurt", "injured", "wounded"},
     {"say", "state", "tell", "declare", "announce", "note"},
     {"relation", "relationship", "tie", "ties"},
+    {"pay", "cost", "spend"},
+    {"share", "stock"},
+    {"estimate", "expectation", "consensus"},
+    {"buyback", "repurchase"},
 ]
 
 _OPP: dict[str, set[str]] = {}
@@ -66,17 +70,39 @@ def opposed(a: str, b: str) -> bool:
     return any(y in _OPP.get(x, ()) for x in _syn_of(a) for y in _syn_of(b)) and not (_syn_of(a) & _syn_of(b))
 
 
+_CANON = {w: min(group) for group in SYNONYMS for w in group}
+
+
+def canon(term: str) -> str:
+    """One representative of a word's synonym set (the word itself when it has none)."""
+    return _CANON.get(term, term)
+
+
 def synonyms(a: str, b: str) -> bool:
     return a.lower() == b.lower() or b.lower() in _syn_of(a.lower())
 
 
+# Words that negate a statement: as spaCy tokenizes them (NEGATORS) and as normalized text splits
+# them ("n't" becomes "nt" once punctuation is dropped).
+NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without"})
+NEGATION_WORDS = NEGATORS | {"nt", "none"}
+
 # Approximation words before a figure, and the interval they give around value v.
 APPROX_LOWER = {"over", "above", "more than", "greater than", "in excess of", "upwards of", "at least",
                 "no fewer than", "no less than", "exceeding", "beyond", "topping"}
-APPROX_UPPER = {"under", "below", "less than", "fewer than", "at most", "up to", "no more than", "nearly",
-                "almost", "just under", "not quite", "shy of"}
-APPROX_AROUND = {"about", "around", "roughly", "approximately", "some", "nearly", "almost", "close to",
-                 "an estimated", "estimated", "circa", "or so", "just over", "just under", "more or less"}
+APPROX_UPPER = {"under", "below", "less than", "fewer than", "at most", "up to", "no more than"}
+# just below the figure: "nearly 6%" allows a little less than 6, never more
+APPROX_NEARLY = {"nearly", "almost", "just under", "not quite", "shy of", "just shy of", "close to", "near"}
+APPROX_AROUND = {"about", "around", "roughly", "approximately", "some", "an estimated", "estimated", "circa",
+                 "or so", "just over", "more or less", "approx", "approx.", "hovering around"}
+# words before a counted noun that say how many, not what kind ("all seven cars", "more people")
+QUANTITY_WORDS = {"all", "more", "other", "further", "additional", "total", "only", "some", "many", "several",
+                  "least", "most", "first", "last", "extra", "new"}
+# verbs that make a figure a projection, not a result ("forecast sales of $3 billion")
+FORECAST_VERBS = {"forecast", "project", "predict", "expect", "anticipate", "guide", "estimate", "target", "plan"}
+# verbs that present a figure as a change of an earlier one ("rose to 8", "revised down from 9")
+UPDATE_VERBS = {"rise", "climb", "increase", "grow", "jump", "reach", "revise", "update", "raise", "lower",
+                "fall", "drop", "decline", "decrease", "cut", "correct", "swell", "mount"}
 SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
           "k": 1e3, "m": 1e6, "bn": 1e9, "mn": 1e6}
 NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

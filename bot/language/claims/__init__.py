@@ -1,0 +1,8 @@
+"""Claims: the checkable statements of an article (extract) and how two of them compare
+(compare). Callers use `from copydesk.bot.language import claims` and the names below."""
+
+from copydesk.bot.language.claims.compare import GENERIC_UNITS, Verdict, compare, overlap, same_name
+from copydesk.bot.language.claims.extract import Claim, Number, extract, figures, is_claim, main_predicates
+
+__all__ = ["Claim", "Number", "Verdict", "compare", "extract", "figures", "is_claim", "main_predicates",
+           "overlap", "same_name", "GENERIC_UNITS"]

@@ -1,0 +1,116 @@
+"""Figures as measured quantities, through `copydesk analyze --json` on fictional coverage: a
+figure is compared only with figures of the same thing (unit, currency, place, holder), read with
+its approximation, bounds and rounding; every disagreeing report is cited with its own wording."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def fragments(monkeypatch):
+    """The cases are a sentence or three, not articles: lift the article minimum (20 words)."""
+    monkeypatch.setenv("COPYDESK_MIN_WORDS", "1")
+
+
+def _report(cli, tmp_path, earlier: list[str], article: str) -> dict:
+    files = []
+    for i, text in enumerate(earlier):
+        f = tmp_path / f"earlier{i}.txt"
+        f.write_text(f"outlet: Outlet {i}\npublished: 2026-01-0{i + 1}\n---\n{text}\n")
+        files.append(f)
+    assert cli("ingest", *files).exit_code == 0
+    result = cli("analyze", "-", "--json", input=f"outlet: Later Outlet\npublished: 2026-02-01\n---\n{article}\n")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _numbers(report: dict) -> list[dict]:
+    return [c for c in report["contradictions"] if c["kind"] == "number"]
+
+
+QUAKE = ("The earthquake that struck the Varna valley on Monday killed 93 people in Tolmec City, "
+         "the regional civil protection agency said.")
+
+
+@pytest.mark.parametrize("article, expect", [
+    # the same city's count, told differently: a conflict
+    ("The earthquake that struck the Varna valley on Monday killed 97 people in Tolmec City, "
+     "the regional civil protection agency said.", "97"),
+    # another place's count is another quantity
+    ("The earthquake that struck the Varna valley on Monday killed 41 people in Ostrava Springs, "
+     "the regional civil protection agency said.", None),
+    # approximation: "about 90" fits 93
+    ("The earthquake that struck the Varna valley on Monday killed about 90 people in Tolmec City, "
+     "the regional civil protection agency said.", None),
+    # a lower bound fits any higher figure, and not a lower one
+    ("The earthquake that struck the Varna valley on Monday killed at least 80 people in Tolmec City, "
+     "the regional civil protection agency said.", None),
+    ("The earthquake that struck the Varna valley on Monday killed at least 95 people in Tolmec City, "
+     "the regional civil protection agency said.", "95"),
+])
+def test_counts_per_place_and_bounds(cli, tmp_path, article, expect):
+    found = _numbers(_report(cli, tmp_path, [QUAKE], article))
+    if expect is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and expect in found[0]["text"] and "93" in found[0]["other_text"], found
+
+
+def test_rounding_and_precision(cli, tmp_path):
+    earlier = "Voters in Kestria backed the new constitution with 51.9 percent of the vote in Sunday's referendum."
+    rounded = "Voters in Kestria backed the new constitution with about 52 percent of the vote in Sunday's referendum."
+    assert _numbers(_report(cli, tmp_path, [earlier], rounded)) == []
+
+
+def test_one_digit_apart_is_a_conflict(cli, tmp_path):
+    earlier = "Voters in Kestria backed the new constitution with 51.9 percent of the vote in Sunday's referendum."
+    other = "Voters in Kestria backed the new constitution with 51.7 percent of the vote in Sunday's referendum."
+    found = _numbers(_report(cli, tmp_path, [earlier], other))
+    assert len(found) == 1 and "51.7" in found[0]["text"], found
+
+
+def test_conversions_compare_currency_with_currency(cli, tmp_path):
+    earlier = ("Corvale Athletic paid Marsden Rovers 210 million euros ($250 million) for forward Ilan Petrov, "
+               "the club said on Friday.")
+    same_fee = ("Corvale Athletic paid Marsden Rovers 210 million euros ($249.6 million) for forward Ilan Petrov, "
+                "the club said on Friday.")
+    assert _numbers(_report(cli, tmp_path, [earlier], same_fee)) == []
+
+
+def test_conversions_at_other_rates_agree(cli, tmp_path):
+    earlier = ("Corvale Athletic paid Marsden Rovers 210 million euros ($250 million) for forward Ilan Petrov, "
+               "the club said on Friday.")
+    other = ("Corvale Athletic paid Marsden Rovers 210 million euros ($236 million) for forward Ilan Petrov, "
+             "the club said on Friday.")
+    assert _numbers(_report(cli, tmp_path, [earlier], other)) == []
+
+
+def test_dollars_against_a_conversion_to_dollars(cli, tmp_path):
+    earlier = ("Corvale Athletic paid Marsden Rovers $262 million for forward Ilan Petrov, the club said on Friday.")
+    other = ("Corvale Athletic paid Marsden Rovers 210 million euros ($250 million) for forward Ilan Petrov, "
+             "the club said on Friday.")
+    found = _numbers(_report(cli, tmp_path, [earlier], other))
+    assert len(found) == 1 and "262" in found[0]["explanation"] and "250" in found[0]["explanation"], found
+
+
+def test_periods_tell_figures_apart(cli, tmp_path):
+    earlier = "Revenue at Palisade Systems in the second quarter was $8.2 billion, the company said."
+    other = "Palisade Systems forecast revenue of $9.1 billion for the third quarter, the company said."
+    assert _numbers(_report(cli, tmp_path, [earlier], other)) == []
+
+
+JOINED = "Forward Ilan Petrov, who joined Marsden Rovers from Corvale Athletic in 2015, scored twice on Sunday."
+
+
+def test_years_of_one_event(cli, tmp_path):
+    same = "Ilan Petrov joined Marsden Rovers in 2016 from Corvale Athletic and scored twice on Sunday."
+    found = _report(cli, tmp_path, [JOINED], same)["contradictions"]
+    assert [c["kind"] for c in found] == ["date"], found
+
+
+def test_years_of_two_events_of_one_verb(cli, tmp_path):
+    other = "Ilan Petrov joined Corvale Athletic in 2011, long before he scored twice for Marsden Rovers on Sunday."
+    assert _report(cli, tmp_path, [JOINED], other)["contradictions"] == []
