@@ -33,9 +33,12 @@ from copydesk.bot.language.text import Span, normalize, word_count
 
 
 def _code_digest(*modules) -> str:
+    """A digest of the modules' source (a package's: every module in it)."""
     h = hashlib.blake2b(digest_size=8)
     for module in modules:
-        h.update(Path(module.__file__).read_bytes())
+        path = Path(module.__file__)
+        for f in sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]:
+            h.update(f.read_bytes())
     return h.hexdigest()
 
 
