@@ -34,6 +34,7 @@ def _subject(tok: "Token") -> "Token | None":
     """The subject of a speech verb, climbing through conjunctions, adverbial and participial
     clauses ("…, adding that", "was quoted as saying") and relative clauses."""
     cur = tok
+    via_conj = False
     for _ in range(4):
         # several subjects (a dateline parsed as one: "PORT ALDANE — the government said"): the
         # closest to the verb
@@ -43,17 +44,32 @@ def _subject(tok: "Token") -> "Token | None":
             if subj.lower_ in _RELATIVES and cur.dep_ == "relcl":
                 return cur.head
             return subj
-        if cur.lemma_.lower() == "quote":
+        if cur.lemma_.lower() == "quote" or via_conj:
+            # "was quoted as saying"; "X was seated in the car and said": coordinated verbs share
+            # the passive subject of the first
             passive = next((c for c in cur.children if c.dep_ == "nsubjpass"), None)
             if passive is not None:
                 return passive
         if cur.dep_ == "acl" and cur.head.lemma_.lower() in STATEMENT_NOUNS:
             return cur.head  # "a statement disclosing that…"
+        if cur.dep_ == "acl" and cur.tag_ == "VBG" and _speaker_like(cur.head):
+            return cur.head  # "with the striker saying that…", "officials saying…"
         if cur.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep") and cur.head.i != cur.i:
+            via_conj = cur.dep_ == "conj"
             cur = cur.head
             continue
         break
     return None
+
+
+def _speaker_like(tok: "Token") -> bool:
+    """A noun that may name someone speaking: a name, a person or organisation noun, people."""
+    if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    if tok.pos_ != "NOUN":
+        return False
+    lemma = tok.lemma_.lower()
+    return lemma in PERSON_NOUNS | OFFICE_NOUNS | ORG_WORDS or (tok.head.lower_ == "with" and tok.dep_ == "pobj")
 
 
 def _is_speech_verb(tok: "Token") -> bool:
@@ -158,6 +174,12 @@ def _region(art: _Article, i: int, cue: _Cue) -> list[tuple[int, int]]:
         return [(art.abs(i, doc[lo]), art.abs(i, doc[hi - 1]) + len(doc[hi - 1].text)) for lo, hi in spans]
 
     ccomps = [c for c in tok.children if c.dep_ == "ccomp"]
+    if not ccomps and lemma not in QUOTE_ONLY_LEMMAS:
+        # "after X revealed last week he had …": the parser hung the report on a verb higher up;
+        # a clause that starts right after the cue's phrase is still the cue's report
+        ancestors = {a.i for a in tok.ancestors}
+        ccomps = [c for c in doc if c.dep_ == "ccomp" and c.head.i in ancestors and c.left_edge.i == phi + 1
+                  and any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children)]
     # a trailing cue: "CLAUSE, X said." — the whole clause before the comma is the content
     prev = plo - 1
     while prev >= 0 and doc[prev].text in _DQ_ALL:

@@ -15,6 +15,8 @@ from copydesk.bot.language.attributions.speakers import _Article
 from copydesk.bot.language.attributions.words import CLAUSE_ONLY_LEMMAS
 
 if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Token
+
     from copydesk.bot.language.doc import Parsed
 
 #: Share of a reported clause that must be quoted for it to count as a plain direct quote (below
@@ -73,6 +75,8 @@ def _link_rank(art: _Article, cue: _Cue, chain: list[tuple[int, int]]) -> int | 
             return 1
     if tok.head.i != tok.i and tok.head in inside and tok.dep_ in ("parataxis", "ccomp", "conj", "advcl", "dep"):
         return 1
+    if cue.quote_only and cue.cue != "call" and any(_governed(t, tok) for t in inside if not t.is_punct):
+        return 1  # "described the result as the country's “independence day”"
     # adjacency: only the cue's own phrase and punctuation between the quote and the cue
     plo, phi = cue.phrase
     first_in = next((t.i for t in doc if base + t.idx >= lo_abs), None)
@@ -86,6 +90,20 @@ def _link_rank(art: _Article, cue: _Cue, chain: list[tuple[int, int]]) -> int | 
     if all(t.is_punct or t.text in _DQ_ALL for t in between):
         return 2
     return None
+
+
+def _governed(t: "Token", verb: "Token") -> bool:
+    """Whether `verb` governs token t within its own clause (no other clause with a subject between)."""
+    cur = t
+    for _ in range(12):
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.i == verb.i:
+            return True
+        if cur.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children):
+            return False
+    return False
 
 
 def _quote_dominant(art: _Article, chain: list[tuple[int, int]]) -> bool:

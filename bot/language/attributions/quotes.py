@@ -14,7 +14,9 @@ _SQ_OPEN = "‘‚"
 _SQ_CLOSE = "’"
 _OPEN_CONTEXT = "([{—–-/:"
 _CLOSE_CONTEXT = ".,;:!?)]}—–-…" + _DQ_ALL + "’'"
-_DQ_RE = re.compile('["“”„«»‟]')
+#: Double marks, with the typewriter pairs of wire copy: `` opens, '' closes.
+_DQ_RE = re.compile('``|\'\'|["“”„«»‟]')
+_DQ_PAIR_OPEN, _DQ_PAIR_CLOSE = "``", "''"
 _SQ_RE = re.compile("['‘’‚]")
 #: Longest top-level single-quoted passage (single marks double as apostrophes).
 _SINGLE_MAX = 300
@@ -28,10 +30,11 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _context(text: str, p: int, lo: int, hi: int) -> tuple[bool, bool]:
-    """(could open, could close) for the quote mark at p, from its neighbours."""
+def _context(text: str, p: int, lo: int, hi: int, q: int | None = None) -> tuple[bool, bool]:
+    """(could open, could close) for the quote mark at p (ending at q), from its neighbours."""
+    q = p + 1 if q is None else q
     prev = text[p - 1] if p > lo else " "
-    nxt = text[p + 1] if p + 1 < hi else " "
+    nxt = text[q] if q < hi else " "
     can_open = (prev.isspace() or prev in _OPEN_CONTEXT or prev in _DQ_OPEN + _SQ_OPEN) and not nxt.isspace()
     can_close = not prev.isspace() and (nxt.isspace() or nxt in _CLOSE_CONTEXT)
     return can_open, can_close
@@ -48,18 +51,23 @@ def _double_chains(text: str) -> list[list[tuple[int, int]]]:
         lo, hi = para.start, para.end
         parts, carry = carry, []
         open_at: int | None = None
+        open_end = lo
         for m in _DQ_RE.finditer(text, lo, hi):
             p, ch = m.start(), m.group(0)
-            can_open, can_close = _context(text, p, lo, hi)
+            can_open, can_close = _context(text, p, lo, hi, m.end())
+            if ch == _DQ_PAIR_OPEN:
+                ch = _DQ_OPEN[0]
+            elif ch == _DQ_PAIR_CLOSE:
+                ch = _DQ_CLOSE[0]
             if open_at is None:
                 if ch in _DQ_OPEN or (ch == '"' and (can_open or not can_close)) or \
                         (ch in _DQ_CLOSE and can_open and not can_close):
-                    open_at = p
+                    open_at, open_end = p, m.end()
                 continue  # a stray closing mark opens nothing
             closes = ch in _DQ_CLOSE or (ch == '"' and (can_close or not can_open)) or \
                 (ch in _DQ_OPEN and can_close and not can_open)
             if closes:
-                s, e = _trim(text, open_at + 1, p)
+                s, e = _trim(text, open_end, p)
                 if s < e:
                     parts.append((s, e))
                 if parts:
@@ -68,13 +76,14 @@ def _double_chains(text: str) -> list[list[tuple[int, int]]]:
             else:  # a second opening mark: the first one was never closed
                 if parts:
                     chains.append(parts)
-                parts, open_at = [], p
+                parts, open_at, open_end = [], p, m.end()
         if open_at is not None:
-            s, e = _trim(text, open_at + 1, hi)
+            s, e = _trim(text, open_end, hi)
             if s < e:
                 parts.append((s, e))
             nxt = paras[k + 1] if k + 1 < len(paras) else None
-            if nxt is not None and text[nxt.start] in _DQ_OPEN + '"' and parts:
+            if nxt is not None and (text[nxt.start] in _DQ_OPEN + '"' or text.startswith(_DQ_PAIR_OPEN, nxt.start)) \
+                    and parts:
                 carry = parts
                 continue
         if parts:
@@ -95,6 +104,8 @@ def _single_spans(text: str, lo: int, hi: int, blocked: list[tuple[int, int]] = 
         if any(b0 <= p < b1 for b0, b1 in blocked):
             open_at = None
             continue
+        if text[p - 1:p + 1] == "''" or text[p:p + 2] == "''":
+            continue  # a typewriter double mark
         prev = text[p - 1] if p > lo else " "
         nxt = text[p + 1] if p + 1 < hi else " "
         opener = ch != "’" and (prev.isspace() or prev in _OPEN_CONTEXT or prev in _DQ_OPEN) and nxt.isalnum() \

@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from copydesk.bot.language.doc import Parsed
 
 
+_TIME_ENTS = ("DATE", "TIME")
+
+
 @dataclass
 class _Speaker:
     display: str
@@ -191,6 +194,10 @@ class _Article:
         doc = tok.doc
         low = tok.lower_
         if low in _PRONOUNS and tok.pos_ == "PRON":
+            prev = doc[tok.i - 1] if tok.i > 0 else None
+            if prev is not None and prev.pos_ == "PROPN" and prev.head.i == tok.head.i \
+                    and prev.dep_ in ("npadvmod", "nsubj", "dep", "appos") and depth <= 3:
+                return self.speaker(i, prev, depth + 1)  # "Twitter it said" (a name resumed by a pronoun)
             return self.resolve(_PRONOUNS[low], i)
         if tok.pos_ == "PRON":
             return None  # I, we, you, someone…
@@ -198,8 +205,12 @@ class _Article:
             return None
         # coordinated speakers: "Hall and Lind"
         conjs = [c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+        if tok.ent_type_ in _TIME_ENTS:
+            # "During a briefing Wednesday, Tedros … said": a date parsed as a coordinated subject
+            names = [c for c in conjs if c.ent_type_ not in _TIME_ENTS]
+            return self.speaker(i, names[0], depth + 1) if len(names) == 1 else None
         if conjs:
-            members = [self.speaker(i, t, depth + 1) for t in [tok] + conjs]
+            members = [self.speaker(i, t, depth + 1) for t in [tok] + conjs if t.ent_type_ not in _TIME_ENTS]
             members = [m for m in members if m]
             if len(members) > 1:
                 lo = tok.left_edge.i
@@ -209,7 +220,10 @@ class _Article:
                 return _Speaker(display, "+".join(keys), "group")
         # a statement speaks for its issuer; a document for its publisher, if named
         if tok.lemma_.lower() in STATEMENT_NOUNS and tok.pos_ == "NOUN":
-            return self._issuer(i, tok, depth)
+            issuer = self._issuer(i, tok, depth)
+            if issuer is not None or not any(c.dep_ in ("amod", "compound") for c in tok.lefts):
+                return issuer
+            # "Spanish media reports said": reports with no issuer named speak for themselves
         if tok.lower_ in DOCUMENT_NOUNS and tok.pos_ == "NOUN":
             publisher = self._issuer(i, tok, depth, resolve=False)
             if publisher is not None:

@@ -15,7 +15,9 @@ SPEECH_LEMMAS = frozenset({
 })
 #: Verbs that attribute a quote but never report a clause of their own ("…," she continued).
 QUOTE_ONLY_LEMMAS = frozenset({"call", "describe", "continue", "put", "joke", "quip", "shout", "scream",
-                               "exclaim", "whisper", "recount", "brand", "dub", "label"})
+                               "exclaim", "whisper", "recount", "brand", "dub", "label",
+                               # headline verbs: "X hails 'a new dawn'", "X slams 'reckless' plan"
+                               "hail", "slam", "blast"})
 _CUE_LEMMAS = SPEECH_LEMMAS | QUOTE_ONLY_LEMMAS
 #: Verbs whose reported content is "OBJECT of/for …" ("accused the government of negligence").
 ACCUSE_LEMMAS = frozenset({"accuse", "blame", "criticize", "criticise", "praise", "thank", "credit", "condemn"})
