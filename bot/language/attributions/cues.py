@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from copydesk.bot.language.attributions.quotes import _DQ_ALL
 from copydesk.bot.language.attributions.speakers import _Article, _Speaker
 from copydesk.bot.language.attributions.words import (
-    _CUE_LEMMAS, _MODALS, _RELATIVES, ACCUSE_LEMMAS, LISTENER_LEMMAS, OFFICE_NOUNS, ORG_WORDS, PERSON_NOUNS,
+    FORECAST_NOUNS, ISSUE_FORECAST_LEMMAS, OBJECT_LEMMAS, _CUE_LEMMAS, _MODALS, _RELATIVES, ACCUSE_LEMMAS, LISTENER_LEMMAS, OFFICE_NOUNS, ORG_WORDS, PERSON_NOUNS,
     QUOTE_ONLY_LEMMAS, SPEECH_LEMMAS, STATEMENT_NOUNS, XCOMP_LEMMAS,
 )
 
@@ -65,7 +65,7 @@ def _subject(tok: "Token") -> "Token | None":
 def _speaker_like(tok: "Token") -> bool:
     """A noun that may name someone speaking: a name, a person or organisation noun, people."""
     if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
-        return True
+        return tok.ent_type_ not in ("DATE", "TIME")
     if tok.pos_ != "NOUN":
         return False
     lemma = tok.lemma_.lower()
@@ -74,7 +74,7 @@ def _speaker_like(tok: "Token") -> bool:
 
 def _is_speech_verb(tok: "Token") -> bool:
     lemma = tok.lemma_.lower()
-    if lemma not in SPEECH_LEMMAS and lemma not in QUOTE_ONLY_LEMMAS:
+    if lemma not in SPEECH_LEMMAS and lemma not in QUOTE_ONLY_LEMMAS and lemma not in OBJECT_LEMMAS:
         return False
     if tok.pos_ != "VERB" or tok.tag_ == "JJ" or tok.dep_ in ("amod", "compound", "nmod", "npadvmod", "nsubj",
                                                                 "dobj", "pobj"):
@@ -216,6 +216,18 @@ def _region(art: _Article, i: int, cue: _Cue) -> list[tuple[int, int]]:
         x = next((c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
         if x is not None:
             add(x.left_edge.i, x.right_edge.i + 1)
+    if not spans and (lemma in OBJECT_LEMMAS or lemma in ISSUE_FORECAST_LEMMAS):
+        obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i and c.pos_ in ("NOUN", "PROPN", "NUM")),
+                   None)
+        subj = _subject(tok)
+        if obj is not None and (lemma in OBJECT_LEMMAS or obj.lemma_.lower() in FORECAST_NOUNS) \
+                and subj is not None and (subj.pos_ == "PRON" or _speaker_like(subj)):
+            # "forecast revenue of about $16 billion, plus or minus 2%, for its third quarter"
+            hi = obj.right_edge.i
+            for c in tok.rights:
+                if c.i > hi and c.dep_ in ("prep", "npadvmod", "advmod", "dative", "oprd", "xcomp"):
+                    hi = max(hi, c.right_edge.i)
+            add(obj.left_edge.i, hi + 1)
     return [(art.abs(i, doc[lo]), art.abs(i, doc[hi - 1]) + len(doc[hi - 1].text)) for lo, hi in spans]
 
 
@@ -247,6 +259,25 @@ def _find_cues(art: _Article, i: int) -> list[_Cue]:
                        quote_only=lemma in QUOTE_ONLY_LEMMAS)
             if not cue.quote_only:
                 cue.region = _region(art, i, cue)
+            cues.append(cue)
+    for tok in doc:
+        # "issued revenue guidance of $16 billion", "analysts' expectations of $12.6 billion"
+        lemma = tok.lemma_.lower()
+        if tok.pos_ != "NOUN" or lemma not in FORECAST_NOUNS or art.tok_in_quote(i, tok) \
+                or any(c.token.i == tok.head.i for c in cues):
+            continue
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if owner is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in ISSUE_FORECAST_LEMMAS:
+            owner = _subject(tok.head)
+        if owner is None or art.tok_in_quote(i, owner):
+            continue
+        speaker = art.speaker(i, owner)
+        if speaker is None:
+            continue
+        lo, hi = _strip_tokens(doc, tok.left_edge.i, tok.right_edge.i + 1)
+        if lo < hi and hi - lo >= 3:
+            cue = _Cue(i, tok, lemma, speaker, art.abs(i, tok), (tok.i, tok.i))
+            cue.region = [(art.abs(i, doc[lo]), art.abs(i, doc[hi - 1]) + len(doc[hi - 1].text))]
             cues.append(cue)
     if not cues:
         cues.extend(_statement_cue(art, i))

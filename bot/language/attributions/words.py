@@ -18,7 +18,17 @@ QUOTE_ONLY_LEMMAS = frozenset({"call", "describe", "continue", "put", "joke", "q
                                "exclaim", "whisper", "recount", "brand", "dub", "label",
                                # headline verbs: "X hails 'a new dawn'", "X slams 'reckless' plan"
                                "hail", "slam", "blast"})
-_CUE_LEMMAS = SPEECH_LEMMAS | QUOTE_ONLY_LEMMAS
+#: Verbs of forecasting and announcing: they attribute their object too ("the company forecast
+#: revenue of $16 billion", "analysts predict a shortage"), not only a reported clause.
+OBJECT_LEMMAS = frozenset({"forecast", "predict", "expect", "project", "anticipate", "announce", "estimate",
+                           "highlight", "unveil", "report", "confirm", "reveal", "disclose", "promise", "pledge",
+                           "propose", "outline", "signal", "flag"})
+#: Nouns naming a forecast or an expectation: their possessor speaks ("analysts' expectations of …").
+FORECAST_NOUNS = frozenset({"forecast", "expectation", "estimate", "prediction", "projection", "guidance",
+                            "outlook", "target"})
+#: Verbs that issue a forecast noun ("issued revenue guidance of $16 billion").
+ISSUE_FORECAST_LEMMAS = frozenset({"issue", "give", "provide", "offer", "raise", "lift", "lower", "cut"})
+_CUE_LEMMAS = SPEECH_LEMMAS | QUOTE_ONLY_LEMMAS | OBJECT_LEMMAS
 #: Verbs whose reported content is "OBJECT of/for …" ("accused the government of negligence").
 ACCUSE_LEMMAS = frozenset({"accuse", "blame", "criticize", "criticise", "praise", "thank", "credit", "condemn"})
 #: Verbs whose reported content may be an infinitive or gerund ("claimed to have…", "denied having…").
@@ -54,6 +64,7 @@ ORG_WORDS = frozenset({
     "consulate", "mission", "secretariat", "network", "news", "press", "times", "post", "agency",
     "airlines", "airways", "railways", "ferries", "lines", "club", "society", "centre", "center",
     "team", "campaign", "state", "states", "nations", "republic", "kingdom", "city", "county",
+    "management", "leadership",
 })
 #: Nouns for people by role: subjects headed by one are persons (pronoun "he"/"she").
 PERSON_NOUNS = frozenset({
