@@ -98,3 +98,43 @@ def test_quote_only_cue_governing_a_partial_quote(nlp):
 def test_headline_verb_with_a_quote(nlp):
     text = "Tomas Lind hails 'a new beginning' for the harbour"
     assert found(extract(nlp, text), "lind", "a new beginning", direct=True)
+
+
+def test_quotes_resumed_after_a_paragraph_of_figures(nlp):
+    text = ("\"The water is still rising,\" said Anya Petrova, the harbour master.\n\n"
+            "By Tuesday evening, 42 boats had been moved to the inner basin.\n\n"
+            "\"We have asked every skipper to stay ashore tonight. We will open the gates at dawn.\"")
+    assert found(extract(nlp, text), "petrova", "We have asked every skipper", direct=True)
+
+
+def test_quotes_resumed_after_a_named_paragraph_are_not_carried(nlp):
+    text = ("\"The water is still rising,\" said Anya Petrova, the harbour master.\n\n"
+            "Tomas Lind, the mayor, visited the pier on Tuesday.\n\n"
+            "\"We have asked every skipper to stay ashore tonight.\"")
+    assert not found(extract(nlp, text), "petrova", "We have asked every skipper")
+
+
+def test_a_pull_quote_opening_the_article(nlp):
+    text = ("\"We have asked every skipper to stay ashore tonight.\"\n\n"
+            "Harbour master Anya Petrova closed the port on Tuesday, but said the ferries would run on Friday.")
+    assert found(extract(nlp, text), "petrova", "We have asked every skipper", direct=True)
+
+
+def test_transcript_lines(nlp):
+    text = ("Mayor Tomas Lind and Anya Petrova met at the pier on Tuesday.\n\n"
+            "Lind: The pier will reopen before the summer.\n\n"
+            "Petrova (through an interpreter): We will need more crews for that.\n\n"
+            "Update: the meeting ended at noon.")
+    atts = extract(nlp, text)
+    assert found(atts, "lind", "The pier will reopen before the summer", direct=True)
+    assert found(atts, "petrova", "We will need more crews", direct=True)
+    assert not any("meeting ended" in a.content for a in atts)
+
+
+def test_a_quote_about_someone_is_not_theirs(nlp):
+    text = ("\"The skipper was alone on the bridge,\" coastguard commander Rita Okafor said.\n\n"
+            "Jonas Feld was awake before the collision.\n\n"
+            "\"His radio was on. He did not answer our calls,\" she said.\n\n")
+    text = text.replace("she said", "he said").replace("Rita Okafor", "Marek Okafor")
+    atts = extract(nlp, text)
+    assert found(atts, "okafor", "He did not answer our calls", direct=True)

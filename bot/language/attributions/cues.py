@@ -216,6 +216,15 @@ def _region(art: _Article, i: int, cue: _Cue) -> list[tuple[int, int]]:
         x = next((c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
         if x is not None:
             add(x.left_edge.i, x.right_edge.i + 1)
+    head = tok.head
+    if not spans and tok.dep_ == "advcl" and head.i > phi and head.pos_ in ("VERB", "AUX") \
+            and lemma not in QUOTE_ONLY_LEMMAS:
+        # "after X revealed last week he had lined up …": the report parsed as the main clause
+        subj = next((k for k in head.children if k.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.left_edge.i == phi + 1:
+            hi = head.right_edge.i + 1
+            comma = next((t.i for t in doc[head.i:hi] if t.text == "," and not art.tok_in_quote(i, t)), None)
+            add(phi + 1, comma if comma is not None else hi)
     if not spans and (lemma in OBJECT_LEMMAS or lemma in ISSUE_FORECAST_LEMMAS):
         obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i and c.pos_ in ("NOUN", "PROPN", "NUM")),
                    None)

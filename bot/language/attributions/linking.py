@@ -9,10 +9,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from copydesk.bot.language.attributions.cues import _Cue, _find_cues, _root_subject
+from copydesk.bot.language.attributions.cues import _Cue, _find_cues, _root_subject, _subject
 from copydesk.bot.language.attributions.quotes import _DQ_ALL
-from copydesk.bot.language.attributions.speakers import _Article
+from copydesk.bot.language.attributions.speakers import _Article, _Speaker
+from copydesk.bot.language.attributions.keys import speaker_key
 from copydesk.bot.language.attributions.words import CLAUSE_ONLY_LEMMAS
+from copydesk.bot.language.text import paragraphs
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Token
@@ -118,6 +120,26 @@ def _quote_dominant(art: _Article, chain: list[tuple[int, int]]) -> bool:
     return True
 
 
+def _across_paragraphs(art: _Article, cues: list[_Cue], first: int, start_para: int) -> list[_Cue]:
+    """The cue a quotation paragraph continues when the paragraphs before it hold no speaker: a
+    speaker's quotes resumed after a paragraph of figures ("…," X said. / There are now 118,000
+    cases. / "We have called every day …"), or a pull quote opening the article, spoken by the
+    first speaker of the next paragraph."""
+    spoken = [c for c in cues if c.speaker is not None and c.speaker.kind in ("person", "name")]
+    earlier = [c for c in spoken if c.sent < first and 0 < start_para - art.sents[c.sent].para <= CARRY_PARAGRAPHS]
+    if earlier:
+        last = max(earlier, key=lambda c: c.pos)
+        lo = art.sents[last.sent].para
+        between = [m for m in art.mentions if lo < m.para < start_para and m.speaker.kind in ("person", "name")]
+        quoted = [ch for ch in art.chains if lo < art.sents[art.sent_of(ch[0][0])].para < start_para]
+        return [last] if not between and not quoted else []
+    if start_para == 0 and not any(c.sent < first for c in cues):
+        nxt = [c for c in spoken if art.sents[c.sent].para == 1]
+        if nxt:
+            return [min(nxt, key=lambda c: c.pos)]
+    return []
+
+
 def _assign(art: _Article, cues: list[_Cue]) -> list[tuple[_Cue, list[int], bool]]:
     """Ties every quote chain to a cue. Returns (cue, chains, carried) groups: chains tied within
     their sentences join one attribution (split quotes); carried chains stand alone."""
@@ -159,6 +181,8 @@ def _assign(art: _Article, cues: list[_Cue]) -> list[tuple[_Cue, list[int], bool
         prior = [c for c in cues if c.sent < first and c.speaker is not None and art.sents[c.sent].para == start_para]
         if not prior and first > 0 and art.sents[first - 1].para == start_para - 1:
             prior = [c for c in cues if c.sent == first - 1 and c.speaker is not None]
+        if not prior:
+            prior = _across_paragraphs(art, cues, first, start_para)
         if prior:
             carried.append((max(prior, key=lambda c: c.pos), [ci], True))
     groups = [(c, c.chains, False) for c in cues if c.chains]
@@ -170,6 +194,8 @@ def _assign(art: _Article, cues: list[_Cue]) -> list[tuple[_Cue, list[int], bool
 # ---------------------------------------------------------------------------------------------
 
 _EDGE_PUNCT = " ,;:—–-"
+#: How many paragraphs back a quotation paragraph may find the cue it continues.
+CARRY_PARAGRAPHS = 2
 
 
 def _clean_content(text: str) -> str:
@@ -211,6 +237,27 @@ def _quoted_share(art: _Article, region: list[tuple[int, int]]) -> float:
     return quoted / total if total else 0.0
 
 
+_THIRD_PERSON = {"he": re.compile(r"\b(he|his|him|himself)\b", re.I),
+                 "she": re.compile(r"\b(she|her|hers|herself)\b", re.I)}
+
+
+def _not_the_one_spoken_of(art: _Article, cue: _Cue, sp: _Speaker, content: str) -> _Speaker:
+    """ "X said … . Y was conscious. "He did not utter a word," he said.": a quote that speaks of
+    someone in the third person is not that person's. When "he" was resolved to a person who was
+    only the subject of narration, and the quote says "he"/"his", the speaker before is meant."""
+    subj = _subject(cue.token) if cue.token.pos_ == "VERB" else None
+    pattern = _THIRD_PERSON.get(subj.lower_) if subj is not None and subj.pos_ == "PRON" else None
+    if pattern is None or not pattern.search(content):
+        return sp
+    para = art.sents[cue.sent].para
+    before = [m for m in reversed(art.mentions) if m.sent < cue.sent and para - m.para <= 2]
+    own = next((m for m in before if m.speaker.key == sp.key), None)
+    if own is None or own.spoke:
+        return sp
+    other = next((m for m in before if m.spoke and m.speaker.kind == "person" and m.speaker.key != sp.key), None)
+    return other.speaker if other is not None else sp
+
+
 def extract(parsed: "Parsed") -> list[Attribution]:
     """Every attribution of a parsed article, in text order."""
     if not parsed.sentences:
@@ -221,7 +268,7 @@ def extract(parsed: "Parsed") -> list[Attribution]:
         found = _find_cues(art, i)
         cues.extend(found)
         for c in found:
-            art.add_mention(i, c.speaker)
+            art.add_mention(i, c.speaker, spoke=True)
         root = _root_subject(art, i)
         if root is not None and not any(c.speaker is root for c in found):
             art.add_mention(i, root)
@@ -234,6 +281,7 @@ def extract(parsed: "Parsed") -> list[Attribution]:
         content = _clean_content(" ".join(art.text[s:e] for s, e in parts))
         if not content:
             continue
+        sp = _not_the_one_spoken_of(art, cue, sp, content)
         out.append(Attribution(sp.display, sp.key, cue.cue, content, True, parts[0][0], parts[-1][1],
                                art.sent_of(parts[0][0]), parts))
     for cue in cues:
@@ -251,5 +299,31 @@ def extract(parsed: "Parsed") -> list[Attribution]:
         sp = cue.speaker
         out.append(Attribution(sp.display, sp.key, cue.cue, content, False, regions[0][0], regions[-1][1],
                                art.sent_of(regions[0][0]), []))
+    out.extend(_transcript_lines(art, out))
     out.sort(key=lambda a: (a.start, not a.direct, a.end))
+    return out
+
+
+#: "Kim (translated): While it was not easy …", "Trump: That's true." — a transcript's line.
+_TRANSCRIPT_RE = re.compile(r"([A-Z][\w’'.-]+(?: [A-Z][\w’'.-]+){0,2})(?: \([^()\n]{1,30}\))?: +(?=\S)")
+
+
+def _transcript_lines(art: _Article, found: list[Attribution]) -> list[Attribution]:
+    """Paragraphs of a transcript: a person the article names, a colon, their words (verbatim, so
+    direct speech without quotation marks)."""
+    out = []
+    for para in paragraphs(art.text):
+        m = _TRANSCRIPT_RE.match(art.text, para.start, para.end)
+        if m is None:
+            continue
+        key = speaker_key(m.group(1), art.aliases)
+        if key not in art.persons:
+            continue
+        s, e = _trim_region(art.text, m.end(), para.end)
+        if s >= e or any(a.start < e and s < a.end for a in found):
+            continue
+        content = _clean_content(art.text[s:e])
+        if len(content.split()) < 2:
+            continue
+        out.append(Attribution(m.group(1), key, "transcript", content, True, s, e, art.sent_of(s), [(s, e)]))
     return out

@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 _TIME_ENTS = ("DATE", "TIME")
+#: How many paragraphs back "he" or "she" may find the person it stands for.
+PERSON_REACH = 4
 
 
 @dataclass
@@ -37,6 +39,7 @@ class _Mention:
     sent: int
     para: int
     speaker: _Speaker
+    spoke: bool = False  # the speaker of a cue (not only a sentence's subject)
 
 
 def _person_surname(name: str) -> str:
@@ -180,14 +183,21 @@ class _Article:
         sentence i, in its paragraph or the two before it."""
         para = self.sents[i].para
         wanted = {"person": {"person", "name"}, "org": {"org", "name"}, "group": {"group", "org"}}[kind]
-        for m in reversed(self.mentions):
-            if m.sent >= i:
-                continue
-            if para - m.para > 2:
-                break
-            if m.speaker.kind in wanted:
-                return m.speaker
-        return None
+        # "he" may reach further back (a speaker's quotes run over paragraphs of other matter)
+        reach = PERSON_REACH if kind == "person" else 2
+        found = [m for m in reversed(self.mentions) if m.sent < i and para - m.para <= reach
+                 and m.speaker.kind in wanted and (kind == "person" or para - m.para <= 2)]
+        if not found:
+            return None
+        if kind == "person":
+            people = [m for m in found if m.speaker.kind == "person"]
+            first = found[0]
+            if first.speaker.kind == "name" and first.speaker.named_org and people:
+                first = people[0]  # "Real Madrid said … he said": a club's name is not "he"
+            if para - first.para <= 2 or first.spoke:
+                return first.speaker
+            return None
+        return found[0].speaker
 
     def speaker(self, i: int, tok: "Token", depth: int = 0) -> _Speaker | None:
         """The speaker named by the noun phrase headed by `tok` in sentence i."""
@@ -286,7 +296,8 @@ class _Article:
         if tok.ent_type_ == "PERSON" or key in self.persons or lemma in PERSON_NOUNS:
             return "person"
         if tok.pos_ == "PROPN" and " " not in key and key == tok.lower_ and tok.i > 0 \
-                and tok.doc[tok.i - 1].dep_ == "compound" and tok.doc[tok.i - 1].pos_ == "PROPN":
+                and tok.doc[tok.i - 1].dep_ == "compound" and tok.doc[tok.i - 1].pos_ == "PROPN" \
+                and not (tok.ent_type_ == "ORG" and tok.doc[tok.i - 1].ent_type_ == "ORG"):
             return "person"  # a first and last name the tagger took for an organisation
         if tok.ent_type_ == "ORG" and tok.pos_ == "PROPN" and key == tok.lower_ and lemma not in ORG_WORDS \
                 and not tok.text.isupper():
@@ -334,6 +345,6 @@ class _Article:
             return self.resolve("org", i)
         return None
 
-    def add_mention(self, i: int, speaker: _Speaker | None) -> None:
+    def add_mention(self, i: int, speaker: _Speaker | None, spoke: bool = False) -> None:
         if speaker is not None:
-            self.mentions.append(_Mention(i, self.sents[i].para, speaker))
+            self.mentions.append(_Mention(i, self.sents[i].para, speaker, spoke))

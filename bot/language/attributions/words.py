@@ -84,6 +84,8 @@ PERSON_NOUNS = frozenset({
     "rabbi", "imam", "emir", "sultan", "monarch", "vice", "president-elect", "premier-elect", "treasurer",
     "auditor", "regulator", "ombudsman", "commissioner", "trustee", "dean", "principal", "physician",
     "surgeon", "crew", "skipper", "operator", "spokesperson", "representative", "delegate", "senior",
+    "winner", "star", "superstar", "striker", "forward", "midfielder", "defender", "goalkeeper", "footballer",
+    "athlete", "champion", "singer", "actor", "actress", "billionaire", "entrepreneur", "investor", "co-pilot",
 })
 #: Generic nouns by which an article refers back to an organisation it has named ("Brightwater
 #: Ferries apologised … the company said" → the company is Brightwater Ferries).
