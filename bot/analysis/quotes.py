@@ -14,6 +14,8 @@ from copydesk.bot.language.text import fold
 QUOTE_MIN_WORDS = 4
 #: Share of the shorter rendering's words found, in order, in the other for "the same remark".
 SAME_REMARK_SHARE = 0.8
+#: ... and in a stretch of the other where they make up this share at least (not scattered).
+SAME_REMARK_DENSITY = 0.65
 #: A quotation of at least this many words may take one rewording of up to LIGHT_EDIT_WORDS words
 #: and stay the same quotation, lightly edited.
 LONG_QUOTE = 30
@@ -89,7 +91,7 @@ class QuoteDiff:
     def same_remark(self) -> bool:
         """Most of the shorter rendering is in the other, in order."""
         return self.matched >= QUOTE_MIN_WORDS and self.matched >= SAME_REMARK_SHARE * self.shorter \
-            and self.matched >= SAME_REMARK_SHARE * self.window
+            and self.matched >= SAME_REMARK_DENSITY * self.window
 
     @property
     def reworded(self) -> bool:
