@@ -138,3 +138,17 @@ def test_a_quote_about_someone_is_not_theirs(nlp):
     text = text.replace("she said", "he said").replace("Rita Okafor", "Marek Okafor")
     atts = extract(nlp, text)
     assert found(atts, "okafor", "He did not answer our calls", direct=True)
+
+
+def test_saying_nothing_is_not_a_cue(nlp):
+    text = ("Okafor said the skipper said nothing after the engine stopped.\n\n"
+            "\"It was absolute silence on the bridge,\" he said.")
+    atts = extract(nlp, text.replace("Okafor", "Marek Okafor"))
+    assert found(atts, "okafor", "absolute silence on the bridge", direct=True)
+    assert not any(a.speaker_key == "skipper" for a in atts)
+
+
+def test_the_club_is_the_club_named_before(nlp):
+    text = ("Harbourside Football Club announced the sale of its captain on Tuesday.\n\n"
+            "\"We thank him for ten wonderful years at the club,\" the club said in a statement.")
+    assert found(extract(nlp, text), "harbourside football club", "ten wonderful years", direct=True)

@@ -82,6 +82,8 @@ def _is_speech_verb(tok: "Token") -> bool:
     kids = list(tok.children)
     if any(c.dep_ == "neg" for c in kids):
         return False  # "did not say"
+    if any(c.dep_ == "dobj" and c.lower_ in ("nothing", "little", "anything") for c in kids):
+        return False  # "the co-pilot said nothing"
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _MODALS for c in kids):
         return False  # "will announce"
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in kids):

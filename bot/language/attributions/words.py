@@ -93,6 +93,7 @@ GENERIC_ORG_NOUNS = frozenset({
     "company", "firm", "operator", "airline", "carrier", "business", "corporation", "manufacturer",
     "insurer", "lender", "retailer", "broadcaster", "publisher", "developer", "contractor", "group",
     "conglomerate", "chain", "utility", "charity", "startup", "automaker", "carmaker", "bank",
+    "club", "side", "league", "federation",
 })
 #: Heads of state or government: "Tessalian President X" also makes "the Tessalian leader" X.
 LEADER_TITLES = frozenset({"president", "prime minister", "premier", "chancellor", "king", "queen", "emir",
