@@ -270,7 +270,7 @@ def extract(parsed: "Parsed") -> list[Attribution]:
         for c in found:
             art.add_mention(i, c.speaker, spoke=True)
         root = _root_subject(art, i)
-        if root is not None and not any(c.speaker is root for c in found):
+        if root is not None and not any(c.speaker is not None and c.speaker.key == root.key for c in found):
             art.add_mention(i, root)
 
     out: list[Attribution] = []
