@@ -22,6 +22,13 @@ def nlp():
     return nlpmod.load()
 
 
+@pytest.fixture
+def short_articles(monkeypatch):
+    """For cases of a sentence or three, not articles: lift the article minimum (20 words) that
+    `analyze` and `ingest` apply to real input."""
+    monkeypatch.setenv("COPYDESK_MIN_WORDS", "1")
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     if not SEEDS.is_dir():

@@ -26,10 +26,7 @@ KNOWN_MISSES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fragments(monkeypatch):
-    """The cases are a sentence or three, not articles: lift the article minimum (20 words)."""
-    monkeypatch.setenv("COPYDESK_MIN_WORDS", "1")
+pytestmark = pytest.mark.usefixtures("short_articles")  # the cases are a sentence or three
 
 
 def _analyze(cli, text: str) -> dict:

@@ -1,4 +1,4 @@
-"""Attributions (bot/language/attributions.py): every quote shape, indirect speech, speakers and their keys,
+"""Attributions (bot/language/attributions/): every quote shape, indirect speech, speakers and their keys,
 pronouns, aliases, non-attributions, the seed articles and the labelled evaluation set.
 
 All sentences here are fictional, written for these tests; the seed articles are read from

@@ -9,10 +9,7 @@ import json
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def fragments(monkeypatch):
-    """The cases are a sentence or three, not articles: lift the article minimum (20 words)."""
-    monkeypatch.setenv("COPYDESK_MIN_WORDS", "1")
+pytestmark = pytest.mark.usefixtures("short_articles")  # the cases are a sentence or three
 
 
 def _report(cli, tmp_path, earlier: list[str], article: str) -> dict:

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from copydesk.bot.language import attributions as attrib
 from copydesk.bot.language import claims as claimsmod
-from copydesk.bot.analysis import copying
+from copydesk.bot.analysis import copying, quotes
 from copydesk.bot.language import doc as docmod
 from copydesk.bot.language import lexicon
 from copydesk.bot.analysis import ingest
@@ -35,15 +35,19 @@ from copydesk.bot.language.text import Span, normalize, word_count
 
 
 def _code_digest(*modules) -> str:
+    """A digest of the modules' source (a package's: every module in it)."""
     h = hashlib.blake2b(digest_size=8)
     for module in modules:
-        h.update(Path(module.__file__).read_bytes())
+        path = Path(module.__file__)
+        for f in sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]:
+            h.update(f.read_bytes())
     return h.hexdigest()
 
 
 CANDIDATES = 30
 SHARED_QUOTE_MIN = 88.0  # quote wording similarity (0-100) for "the same words"
-QUOTE_MIN_WORDS = 4
+QUOTE_MIN_WORDS = quotes.QUOTE_MIN_WORDS
+SPEAKER_QUOTE_WORDS = 5  # the least words of one quoted passage that "another speaker's words" needs
 KINDS = ("number", "quote", "speaker", "negation", "date", "name", "other")
 
 
@@ -92,10 +96,10 @@ def report_version() -> str:
     """The features' digest plus the comparison code's: the key of cached reports."""
     import sys
 
-    from copydesk.bot.analysis import copying
+    from copydesk.bot.analysis import copying, quotes
 
     compare = importlib.import_module("copydesk.bot.language.claims.compare")
-    return features_version() + _code_digest(sys.modules[__name__], copying, compare)
+    return features_version() + _code_digest(sys.modules[__name__], copying, quotes, compare)
 
 
 @dataclass
@@ -303,21 +307,34 @@ class Analyzer:
 
     def _quotes(self, report: Report, article: Article, feats: Features, earlier: list[Article],
                 earlier_feats: dict[int, Features]) -> set[int]:
-        """Shared quotes (same speaker, same words) and quote contradictions (changed words, or the
-        same words given to another speaker). Returns the sentences these cover."""
+        """Shared quotes (same speaker, same words, light edits aside) and quote contradictions (the
+        same remark of one speaker in other words, or the same words given to another speaker).
+        Returns the sentences these cover."""
         covered: set[int] = set()
         for att in feats.attributions:
             if not att.direct or word_count(att.content) < QUOTE_MIN_WORDS:
                 continue
             mine = normalize(att.content)
             shared, changed, other_speaker = None, [], []
+            shared_words = 0
             for src in earlier:
                 for other in earlier_feats[src.id].attributions:
                     if not other.direct or word_count(other.content) < QUOTE_MIN_WORDS:
                         continue
                     theirs = normalize(other.content)
                     score = fuzz.partial_ratio(mine, theirs) if min(len(mine), len(theirs)) >= 20 else fuzz.ratio(mine, theirs)
-                    same = attrib.same_speaker(att.speaker_key, other.speaker_key)
+                    same = _same_person(att, other)
+                    if same:
+                        diff = quotes.quote_diff(att.content, other.content)
+                        if diff.same_remark:
+                            if diff.reworded:
+                                here, there, _ = diff.changes[0]
+                                why = _changed_words(mine, theirs) or f"“{here}” here, “{there}” earlier"
+                                changed.append((src, other, why))
+                            elif shared is None or diff.matched > shared_words:
+                                # the earlier quotation that holds most of this one (earliest on ties)
+                                shared, shared_words = (src, other), diff.matched
+                            continue
                     why = _changed_words(mine, theirs) if same and score >= 70 else None
                     if why:
                         changed.append((src, other, why))
@@ -325,7 +342,8 @@ class Analyzer:
                         if same:
                             if shared is None:
                                 shared = (src, other)
-                        elif att.speaker_key and other.speaker_key and score >= 95 and _named(att) and _named(other):
+                        elif att.speaker_key and other.speaker_key and score >= 95 and _named(att) and _named(other) \
+                                and _one_passage(att) and _one_passage(other):
                             other_speaker.append((src, other))
             spanned = {i for i, s in enumerate(feats.sentences) if s.start < att.end and att.start < s.end}
             if shared:
@@ -419,6 +437,22 @@ def _within(article: Article, days: int) -> bool:
 
 def _named(att) -> bool:
     return bool(att.speaker) and att.speaker.lower() not in {"he", "she", "they", "it", "we", "i"}
+
+
+def _one_passage(att) -> bool:
+    """A quotation of one passage of some length (not fragments quoted here and there)."""
+    return len(att.quotes) <= 1 and word_count(att.content) >= SPEAKER_QUOTE_WORDS
+
+
+def _same_person(a, b) -> bool:
+    """Two attributions' speakers are one: the same key, or one person's key is a word of the
+    other's full name ("Tedros" and "Tedros Adhanom Ghebreyesus", "Kim" and "Kim Jong Un")."""
+    if attrib.same_speaker(a.speaker_key, b.speaker_key):
+        return True
+    ka, kb = (a.speaker_key or "").lower(), (b.speaker_key or "").lower()
+    if not ka or not kb or any(c in ka + kb for c in ":+ "):
+        return False
+    return ka in normalize(b.speaker).split() or kb in normalize(a.speaker).split()
 
 
 def _changed_words(a: str, b: str) -> str | None:

@@ -1,0 +1,144 @@
+"""Quotations compared across articles: whether two quotations are one remark, and what changed
+between the two renderings (word by word: spelling variants, an editor's brackets, ellipses,
+abbreviations and function words aside). The engine's shared quotes and wording contradictions
+come from here."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from copydesk.bot.language.text import fold
+
+QUOTE_MIN_WORDS = 4
+#: Share of the shorter rendering's words found, in order, in the other for "the same remark".
+SAME_REMARK_SHARE = 0.8
+#: ... and in a stretch of the other where they make up this share at least (not scattered).
+SAME_REMARK_DENSITY = 0.65
+#: A quotation of at least this many words may take one rewording of up to LIGHT_EDIT_WORDS words
+#: and stay the same quotation, lightly edited.
+LONG_QUOTE = 30
+LIGHT_EDIT_WORDS = 3
+#: Words swapped at a quotation's edge that still count as a change (more: the outlets cut the
+#: remark at different places).
+EDGE_SWAP = 3
+
+
+#: Words whose change alone never alters what a quotation says (articles, pronouns, particles,
+#: auxiliaries): "concerned both by" / "concerned by both" is the same wording.
+_LIGHT = frozenset({
+    "a", "an", "the", "of", "by", "and", "or", "to", "in", "on", "for", "at", "with", "as", "both", "that", "this",
+    "these", "those", "it", "its", "is", "are", "was", "were", "be", "been", "so", "then", "also", "just", "well",
+    "oh", "um", "uh", "very", "really", "which", "who", "there", "here",
+})
+_QTOKEN_RE = re.compile(r"[([]|[)\]]|\.\.\.|…|[a-z0-9]+(?:['’][a-z]+)?")
+_ACRO_RE = re.compile(r"\b((?:[a-z]\.){2,})")
+
+
+def _variant(word: str) -> str:
+    """One spelling for British and American variants ("honour"/"honor", "realise"/"realize")."""
+    w = word.replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 5:
+        w = re.sub(r"our(s|ed|ing|ite|ites|able)?$", r"or\1", w)
+        w = re.sub(r"is(e|es|ed|ing|ation|ations)$", r"iz\1", w)
+        w = re.sub(r"ys(e|es|ed|ing)$", r"yz\1", w)
+        w = re.sub(r"ll(ed|ing|er|ers)$", r"l\1", w)
+        w = re.sub(r"tre(s)?$", r"ter\1", w)
+        w = re.sub(r"mme(s)?$", r"m\1", w)
+    return w
+
+
+def _quote_words(text: str) -> list[tuple[str, int, str]]:
+    """A quotation's words in matching form, each with a flag (0 a word, 1 an editor's word, in
+    brackets or parentheses, 2 an ellipsis) and as written."""
+    t = fold(text).lower()
+    t = _ACRO_RE.sub(lambda m: m.group(1).replace(".", ""), t)
+    out: list[tuple[str, int, str]] = []
+    depth = 0
+    for m in _QTOKEN_RE.finditer(t):
+        tok = m.group(0)
+        if tok in "([":
+            depth += 1
+        elif tok in ")]":
+            depth = max(0, depth - 1)
+        elif tok in ("...", "…"):
+            out.append(("…", 2, tok))
+        else:
+            out.append((_variant(tok), 1 if depth else 0, tok))
+    return out
+
+
+def _abbreviates(short: list[str], long: list[str]) -> bool:
+    """ "us" for "united states", "ai" for "artificial intelligence"."""
+    return len(short) == 1 and len(long) > 1 and len(short[0]) == len(long) and \
+        short[0] == "".join(w[0] for w in long)
+
+
+@dataclass
+class QuoteDiff:
+    """How two renderings of a quotation compare: `matched` words in common (in order), and the
+    changes of substance in the stretch they share (edges cut by either outlet are not changes)."""
+
+    matched: int
+    shorter: int
+    changes: list[tuple[str, str, int]]  # (here, there, words changed)
+    window: int = 0  # the longer of the two stretches the common words lie in
+
+    @property
+    def same_remark(self) -> bool:
+        """Most of the shorter rendering is in the other, in order."""
+        return self.matched >= QUOTE_MIN_WORDS and self.matched >= SAME_REMARK_SHARE * self.shorter \
+            and self.matched >= SAME_REMARK_DENSITY * self.window
+
+    @property
+    def reworded(self) -> bool:
+        """The wording differs in substance: a change in a short quotation, or several, or a long
+        one. One rewording of a few words in a long quotation is light editing (a shared quote)."""
+        if not self.changes:
+            return False
+        return self.shorter < LONG_QUOTE or len(self.changes) > 1 or self.changes[0][2] > LIGHT_EDIT_WORDS
+
+
+def quote_diff(a: str, b: str) -> QuoteDiff:
+    """Compares two renderings of a quotation (`a` the later one)."""
+    wa, wb = _quote_words(a), _quote_words(b)
+    sa, sb = [w for w, _, _ in wa], [w for w, _, _ in wb]
+    sm = difflib.SequenceMatcher(a=sa, b=sb, autojunk=False)
+    ops = sm.get_opcodes()
+    matched = sum(i2 - i1 for op, i1, i2, _, _ in ops if op == "equal")
+    shorter = min(sum(1 for _, f, _ in wa if f == 0), sum(1 for _, f, _ in wb if f == 0)) or 1
+    equal = [k for k, op in enumerate(ops) if op[0] == "equal"]
+    changes: list[tuple[str, str, int]] = []
+    cut = 0  # words left out with an ellipsis or put in by an editor
+    if equal:
+        inner = ops[equal[0]:equal[-1] + 1]
+        # at the edges, words on one side only are a cut; a few words swapped for others are a change
+        edges = [op for op in ops[:equal[0]] + ops[equal[-1] + 1:]
+                 if op[0] == "replace" and op[2] - op[1] <= EDGE_SWAP and op[4] - op[3] <= EDGE_SWAP]
+        for op, i1, i2, j1, j2 in edges + inner:
+            if op == "equal":
+                continue
+            da, db = wa[i1:i2], wb[j1:j2]
+            if any(f == 2 for _, f, _ in da + db):
+                cut += max(i2 - i1, j2 - j1)
+                continue  # an ellipsis marks the cut
+            xa = [w for w, f, _ in da if f == 0]
+            xb = [w for w, f, _ in db if f == 0]
+            if (not xa or not xb) and any(f == 1 for _, f, _ in da + db):
+                cut += max(i2 - i1, j2 - j1)
+                continue  # an editor's insertion, "(was)", "[of the passengers]"
+            if _abbreviates(xa, xb) or _abbreviates(xb, xa):
+                continue
+            if all(w in _LIGHT for w in xa + xb):
+                continue
+            here = " ".join(o for _, _, o in wa[max(0, i1 - 1):i2 + 1])
+            there = " ".join(o for _, _, o in wb[max(0, j1 - 1):j2 + 1])
+            changes.append((here, there, max(len(xa), len(xb))))
+    window = 0
+    if equal:
+        first, last = ops[equal[0]], ops[equal[-1]]
+        window = max(last[2] - first[1], last[4] - first[3]) - cut
+    return QuoteDiff(matched, shorter, changes, window)
