@@ -20,9 +20,10 @@ outlet or article:
   teaser headlines are trimmed;
 * inside the **body** every sentence stays; only unmistakable furniture goes.
 
-The cleaned text keeps every character of the kept paragraphs except whitespace (normalised) and
-zero-width characters (removed): quotes and apostrophes stay as they were, because sentence
-offsets are later computed into this text.
+The cleaned text keeps every character of the kept paragraphs except whitespace (normalised),
+zero-width characters (removed) and typewriter quotes (two apostrophes for a double mark, a double
+mark for an apostrophe between letters: read as the marks they stand for); other quotes and
+apostrophes stay as they were. Sentence offsets are later computed into this text.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from copydesk.bot.language.text import WORD_RE
 
 __all__ = ["Cleaned", "clean_article"]
 
@@ -58,12 +61,17 @@ _PARA_SEP_RE = re.compile("\u2029")
 _ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]")
 _INLINE_SPACE_RE = re.compile(r"[^\S\n]+")  # every whitespace but the newline: tabs, NBSP, …
 _BLANK_LINE_RE = re.compile(r"\n\s*\n")
+# Typewriter renderings of typographic quotes, as wire services and old systems send them: two
+# apostrophes or backticks for a double quote mark (``like this''), and a closing double mark where
+# an apostrophe belongs (nation”s): read as the marks they stand for, so quotations are seen whole.
+_TWO_APOSTROPHES_CLOSE_RE = re.compile(r"(?<=\S)''(?!')")
+_TWO_APOSTROPHES_OPEN_RE = re.compile(r"(?:``|(?<!\S)'')(?=\S)")
+_MARK_AS_APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])”(?=[^\W\d_])")
 
 # ---------------------------------------------------------------------------------------------
 # Words and punctuation
 # ---------------------------------------------------------------------------------------------
 
-_WORD_RE = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 _CLOSERS = "\"'”’»)]}"
 _QUOTE_CLOSERS = "\"'”’"
 #: Leading/trailing decoration stripped before matching a whole line: bullets, arrows, colons…
@@ -270,7 +278,7 @@ class _Unit:
 
     @cached_property
     def words(self) -> int:
-        return len(_WORD_RE.findall(self.text))
+        return len(WORD_RE.findall(self.text))
 
     @cached_property
     def core(self) -> str:
@@ -360,7 +368,7 @@ class _Unit:
     @cached_property
     def is_fragment(self) -> bool:
         """No letters at all (digits, bullets), or one or two words dangling ("in ,")."""
-        lettered = [w for w in _WORD_RE.findall(self.text) if any(c.isalpha() for c in w)]
+        lettered = [w for w in WORD_RE.findall(self.text) if any(c.isalpha() for c in w)]
         if not lettered:
             return True
         if len(lettered) <= 2 and not self.ends_sentence:
@@ -440,10 +448,14 @@ class _Unit:
 
 
 def _normalise(raw: str) -> str:
-    """Line breaks to "\\n", zero-width characters out, other whitespace runs to one space."""
+    """Line breaks to "\\n", zero-width characters out, typewriter quotes read, other whitespace
+    runs to one space."""
     text = _LINE_BREAK_RE.sub("\n", raw)
     text = _PARA_SEP_RE.sub("\n\n", text)
     text = _ZERO_WIDTH_RE.sub("", text)
+    text = _TWO_APOSTROPHES_CLOSE_RE.sub("”", text)
+    text = _TWO_APOSTROPHES_OPEN_RE.sub("“", text)
+    text = _MARK_AS_APOSTROPHE_RE.sub("’", text)
     text = _INLINE_SPACE_RE.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n"))
 
@@ -521,7 +533,7 @@ def _detect_title(head: list[_Unit]) -> str | None:
                 and (following.is_credit or following.is_date or following.is_byline)):
             continue
         title = _KICKER_RE.sub("", unit.text)
-        return title if _WORD_RE.search(title) else unit.text
+        return title if WORD_RE.search(title) else unit.text
     return None
 
 
@@ -637,7 +649,7 @@ def clean_article(raw: str, title: str | None = None) -> Cleaned:
     kept = [u.text for u, k in zip(units, keep) if k]
     removed = [u.text for u, k in zip(units, keep) if not k]
     text = "\n\n".join(kept)
-    if not _WORD_RE.search(text):
+    if not WORD_RE.search(text):
         # Nothing article-like survived: better the whole input than nothing.
         return Cleaned(text="\n\n".join(u.text for u in units), title=title, removed=[])
     return Cleaned(text=text, title=title if title is not None else detected, removed=removed)
