@@ -215,8 +215,13 @@ def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[s
             if key in seen:
                 continue
             seen.add(key)
-            text, _, _ = earlier[owners[k]]
-            m = Match(i, owners[k], c.sentences[lo], score, c.starts[lo], extend_end(text, c.ends[hi - 1]))
+            text, sents, _ = earlier[owners[k]]
+            first, last = c.sentences[lo], c.sentences[hi - 1]
+            # a stretch from a sentence's first compared word (or to its last) takes in what the
+            # sentence has before (after) it: an opening or closing quotation
+            s0 = sents[first].start if lo == 0 or c.sentences[lo - 1] != first else c.starts[lo]
+            s1 = sents[last].end if hi == len(c.words) or c.sentences[hi] != last else extend_end(text, c.ends[hi - 1])
+            m = Match(i, owners[k], first, score, s0, s1)
             if qhi - qlo < len(q.words):
                 m.start = new_sents[i].start if qlo == 0 else q.starts[qlo]
                 m.end = new_sents[i].end if qhi == len(q.words) else extend_end(new_text, q.ends[qhi - 1])
