@@ -171,30 +171,22 @@ def _whole_sentences(c: _Tokens, lo: int, hi: int, slack: int = 2) -> bool:
     return before <= slack and after <= slack
 
 
-def _windows(text: str, sents: list[Span], quotes) -> list[_Tokens]:
-    """Stretches of an earlier article a sentence may come from: each sentence, and each pair of
-    neighbouring sentences (for two sentences merged into one)."""
-    toks = [tokens(text, s, quotes, j) for j, s in enumerate(sents)]
-    out = [t for t in toks if len(t.words) >= MIN_WORDS]
-    out += [a + b for a, b in zip(toks, toks[1:]) if a.words and b.words and len(a.words) + len(b.words) >= MIN_WORDS]
-    return out
-
-
 def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[str, list[Span], list]]) -> list[Match]:
     """Copy matches of the new sentences (several per sentence: one per source stretch that is
-    similar enough). `earlier` is [(text, sentences, quote spans)] per source."""
+    similar enough). `earlier` is [(text, sentences, quote spans)] per source.
+
+    A cheap first pass (token_set_ratio over whole earlier sentences, which keeps reordered,
+    extended and shortened sentences in play, and scores an earlier sentence contained in a merged
+    one at 100) picks candidate sentences; each is then aligned alone and with either neighbour
+    (two sentences merged into one)."""
     queries = [tokens(new_text, s, new_quotes, i) for i, s in enumerate(new_sents)]
-    choices: list[_Tokens] = []
-    owners: list[int] = []
-    for a, (text, sents, quotes) in enumerate(earlier):
-        for w in _windows(text, sents, quotes):
-            choices.append(w)
-            owners.append(a)
-    if not choices:
+    source_tokens = [[tokens(text, s, quotes, j) for j, s in enumerate(sents)] for text, sents, quotes in earlier]
+    owners = [(a, j) for a, toks in enumerate(source_tokens) for j, t in enumerate(toks) if len(t.words) >= MIN_WORDS]
+    if not owners:
         return []
     usable = [len(q.words) >= MIN_WORDS and len(q.words) >= FRAME_SHARE * q.total for q in queries]
-    # a cheap first pass that keeps reordered, extended and shortened sentences in play
-    matrix = process.cdist([q.text if ok else "" for q, ok in zip(queries, usable)], [c.text for c in choices],
+    matrix = process.cdist([q.text if ok else "" for q, ok in zip(queries, usable)],
+                           [source_tokens[a][j].text for a, j in owners],
                            scorer=fuzz.token_set_ratio, score_cutoff=70, workers=-1)
     out = []
     for i, q in enumerate(queries):
@@ -206,32 +198,41 @@ def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[s
             hits = hits[row[hits].argsort(kind="stable")[::-1][:TOP]]
         seen = set()
         for k in sorted(hits):
-            c = choices[k]
-            scored = _score(q, c)
-            if scored is None or scored[0] < COPY_THRESHOLD:
-                continue
-            score, qlo, qhi, lo, hi = scored
-            key = (owners[k], c.starts[lo], c.ends[hi - 1], qlo, qhi)
-            if key in seen:
-                continue
-            seen.add(key)
-            text, sents, _ = earlier[owners[k]]
-            first, last = c.sentences[lo], c.sentences[hi - 1]
-            # a stretch from a sentence's first compared word (or to its last) takes in what the
-            # sentence has before (after) it: an opening or closing quotation
-            s0 = sents[first].start if lo == 0 or c.sentences[lo - 1] != first else c.starts[lo]
-            s1 = sents[last].end if hi == len(c.words) or c.sentences[hi] != last else extend_end(text, c.ends[hi - 1])
-            m = Match(i, owners[k], first, score, s0, s1)
-            if qhi - qlo < len(q.words):
-                m.start = new_sents[i].start if qlo == 0 else q.starts[qlo]
-                m.end = new_sents[i].end if qhi == len(q.words) else extend_end(new_text, q.ends[qhi - 1])
-                m.covered = (qhi - qlo) / len(q.words)
-            mine = new_text[new_sents[i].start if m.start is None else m.start:
-                            new_sents[i].end if m.end is None else m.end]
-            if similarity(normalize(mine), normalize(text[m.source_start:m.source_end])) < PASSAGE_MIN:
-                continue  # with its quotations the passage no longer reads like its source
-            out.append(m)
+            a, j = owners[k]
+            toks = source_tokens[a]
+            windows = [toks[j]]
+            if j > 0 and toks[j - 1].words:
+                windows.append(toks[j - 1] + toks[j])
+            if j + 1 < len(toks) and toks[j + 1].words:
+                windows.append(toks[j] + toks[j + 1])
+            for c in windows:
+                m = _match(i, q, a, c, new_text, new_sents, earlier[a])
+                if m is not None and (a, m.source_start, m.source_end, m.start, m.end) not in seen:
+                    seen.add((a, m.source_start, m.source_end, m.start, m.end))
+                    out.append(m)
     return out
+
+
+def _match(i: int, q: _Tokens, a: int, c: _Tokens, new_text: str, new_sents: list[Span], source) -> Match | None:
+    scored = _score(q, c)
+    if scored is None or scored[0] < COPY_THRESHOLD:
+        return None
+    score, qlo, qhi, lo, hi = scored
+    text, sents, _ = source
+    first, last = c.sentences[lo], c.sentences[hi - 1]
+    # a stretch from a sentence's first compared word (or to its last) takes in what the sentence
+    # has before (after) it: an opening or closing quotation
+    s0 = sents[first].start if lo == 0 or c.sentences[lo - 1] != first else c.starts[lo]
+    s1 = sents[last].end if hi == len(c.words) or c.sentences[hi] != last else extend_end(text, c.ends[hi - 1])
+    m = Match(i, a, first, score, s0, s1)
+    if qhi - qlo < len(q.words):
+        m.start = new_sents[i].start if qlo == 0 else q.starts[qlo]
+        m.end = new_sents[i].end if qhi == len(q.words) else extend_end(new_text, q.ends[qhi - 1])
+        m.covered = (qhi - qlo) / len(q.words)
+    mine = new_text[new_sents[i].start if m.start is None else m.start:new_sents[i].end if m.end is None else m.end]
+    if similarity(normalize(mine), normalize(text[m.source_start:m.source_end])) < PASSAGE_MIN:
+        return None  # with its quotations the passage no longer reads like its source
+    return m
 
 
 def passages(matches: list[Match], earliest, new_text: str, new_sents: list[Span],
