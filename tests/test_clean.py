@@ -495,3 +495,12 @@ def test_typewriter_quotes_are_read_as_the_marks_they_stand_for():
     cleaned = clean_article(raw)
     assert cleaned.text == ("The harbour master said the pier was \"unsafe” and had to close.\n\n"
                             "“We had no choice,” she said of the port’s decision.")
+
+
+def test_timestamp_glued_to_the_first_paragraph_is_removed_and_a_date_sentence_kept():
+    cleaned = clean_article(" date 2026-02-11 VELLMAR — The harbour authority closed the northern pier on "
+                            "Wednesday for six weeks of repairs.\n\nA spokesman said it would reopen in May.")
+    assert cleaned.text.startswith("VELLMAR — The harbour authority closed")
+    assert cleaned.removed == ["date 2026-02-11"]
+    kept = clean_article("2026-02-11 is the day the harbour authority of Vellmar closed the northern pier.")
+    assert kept.text.startswith("2026-02-11 is the day")

@@ -93,7 +93,8 @@ def tokens(text: str, span: Span, quotes: list[tuple[int, int]], index: int = 0)
         out.total += 1
         if cut and _inside(m.start(), cut, starts):
             continue
-        for w in normalize(m.group()).split():
+        word = m.group()
+        for w in ((word.lower(),) if word.isascii() and word.isalnum() else normalize(word).split()):
             out.words.append(w)
             out.starts.append(m.start())
             out.ends.append(m.end())

@@ -87,6 +87,10 @@ _NORM_RE = re.compile(r"[\W_]+")
 _DATELINE_RE = re.compile(
     r"^(?:[A-Z][A-Z.'’ -]{2,40}(?:,[^,()]{1,30})?\s*(?:\([^()]{1,40}\)\s*)?"
     r"|[A-Z][\w.'’ -]{2,40}(?:,[^,()]{1,30})?\s*\([^()]{1,40}\)\s*)(?:--|[-–—])\s")
+# An ISO timestamp (with an optional label) before the first words of the story.
+_LEADING_STAMP_RE = re.compile(
+    r"^(?:(?:[Dd]ate|DATE|[Pp]ublished|[Uu]pdated|[Pp]osted)\s*:?\s*)?\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2})?\S*)?\s+(?=[\"“(A-Z])")
 _BULLET_RE = re.compile(r"^(?:[•·▪◦●■►‣*]|[-–](?=\s)|\d{1,2}[.)](?=\s))")
 _CONTINUATION_END_RE = re.compile(
     r"(?:[,;\-–—]|\b(?:a|an|the|of|and|or|but|to|in|on|at|by|for|from|with|as|that|which|who|"
@@ -672,11 +676,17 @@ def clean_article(raw: str, title: str | None = None) -> Cleaned:
     at the top of the page is detected, returned as the title and removed from the text.
     """
     units = _units(_normalise(raw))
-    keep = [True] * len(units)
 
     # Head: everything before the first real paragraph (headline, subheadline, bylines, credits,
     # datelines, ads, fragments).
     body = next((i for i, u in enumerate(units) if u.starts_body), len(units))
+    if body < len(units):
+        # a timestamp glued to the front of the first paragraph ("date 2015-05-13 PARIS — …")
+        stamp = _LEADING_STAMP_RE.match(units[body].text)
+        if stamp and WORD_RE.search(units[body].text, stamp.end()):
+            units[body:body + 1] = [_Unit(stamp.group().strip()), _Unit(units[body].text[stamp.end():])]
+            body += 1
+    keep = [True] * len(units)
     detected = _detect_title(units[:body]) if title is None else None
     for i in range(body):
         keep[i] = False
