@@ -523,9 +523,9 @@ def _wrap_width(blocks: list[list[str]]) -> int | None:
 def _wrapped_break(line: str, nxt: str, width: int, first: bool) -> bool:
     """In a text hard-wrapped at `width`: is the break between `line` and `nxt` a wrap (to be
     joined) rather than the end of a paragraph, a heading, a byline or a list item?"""
-    if _standalone(line) or _is_bullet(nxt):
-        return False
     unit = _Unit(line)
+    if unit.is_marker or unit.is_comment_meta or _is_bullet(nxt):
+        return False  # a label stands alone; furniture phrasing (a credit, a disclaimer) may wrap
     full = not _fits(line, nxt, width - WRAP_FIT_SLACK)
     if _DATELINE_RE.match(nxt):
         return False  # "PARIS (AP) —" opens the story's first paragraph
