@@ -236,7 +236,7 @@ def _match(i: int, q: _Tokens, a: int, c: _Tokens, new_text: str, new_sents: lis
     return m
 
 
-def passages(matches: list[Match], earliest, new_text: str, new_sents: list[Span],
+def passages(matches: list[Match], earliest, new_sents: list[Span],
              source_texts: list[str]) -> list[list[Match]]:
     """The best match per sentence (the earliest source among the near-best: `earliest(list of
     article positions) -> position`), neighbouring sentences merged into passages when their

@@ -257,7 +257,7 @@ class Analyzer:
                 return positions[min(range(len(cands)), key=lambda k: (cands[k].published, cands[k].id or 0))]
             return positions[min(range(len(cands)), key=lambda k: cands[k].id or 0)]
 
-        groups = copying.passages(matches, earliest, article.text, feats.sentences, [a.text for a in earlier])
+        groups = copying.passages(matches, earliest, feats.sentences, [a.text for a in earlier])
         copied: set[int] = set()
         for group in groups:
             src = earlier[group[0].article]
