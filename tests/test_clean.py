@@ -380,3 +380,127 @@ def test_removed_lists_what_was_taken_out_in_page_order():
     raw = page("ADVERTISEMENT", *ARTICLE, "You may also like", "Fishermen protest against quota cuts")
     cleaned = clean_article(raw)
     assert cleaned.removed == ["ADVERTISEMENT", "You may also like", "Fishermen protest against quota cuts"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Hard-wrapped pasted text (wire copy, e-mails, terminal and PDF copies)
+# ---------------------------------------------------------------------------------------------
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _rewrap(body: str, width: int) -> str:
+    """Every line of `body` hard-wrapped at `width`, its line breaks and blank lines kept."""
+    return "\n".join(textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+                     if line.strip() else line for line in body.split("\n"))
+
+
+def _shared_articles() -> list[Path]:
+    paths = sorted((SHARED / "devset" / "corpus").glob("*/*.txt")) + sorted((SHARED / "seeds").glob("*.txt"))
+    if not paths:
+        pytest.skip("../shared/devset and ../shared/seeds are not beside the project")
+    return paths
+
+
+@pytest.mark.parametrize("width", [60, 72, 80])
+def test_rewrapped_real_articles_keep_every_sentence(width):
+    """Every devset and seed article hard-wrapped at 60, 72 and 80 columns: each sentence of the
+    cleaned unwrapped text is in the cleaned wrapped text, whole (none dropped, none cut)."""
+    from copydesk.bot.language.text import normalize, sentences
+    from copydesk.bot.reading.reader import split_header
+
+    for path in _shared_articles():
+        header, body = split_header(path.read_text(encoding="utf-8"))
+        title = header.get("title") or None
+        expected = [normalize(s.text) for s in sentences(clean_article(body, title).text)]
+        wrapped = normalize(clean_article(_rewrap(body, width), title).text)
+        missing = [s for s in expected if s not in wrapped]
+        assert not missing, (path.name, width, missing[:2])
+
+
+WIRE = """\
+By Tomas Reyhill
+KESTRELFORD, March 3 (Northwire) - The regional water board of
+Kestrelford said on Tuesday it would raise household tariffs by
+nine percent from July, after a dry winter left its reservoirs at
+their lowest level in two decades.
+The board's chairwoman, Ada Mirren, told a news conference that
+the increase would pay for a new pipeline from the Orvel river,
+which engineers expect to finish by the end of next year.
+Shares of the pipe maker Halden Steel ( HLDS.K ) rose 4 percent
+on the news, while the board's bonds were little changed.
+"We would rather have done this in better times," Mirren said.
+"""
+
+
+def test_hard_wrapped_wire_copy_is_read_back_into_paragraphs():
+    """Paragraphs separated by single line breaks, first lines shorter than the rest, a byline and
+    a ticker: every sentence comes back whole (a paragraph whose last sentence fills its last line
+    may run on into the next paragraph: the sentences stay the same), the byline goes."""
+    from copydesk.bot.language.text import sentences
+
+    cleaned = clean_article(WIRE)
+    assert [s.text for s in sentences(cleaned.text)] == [
+        "KESTRELFORD, March 3 (Northwire) - The regional water board of Kestrelford said on Tuesday it "
+        "would raise household tariffs by nine percent from July, after a dry winter left its reservoirs "
+        "at their lowest level in two decades.",
+        "The board's chairwoman, Ada Mirren, told a news conference that the increase would pay for a new "
+        "pipeline from the Orvel river, which engineers expect to finish by the end of next year.",
+        "Shares of the pipe maker Halden Steel ( HLDS.K ) rose 4 percent on the news, while the board's "
+        "bonds were little changed.",
+        "\"We would rather have done this in better times,\" Mirren said.",
+    ]
+    assert paras(cleaned)[0].startswith("KESTRELFORD")
+    assert cleaned.removed == ["By Tomas Reyhill"]
+
+
+def test_wrapped_paragraph_ending_in_a_date_or_a_label_word_keeps_its_end():
+    """A wrapped sentence whose last line is a lone date or a word that alone would be furniture."""
+    raw = "\n".join([
+        "The harbour authority of Vellmar said the northern pier would close",
+        "for six weeks of repairs, after divers found cracks in its pillars on",
+        "Wednesday.",
+        "Fishermen who use the pier's northern berths asked to be heard in the",
+        "conversation.",
+        "A spokesman said the repairs would cost about 2.4 million crowns and",
+        "would be paid from the port's maintenance fund, not from higher fees.",
+    ])
+    cleaned = clean_article(raw)
+    assert paras(cleaned)[0].endswith("cracks in its pillars on Wednesday.")
+    assert paras(cleaned)[1].endswith("asked to be heard in the conversation.")
+
+
+def test_bullets_after_a_lead_in_stay_items_and_their_wraps_are_joined():
+    raw = "\n".join([
+        "The harbour authority of Vellmar listed three reasons for closing the pier:",
+        "- divers found cracks in three of the concrete pillars that carry the",
+        "  northern berths and the crane rails",
+        "- the insurer refused to renew its cover for the old crane rails",
+        "- a ferry operator asked to move to the southern terminal in May",
+        "A spokesman said the pier would reopen in the autumn, after the repairs.",
+    ])
+    cleaned = clean_article(raw)
+    assert paras(cleaned) == [
+        "The harbour authority of Vellmar listed three reasons for closing the pier:",
+        "- divers found cracks in three of the concrete pillars that carry the northern berths and the crane rails",
+        "- the insurer refused to renew its cover for the old crane rails",
+        "- a ferry operator asked to move to the southern terminal in May",
+        "A spokesman said the pier would reopen in the autumn, after the repairs.",
+    ]
+
+
+def test_typewriter_quotes_are_read_as_the_marks_they_stand_for():
+    raw = ("The harbour master said the pier was \"unsafe'' and had to close.\n\n"
+           "``We had no choice,'' she said of the port”s decision.")
+    cleaned = clean_article(raw)
+    assert cleaned.text == ("The harbour master said the pier was \"unsafe” and had to close.\n\n"
+                            "“We had no choice,” she said of the port’s decision.")
+
+
+def test_timestamp_glued_to_the_first_paragraph_is_removed_and_a_date_sentence_kept():
+    cleaned = clean_article(" date 2026-02-11 VELLMAR — The harbour authority closed the northern pier on "
+                            "Wednesday for six weeks of repairs.\n\nA spokesman said it would reopen in May.")
+    assert cleaned.text.startswith("VELLMAR — The harbour authority closed")
+    assert cleaned.removed == ["date 2026-02-11"]
+    kept = clean_article("2026-02-11 is the day the harbour authority of Vellmar closed the northern pier.")
+    assert kept.text.startswith("2026-02-11 is the day")

@@ -275,35 +275,30 @@ class Analyzer:
         sources = [(a.text, earlier_feats[a.id].sentences, earlier_feats[a.id].quotes) for a in earlier]
         matches = copying.find(article.text, feats.sentences, feats.quotes, sources,
                                threshold=tuning.copy_threshold, min_words=tuning.min_passage_words)
-        best: dict[int, copying.Match] = {}
-        by_sentence: dict[int, list[copying.Match]] = {}
-        for m in matches:
-            by_sentence.setdefault(m.sentence, []).append(m)
-        for i, ms in by_sentence.items():
-            top = max(m.score for m in ms)
-            # the earliest source among the near-best matches (earlier list is in publication order)
-            best[i] = min((m for m in ms if m.score >= top - 3), key=lambda m: (m.article, -m.score))
-        # merge neighbouring sentences copied from the same source into passages
-        passages: list[list[copying.Match]] = []
-        for i in sorted(best):
-            m = best[i]
-            if passages and passages[-1][-1].sentence == i - 1 and passages[-1][-1].article == m.article:
-                passages[-1].append(m)
-            else:
-                passages.append([m])
-        for group in passages:
+
+        def earliest(positions: list[int]) -> int:
+            # publication dates when every candidate has one, else the order they were archived in
+            cands = [earlier[p] for p in positions]
+            if all(_ISO_DATE_RE.match(a.published or "") for a in cands):
+                return positions[min(range(len(cands)), key=lambda k: (cands[k].published, cands[k].id or 0))]
+            return positions[min(range(len(cands)), key=lambda k: cands[k].id or 0)]
+
+        groups = copying.passages(matches, earliest, feats.sentences, [a.text for a in earlier])
+        copied: set[int] = set()
+        for group in groups:
             src = earlier[group[0].article]
-            src_sents = earlier_feats[src.id].sentences
-            start, end = feats.sentences[group[0].sentence].start, feats.sentences[group[-1].sentence].end
-            s0 = min(src_sents[m.source_sentence].start for m in group)
-            s1 = max(src_sents[m.source_sentence].end for m in group)
-            weights = [word_count(feats.sentences[m.sentence].text) for m in group]
+            first, last = group[0], group[-1]
+            start = feats.sentences[first.sentence].start if first.start is None else first.start
+            end = feats.sentences[last.sentence].end if last.end is None else last.end
+            s0, s1 = first.source_start, max(m.source_end for m in group)
+            weights = [m.covered * word_count(feats.sentences[m.sentence].text) for m in group]
             sim = sum(w * m.score for w, m in zip(weights, group)) / max(1, sum(weights)) / 100
+            copied.update(m.sentence for m in group if m.covered >= 0.5)
             report.copied.append({
                 "text": article.text[start:end], "start": start, "end": end, "similarity": round(sim, 3),
                 "source": src.source(), "source_text": src.text[s0:s1],
             })
-        return set(best)
+        return copied
 
     def _quotes(self, report: Report, article: Article, feats: Features, earlier: list[Article],
                 earlier_feats: dict[int, Features]) -> set[int]:
@@ -433,6 +428,9 @@ def _within(article: Article, days: int) -> bool:
     from copydesk.bot.analysis.stories import article_time
 
     return article_time(article.published, article.added_at) >= datetime.now(timezone.utc) - timedelta(days=days)
+
+
+_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _named(att) -> bool:

@@ -20,9 +20,10 @@ outlet or article:
   teaser headlines are trimmed;
 * inside the **body** every sentence stays; only unmistakable furniture goes.
 
-The cleaned text keeps every character of the kept paragraphs except whitespace (normalised) and
-zero-width characters (removed): quotes and apostrophes stay as they were, because sentence
-offsets are later computed into this text.
+The cleaned text keeps every character of the kept paragraphs except whitespace (normalised),
+zero-width characters (removed) and typewriter quotes (two apostrophes for a double mark, a double
+mark for an apostrophe between letters: read as the marks they stand for); other quotes and
+apostrophes stay as they were. Sentence offsets are later computed into this text.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from copydesk.bot.language.text import WORD_RE
 
 __all__ = ["Cleaned", "clean_article"]
 
@@ -45,6 +48,10 @@ TITLE_MAX_WORDS = 20
 BODY_MIN_UNPUNCTUATED_WORDS = TITLE_MAX_WORDS + 1
 #: Hard-wrapped lines are between these lengths (characters).
 WRAP_MIN_WIDTH, WRAP_MAX_WIDTH = 40, 100
+#: A text is hard-wrapped as a whole when at least this many lines end within WRAP_SLACK characters
+#: of its wrap width; there a line is full when the next word would not have fitted with
+#: WRAP_FIT_SLACK characters to spare (spaces the paste collapsed, a stray indent).
+WRAP_MIN_LINES, WRAP_SLACK, WRAP_FIT_SLACK = 3, 20, 3
 #: Strong furniture phrases only count in units up to this many words (a long paragraph that
 #: happens to contain such a phrase is a paragraph).
 FURNITURE_MAX_WORDS = 60
@@ -58,12 +65,17 @@ _PARA_SEP_RE = re.compile("\u2029")
 _ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]")
 _INLINE_SPACE_RE = re.compile(r"[^\S\n]+")  # every whitespace but the newline: tabs, NBSP, …
 _BLANK_LINE_RE = re.compile(r"\n\s*\n")
+# Typewriter renderings of typographic quotes, as wire services and old systems send them: two
+# apostrophes or backticks for a double quote mark (``like this''), and a closing double mark where
+# an apostrophe belongs (nation”s): read as the marks they stand for, so quotations are seen whole.
+_TWO_APOSTROPHES_CLOSE_RE = re.compile(r"(?<=\S)''(?!')")
+_TWO_APOSTROPHES_OPEN_RE = re.compile(r"(?:``|(?<!\S)'')(?=\S)")
+_MARK_AS_APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])”(?=[^\W\d_])")
 
 # ---------------------------------------------------------------------------------------------
 # Words and punctuation
 # ---------------------------------------------------------------------------------------------
 
-_WORD_RE = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 _CLOSERS = "\"'”’»)]}"
 _QUOTE_CLOSERS = "\"'”’"
 #: Leading/trailing decoration stripped before matching a whole line: bullets, arrows, colons…
@@ -71,10 +83,21 @@ _EDGE_RE = re.compile(r"^[\W_]+|[\W_]+$")
 _BRACKETS_RE = re.compile(r"[()\[\]{}]")
 _ELLIPSIS_END_RE = re.compile(r"(?:…|\.\.\.)[" + re.escape(_CLOSERS) + r"]*$")
 _NORM_RE = re.compile(r"[\W_]+")
+# A wire dateline opening a story: "PARIS (AP) —", "LONDON, June 24 (Reuters) -", "BERLIN (dpa) -".
+_DATELINE_RE = re.compile(
+    r"^(?:[A-Z][A-Z.'’ -]{2,40}(?:,[^,()]{1,30})?\s*(?:\([^()]{1,40}\)\s*)?"
+    r"|[A-Z][\w.'’ -]{2,40}(?:,[^,()]{1,30})?\s*\([^()]{1,40}\)\s*)(?:--|[-–—])\s")
+# An ISO timestamp (with an optional label) before the first words of the story.
+_LEADING_STAMP_RE = re.compile(
+    r"^(?:(?:[Dd]ate|DATE|[Pp]ublished|[Uu]pdated|[Pp]osted)\s*:?\s*)?\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2})?\S*)?\s+(?=[\"“(A-Z])")
+_BULLET_RE = re.compile(r"^(?:[•·▪◦●■►‣*]|[-–](?=\s)|\d{1,2}[.)](?=\s))")
 _CONTINUATION_END_RE = re.compile(
     r"(?:[,;\-–—]|\b(?:a|an|the|of|and|or|but|to|in|on|at|by|for|from|with|as|that|which|who|"
     r"whose|is|are|was|were|be|been|has|have|had|will|would|could|should|not|its|their|his|her|"
-    r"our|this|these|those|than|into|about|after|before|over|under|between|said))$",
+    r"our|this|these|those|than|into|about|after|before|over|under|between|said|since|until|while|"
+    r"when|where|because|if|per|via|against|during|through|within|without|amid|among|around|across|"
+    r"despite|including|near|upon|whether|more|most|very|some|any|each|every|both|up|out))$",
     re.IGNORECASE,
 )
 
@@ -270,7 +293,7 @@ class _Unit:
 
     @cached_property
     def words(self) -> int:
-        return len(_WORD_RE.findall(self.text))
+        return len(WORD_RE.findall(self.text))
 
     @cached_property
     def core(self) -> str:
@@ -360,7 +383,7 @@ class _Unit:
     @cached_property
     def is_fragment(self) -> bool:
         """No letters at all (digits, bullets), or one or two words dangling ("in ,")."""
-        lettered = [w for w in _WORD_RE.findall(self.text) if any(c.isalpha() for c in w)]
+        lettered = [w for w in WORD_RE.findall(self.text) if any(c.isalpha() for c in w)]
         if not lettered:
             return True
         if len(lettered) <= 2 and not self.ends_sentence:
@@ -440,10 +463,14 @@ class _Unit:
 
 
 def _normalise(raw: str) -> str:
-    """Line breaks to "\\n", zero-width characters out, other whitespace runs to one space."""
+    """Line breaks to "\\n", zero-width characters out, typewriter quotes read, other whitespace
+    runs to one space."""
     text = _LINE_BREAK_RE.sub("\n", raw)
     text = _PARA_SEP_RE.sub("\n\n", text)
     text = _ZERO_WIDTH_RE.sub("", text)
+    text = _TWO_APOSTROPHES_CLOSE_RE.sub("”", text)
+    text = _TWO_APOSTROPHES_OPEN_RE.sub("“", text)
+    text = _MARK_AS_APOSTROPHE_RE.sub("’", text)
     text = _INLINE_SPACE_RE.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n"))
 
@@ -462,15 +489,73 @@ def _fits(line: str, next_line: str, width: int) -> bool:
 
 
 def _continues(line: str, next_line: str) -> bool:
-    """Clear evidence of a wrap: the next line starts in lower case, or this line ends on a
-    comma, a dash or a function word."""
+    """Clear evidence of a wrap: the next line starts in lower case or with an ellipsis, or this
+    line ends on a comma, a dash or a function word (closing quotes aside)."""
     start = next_line.lstrip("\"'“‘(«[")
-    return bool(start[:1].islower() or _CONTINUATION_END_RE.search(line))
+    if start[:1].islower() or start[:1].isdigit() or next_line.startswith(("...", "…")):
+        return True
+    return bool(_CONTINUATION_END_RE.search(line.rstrip(_QUOTE_CLOSERS)))
+
+
+def _is_bullet(line: str) -> bool:
+    """A list item: a line opened by a bullet mark or a number ("1.", "2)")."""
+    return bool(_BULLET_RE.match(line))
+
+
+def _wrap_width(blocks: list[list[str]]) -> int | None:
+    """The width a hard-wrapped text (wire copy, an e-mail, a terminal or PDF copy) was wrapped at,
+    or None when it is not hard-wrapped: most lines followed by another line of their paragraph
+    block are close to one width, and most of those breaks show that a sentence runs on."""
+    breaks = [(line, nxt) for lines in blocks for line, nxt in zip(lines, lines[1:])]
+    lengths = sorted((len(line) for line, _ in breaks if len(line) <= WRAP_MAX_WIDTH), reverse=True)
+    if len(lengths) < WRAP_MIN_LINES:
+        return None
+    width = lengths[len(lengths) // 20]  # the longest lines, a stray long one aside
+    if width < WRAP_MIN_WIDTH:
+        return None
+    near = [(line, nxt) for line, nxt in breaks if len(line) > width - WRAP_SLACK]
+    evidence = sum(_continues(line, nxt) for line, nxt in near)
+    if len(near) >= WRAP_MIN_LINES and len(near) >= 0.5 * len(breaks) and evidence >= 0.4 * len(near):
+        return width
+    return None
+
+
+def _wrapped_break(line: str, nxt: str, width: int, first: bool) -> bool:
+    """In a text hard-wrapped at `width`: is the break between `line` and `nxt` a wrap (to be
+    joined) rather than the end of a paragraph, a heading, a byline or a list item?"""
+    unit = _Unit(line)
+    if unit.is_marker or unit.is_comment_meta or _is_bullet(nxt):
+        return False  # a label stands alone; furniture phrasing (a credit, a disclaimer) may wrap
+    full = not _fits(line, nxt, width - WRAP_FIT_SLACK)
+    if _DATELINE_RE.match(nxt):
+        return False  # "PARIS (AP) —" opens the story's first paragraph
+    if not unit.ends_sentence:
+        # an unfinished line runs on when the sentence evidently does, or when the next word did
+        # not fit on it; a line that would be furniture alone ("Wednesday.", "conversation.") is
+        # then the sentence's end
+        if _continues(line, nxt):
+            return True
+        if _standalone(nxt):
+            return full and _Unit(nxt).words <= 2
+        return full
+    # a sentence ending at the end of a full line runs on, unless it closes a lead-in
+    return full and unit.last_mark != ":" and not _standalone(nxt)
+
+
+def _join_at(lines: list[str], width: int, first: bool) -> list[str]:
+    out = [lines[0]]
+    for k, nxt in enumerate(lines[1:]):
+        if _wrapped_break(lines[k], nxt, width, first and k == 0):
+            out[-1] = f"{out[-1]} {nxt}"
+        else:
+            out.append(nxt)
+    return out
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
-    """The paragraphs of one block of consecutive lines: hard-wrapped lines joined with a space,
-    deliberately broken lines (labels, links, bylines) kept apart."""
+    """The paragraphs of one block of consecutive lines in a text that is not hard-wrapped as a
+    whole: hard-wrapped lines joined with a space, deliberately broken lines (labels, links,
+    bylines) kept apart."""
     if len(lines) == 1:
         return lines
     widths = [len(line) for line in lines if len(line) <= WRAP_MAX_WIDTH]
@@ -480,7 +565,7 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     pairs = []  # (is a wrap candidate, has clear evidence) for each break
     for line, nxt in zip(lines, lines[1:]):
         candidate = (len(line) <= WRAP_MAX_WIDTH and not _fits(line, nxt, width)
-                     and not _standalone(line) and not _standalone(nxt))
+                     and not _standalone(line) and not _standalone(nxt) and not _is_bullet(nxt))
         pairs.append((candidate, candidate and _continues(line, nxt)))
     candidates = sum(c for c, _ in pairs)
     evidence = sum(e for _, e in pairs)
@@ -497,10 +582,13 @@ def _join_wrapped(lines: list[str]) -> list[str]:
 
 
 def _units(text: str) -> list[_Unit]:
+    blocks = [[line for line in block.split("\n") if line] for block in _BLANK_LINE_RE.split(text)]
+    blocks = [lines for lines in blocks if lines]
+    width = _wrap_width(blocks)
     units: list[_Unit] = []
-    for block in _BLANK_LINE_RE.split(text):
-        lines = [line for line in block.split("\n") if line]
-        units.extend(_Unit(p) for p in _join_wrapped(lines))
+    for k, lines in enumerate(blocks):
+        paragraphs = _join_at(lines, width, k == 0) if width else _join_wrapped(lines)
+        units.extend(_Unit(p) for p in paragraphs)
     return units
 
 
@@ -521,7 +609,7 @@ def _detect_title(head: list[_Unit]) -> str | None:
                 and (following.is_credit or following.is_date or following.is_byline)):
             continue
         title = _KICKER_RE.sub("", unit.text)
-        return title if _WORD_RE.search(title) else unit.text
+        return title if WORD_RE.search(title) else unit.text
     return None
 
 
@@ -588,11 +676,17 @@ def clean_article(raw: str, title: str | None = None) -> Cleaned:
     at the top of the page is detected, returned as the title and removed from the text.
     """
     units = _units(_normalise(raw))
-    keep = [True] * len(units)
 
     # Head: everything before the first real paragraph (headline, subheadline, bylines, credits,
     # datelines, ads, fragments).
     body = next((i for i, u in enumerate(units) if u.starts_body), len(units))
+    if body < len(units):
+        # a timestamp glued to the front of the first paragraph ("date 2015-05-13 PARIS — …")
+        stamp = _LEADING_STAMP_RE.match(units[body].text)
+        if stamp and WORD_RE.search(units[body].text, stamp.end()):
+            units[body:body + 1] = [_Unit(stamp.group().strip()), _Unit(units[body].text[stamp.end():])]
+            body += 1
+    keep = [True] * len(units)
     detected = _detect_title(units[:body]) if title is None else None
     for i in range(body):
         keep[i] = False
@@ -637,7 +731,7 @@ def clean_article(raw: str, title: str | None = None) -> Cleaned:
     kept = [u.text for u, k in zip(units, keep) if k]
     removed = [u.text for u, k in zip(units, keep) if not k]
     text = "\n\n".join(kept)
-    if not _WORD_RE.search(text):
+    if not WORD_RE.search(text):
         # Nothing article-like survived: better the whole input than nothing.
         return Cleaned(text="\n\n".join(u.text for u in units), title=title, removed=[])
     return Cleaned(text=text, title=title if title is not None else detected, removed=removed)
