@@ -152,6 +152,18 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (team_id, channel_id, day)
     );
     """,
+    # 4: term_docs: how many archived articles (title or text) hold each search term (the weights of the
+    #    candidate query, bot/language/terms.py), kept as articles are stored: counting them in the
+    #    FTS index's vocabulary walked every term's whole posting list, a cost that grew with the
+    #    archive. Filled here from that vocabulary for an existing archive. Deleting an article
+    #    leaves its counts (like the article count the weights use, max(id), they only grow).
+    """
+    CREATE TABLE term_docs (
+        term  TEXT PRIMARY KEY,
+        docs  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO term_docs (term, docs) SELECT term, doc FROM articles_fts_vocab WHERE length(term) >= 3;
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

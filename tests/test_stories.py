@@ -14,6 +14,7 @@ from copydesk.bot.reading import reader
 from copydesk.bot.analysis import stories
 from copydesk.bot.model import Article, Scope
 from copydesk.storage.archive import Archive
+from copydesk.bot.analysis import ingest
 
 COVERAGE = Path(__file__).resolve().parent / "fixtures" / "coverage"
 
@@ -32,7 +33,7 @@ def coverage() -> list[Article]:
 
 
 def add(archive: Archive, article: Article, scope: Scope = Scope()) -> tuple[int, int]:
-    article_id, _ = archive.add(article, scope)
+    article_id, _ = ingest.add(archive, article, scope)
     return article_id, stories.assign_story(archive, article_id)
 
 
@@ -102,7 +103,7 @@ def test_a_story_without_headlines_is_titled_by_its_opening_sentence(archive):
 
 def test_assignment_is_idempotent_and_backfills_an_unassigned_archive(archive):
     articles = coverage()
-    ids = [archive.add(a)[0] for a in articles]  # archived without stories, as before stories existed
+    ids = [ingest.add(archive, a)[0] for a in articles]  # archived without stories, as before stories existed
     assert stories.stories_of(archive, ids) == {}
     got = stories.ensure_stories(archive, [ids[-2]])  # one article: the backlog before it comes too
     assert set(got) == {ids[-2]}

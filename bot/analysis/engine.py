@@ -14,6 +14,8 @@ import difflib
 import hashlib
 import inspect
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,6 +29,7 @@ from copydesk.bot.analysis import copying
 from copydesk.bot.language import doc as docmod
 from copydesk.bot.analysis import ingest
 from copydesk.bot.language import nlp as nlpmod
+from copydesk.bot.language import terms as termsmod
 from copydesk.bot.model import CLI_SCOPE, Article, Scope
 from copydesk.bot.settings import Settings
 from copydesk.bot.language.text import Span, normalize, word_count
@@ -135,6 +138,25 @@ class Analyzer:
         self.archive = archive
         self.settings = settings or Settings()
         self._nlp = nlp
+        self._busy = 0  # analyses running (the background enrichment steps aside meanwhile)
+        self._idle = threading.Condition()
+
+    @contextmanager
+    def _working(self):
+        with self._idle:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, stop: threading.Event | None = None) -> None:
+        """Block while an analysis runs (or until `stop` is set): the enrichment's pause."""
+        with self._idle:
+            while self._busy and not (stop is not None and stop.is_set()):
+                self._idle.wait(0.5)
 
     @property
     def nlp(self):
@@ -178,11 +200,16 @@ class Analyzer:
     def analyze(self, article: Article, scope: Scope = CLI_SCOPE, *, store: bool = False,
                 message_ts: str | None = None) -> Report:
         """Compare `article` with the earlier coverage visible in `scope`; optionally store it after."""
+        with self._working():
+            return self._analyze(article, scope, store, message_ts)
+
+    def _analyze(self, article: Article, scope: Scope, store: bool, message_ts: str | None) -> Report:
         feats = self.features(article.text)
         earlier: list[Article] = []
         if self.archive is not None:
-            existing = self.archive.find_existing(article, scope.team_id)
-            ids = self.archive.candidates(article.text, scope, limit=CANDIDATES,
+            query = termsmod.query(article.text)
+            existing = self.archive.find_existing(article, scope.team_id, query.text_hash)
+            ids = self.archive.candidates(query, scope, limit=CANDIDATES,
                                           exclude=[existing] if existing else [])
             found = self.archive.get_many(ids)
             earlier = [found[i] for i in ids if i in found]
@@ -198,6 +225,10 @@ class Analyzer:
     def report_for(self, article_id: int) -> dict | None:
         """The report of an archived article against the coverage archived before it, in the
         article's own scope, as a JSON-ready dict (cached in the archive)."""
+        with self._working():
+            return self._report_for(article_id)
+
+    def _report_for(self, article_id: int) -> dict | None:
         cached = self.archive.get_report(article_id, self.report_version)
         if cached is not None:
             return cached
@@ -205,7 +236,7 @@ class Analyzer:
         if article is None:
             return None
         scope = Scope(article.team_id, article.channel_id, article.is_private)
-        ids = self.archive.candidates(article.text, scope, limit=CANDIDATES, before_id=article_id)
+        ids = self.archive.candidates(termsmod.query(article.text), scope, limit=CANDIDATES, before_id=article_id)
         found = self.archive.get_many(ids)
         earlier = [found[i] for i in ids if i in found]
         feats = self.features_for([article])[article_id]

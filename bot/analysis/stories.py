@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
-from copydesk.storage.archive import STOPWORDS
 from copydesk.storage.archive import Archive, utcnow
 
 from copydesk.bot.language import text as textmod
+from copydesk.bot.language.terms import STOPWORDS
 from copydesk.bot.model import Scope
 
 WINDOW = timedelta(days=4)  # articles further apart in time are never the same story
