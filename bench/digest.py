@@ -5,7 +5,7 @@ digest takes to build, cold (no analysis cached) and warm (cached reports), and 
 
 The archive is synthetic (bench/synthetic.py): events covered by several outlets each, some
 articles reusing sentences of earlier ones. It is inserted in bulk (articles, their sentence
-fingerprints and the full-text index, as `Archive.add` stores them, many rows per transaction);
+fingerprints, the full-text index and the term counts, as `Archive.add` stores them, many rows per transaction);
 the background spreads over the 60 days before the day. Stories are assigned (as ingest does,
 `stories.assign_stories`) for the articles within the story window of the day, the only ones a
 day's stories can reach; the assignment rate is printed too. The digest analyses at most
@@ -21,6 +21,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,7 +36,9 @@ from copydesk.bot.analysis import stories  # noqa: E402
 from copydesk.bot.language import text as textmod  # noqa: E402
 from copydesk.bot.analysis.engine import Analyzer  # noqa: E402
 from copydesk.bot.model import CLI_SCOPE  # noqa: E402
-from copydesk.storage.archive import Archive, fingerprint  # noqa: E402
+from copydesk.bot.language import terms  # noqa: E402
+from copydesk.bot.model import Article  # noqa: E402
+from copydesk.storage.archive import Archive  # noqa: E402
 
 DAY = date(2026, 3, 14)
 TZ = ZoneInfo("UTC")
@@ -79,7 +82,7 @@ def plan(n: int, day_n: int, rng: random.Random) -> list[tuple[datetime, Event, 
 def build(archive: Archive, items, rng: random.Random) -> None:
     outlets = [f"{word(rng).title()} {rng.choice(['Times', 'Post', 'Herald', 'Wire', 'Daily'])}" for _ in range(60)]
     earlier: dict[int, list[str]] = {}
-    rows, sentence_rows = [], []
+    rows, sentence_rows, term_counts = [], [], Counter()
     next_id = 1
     for when, ev, _ in items:
         text = article(rng, ev, 300, borrow=earlier.get(id(ev)))
@@ -87,23 +90,28 @@ def build(archive: Archive, items, rng: random.Random) -> None:
         earlier.setdefault(id(ev), [s.text for s in spans[:8]])
         title = f"{ev.noun.title()} in {ev.place}: {rng.choice(['update', 'latest', 'what we know', 'reaction'])}"
         stamp = iso(when)
+        index = terms.index(Article(text=text, title=title))
         rows.append((next_id, "", "", 0, f"https://{word(rng)}.example/{next_id}", rng.choice(outlets), title, None,
-                     stamp, text, textmod.text_hash(text), textmod.word_count(text), stamp, "{}"))
-        sentence_rows.extend((next_id, i, s.start, s.end, fingerprint(s.text)) for i, s in enumerate(spans))
+                     stamp, text, index.text_hash, textmod.word_count(text), stamp, "{}"))
+        sentence_rows.extend((next_id, i, a, b, fp) for i, (a, b, fp) in enumerate(index.sentences))
+        term_counts.update(index.terms)
         next_id += 1
         if len(rows) >= BATCH:
-            flush(archive, rows, sentence_rows)
-    flush(archive, rows, sentence_rows)
+            flush(archive, rows, sentence_rows, term_counts)
+    flush(archive, rows, sentence_rows, term_counts)
 
 
-def flush(archive: Archive, rows: list, sentence_rows: list) -> None:
+def flush(archive: Archive, rows: list, sentence_rows: list, term_counts: Counter) -> None:
     with archive.transaction() as conn:
         conn.executemany(
             "INSERT INTO articles (id, team_id, channel_id, is_private, url, outlet, title, author, published, "
             "text, text_hash, words, added_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         conn.executemany('INSERT INTO sentences (article_id, idx, start, "end", fp) VALUES (?,?,?,?,?)', sentence_rows)
+        conn.executemany("INSERT INTO term_docs (term, docs) VALUES (?, ?) "
+                         "ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs", term_counts.items())
     rows.clear()
     sentence_rows.clear()
+    term_counts.clear()
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ class Settings:
     fetch_allow_hosts: frozenset[str] = frozenset()
     digest_time: str = "09:00"
     tz: str | None = None  # None: the machine's zone
+    enrich: bool = True  # serve computes archived articles' features in the background
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -37,9 +38,11 @@ class Settings:
         api_url = env.get("COPYDESK_SLACK_API_URL") or SLACK_API_URL
         if not api_url.endswith("/"):
             api_url += "/"  # slack_sdk joins method names with urljoin
-        from copydesk.bot.reading.fetch import allow_hosts_from_env
+        hosts: frozenset[str] = frozenset()
+        if env.get("COPYDESK_FETCH_ALLOW_HOSTS"):  # the fetcher's module loads only when needed
+            from copydesk.bot.reading.fetch import allow_hosts_from_env
 
-        hosts = allow_hosts_from_env(env.get("COPYDESK_FETCH_ALLOW_HOSTS"))
+            hosts = allow_hosts_from_env(env.get("COPYDESK_FETCH_ALLOW_HOSTS"))
         values = dict(
             db_path=env.get("COPYDESK_DB") or "copydesk.db",
             spacy_model=env.get("COPYDESK_SPACY_MODEL") or None,
@@ -50,6 +53,7 @@ class Settings:
             fetch_allow_hosts=hosts,
             digest_time=env.get("COPYDESK_DIGEST_TIME") or "09:00",
             tz=env.get("COPYDESK_TZ") or None,
+            enrich=(env.get("COPYDESK_ENRICH") or "1").strip().lower() not in ("0", "false", "no", "off"),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

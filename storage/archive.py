@@ -17,8 +17,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import sqlite_utils
-
 from copydesk.bot.errors import ArchiveError
 from copydesk.bot.model import Article, Indexed, Query, Scope
 
@@ -43,7 +41,6 @@ class Archive:
     def __init__(self, conn: sqlite3.Connection, path: str):
         self.conn = conn
         self.path = path
-        self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
 
     # ---------------------------------------------------------------- opening
@@ -109,9 +106,19 @@ class Archive:
         """True when the archive answers a query (the health check)."""
         return self.query("SELECT 1 AS ok")[0]["ok"] == 1
 
+    @property
+    def db(self):
+        """The connection as a sqlite-utils Database (imported on first use: the CLI starts faster)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
+
     def query(self, sql: str, params=()) -> list[dict]:
+        """Rows as dicts (column name: value)."""
         with self.lock:
-            return list(self.db.query(sql, params))
+            cur = self.conn.execute(sql, params)
+            names = [d[0] for d in cur.description or ()]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
 
     # ---------------------------------------------------------------- articles
     def find_existing(self, article: Article, team_id: str, text_hash: str) -> int | None:

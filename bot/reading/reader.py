@@ -7,6 +7,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ KNOWN_KEYS = ("url", "outlet", "title", "published", "author")
 ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ""}
 HTML_SUFFIXES = {".html", ".htm"}
 
+_ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,40})\s*:\s*(.*?)\s*$")
 _ENGLISH = frozenset(
     "the of and to a in is that for it on was with as he she by at from his her are be this have has had "
@@ -188,11 +190,15 @@ def normalize_date(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
+    if _ISO_DAY_RE.fullmatch(value):  # the common case, without dateutil (the same result)
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
     try:
         from dateutil import parser as dateparser
 
-        default = dateparser.parse("2000-01-01T00:00:00")
-        dt = dateparser.parse(value, default=default)
+        dt = dateparser.parse(value, default=datetime(2000, 1, 1))
     except (ValueError, OverflowError):
         return value
     has_time = bool(re.search(r"\d{1,2}:\d{2}", value))
