@@ -22,6 +22,7 @@ KNOWN_KEYS = ("url", "outlet", "title", "published", "author")
 ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ""}
 HTML_SUFFIXES = {".html", ".htm"}
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, newlines, form feed
 _ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,40})\s*:\s*(.*?)\s*$")
 _ENGLISH = frozenset(
@@ -100,7 +101,7 @@ def decode(data: bytes, name: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadInput(f"{name}: is not valid UTF-8 text (bad byte at offset {exc.start})") from None
-    controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\t\n\r\f")
+    controls = len(_CONTROL_RE.findall(text, 0, 65536))
     if controls > max(8, len(text[:65536]) // 100):
         raise BadInput(f"{name}: looks binary (control characters), not article text")
     return text
@@ -180,7 +181,7 @@ def check_english(tokens: list[str], name: str) -> None:
     """Refuse text whose share of common English function words is far below any English prose."""
     if len(tokens) < 12:
         return
-    share = sum(1 for t in tokens if t.lower() in _ENGLISH) / len(tokens)
+    share = sum(map(_ENGLISH.__contains__, map(str.lower, tokens))) / len(tokens)
     if share < 0.12:
         raise BadInput(f"{name}: does not look like English text (Copydesk reads English articles)")
 
