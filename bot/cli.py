@@ -174,8 +174,10 @@ def ingest(sources: tuple[str, ...], jobs: int, db: str | None) -> None:
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(1), help="Enrich at most this many articles (the most recent).")
+@click.option("--reports", is_flag=True, help="Then cache the reports of the articles archived in the last 36 hours "
+              "(what a digest summarises).")
 @db_option
-def enrich(limit: int | None, db: str | None) -> None:
+def enrich(limit: int | None, reports: bool, db: str | None) -> None:
     """Compute the NLP features of archived articles that lack them, most recent first, so that
     replies never compute them (run after a backfill; `serve` also does it in the background)."""
     import time
@@ -184,6 +186,7 @@ def enrich(limit: int | None, db: str | None) -> None:
 
     from copydesk.bot.analysis.engine import Analyzer
     from copydesk.bot.analysis.enrich import enrich as run_enrich
+    from copydesk.bot.analysis.enrich import enrich_reports, recent_since
 
     settings = _settings(db)
     archive = _open_archive(settings)
@@ -198,10 +201,16 @@ def enrich(limit: int | None, db: str | None) -> None:
             task = progress.add_task("enrich", total=total)
             done = run_enrich(analyzer, limit=limit, progress=lambda n: progress.advance(task, n))
         took = time.perf_counter() - t
+        cached = 0
+        if reports:
+            with Progress(TextColumn("caching reports"), MofNCompleteColumn(), _rate_column(), console=err,
+                          disable=not err.is_terminal, transient=True) as progress:
+                task = progress.add_task("reports", total=None)
+                cached = enrich_reports(analyzer, recent_since(), progress=lambda n: progress.advance(task, n))
     finally:
         archive.close()
     rate = f" ({done / took:.1f} articles/s)" if done and took > 0 else ""
-    click.echo(f"enriched {done}{rate}, {todo - done} left")
+    click.echo(f"enriched {done}{rate}, {todo - done} left" + (f"; cached {cached} reports" if reports else ""))
 
 
 @cli.command()

@@ -315,6 +315,14 @@ class Archive:
             "(SELECT 1 FROM article_nlp n WHERE n.article_id = a.id AND n.version = ?) ORDER BY a.id DESC LIMIT ?",
             (before_id or 2**62, version, limit))]
 
+    def lacking_reports(self, version: str, since: str, limit: int, before_id: int | None = None) -> list[int]:
+        """Up to `limit` articles archived at or after `since` (UTC ISO) without a cached report of
+        `version`, most recent first, below `before_id` when given: the enrichment's report batch."""
+        return [r["id"] for r in self.query(
+            "SELECT a.id FROM articles a WHERE a.id < ? AND a.added_at >= ? AND NOT EXISTS "
+            "(SELECT 1 FROM reports r WHERE r.article_id = a.id AND r.version = ?) ORDER BY a.id DESC LIMIT ?",
+            (before_id or 2**62, since, version, limit))]
+
     def count_lacking_features(self, version: str) -> int:
         """How many archived articles have no cached features of `version`."""
         return self.query(

@@ -230,3 +230,21 @@ def test_background_enrichment_can_be_turned_off(monkeypatch, value, expected):
     else:
         monkeypatch.setenv("COPYDESK_ENRICH", value)
     assert Settings.from_env().enrich is expected
+
+
+def test_enrich_reports_caches_the_reports_of_recent_articles(cli, nlp, tmp_path):
+    assert cli("ingest", str(COVERAGE)).exit_code == 0
+    result = cli("enrich", "--reports")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith(", 0 left; cached 14 reports\n")
+    archive = Archive.open(tmp_path / "archive.db")
+    try:
+        analyzer = Analyzer(archive, nlp=nlp)
+        cached = archive.get_report(14, analyzer.report_version)
+        archive.query("DELETE FROM reports")
+        assert cached == analyzer.report_for(14)  # what the digest would compute
+    finally:
+        archive.close()
+    # the others' reports were dropped: recomputed; then nothing is left to do
+    assert cli("enrich", "--reports").stdout == "enriched 0, 0 left; cached 13 reports\n"
+    assert cli("enrich", "--reports").stdout == "enriched 0, 0 left; cached 0 reports\n"
