@@ -15,6 +15,7 @@ import hashlib
 import inspect
 import re
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -43,6 +44,7 @@ def _code_digest(*modules) -> str:
 
 
 CANDIDATES = 30
+RECENT_FEATURES = 256  # archived articles' features an Analyzer keeps in memory (a few MB)
 SHARED_QUOTE_MIN = 88.0  # quote wording similarity (0-100) for "the same words"
 QUOTE_MIN_WORDS = 4
 KINDS = ("number", "quote", "speaker", "negation", "date", "name", "other")
@@ -140,6 +142,10 @@ class Analyzer:
         self._nlp = nlp
         self._busy = 0  # analyses running (the background enrichment steps aside meanwhile)
         self._idle = threading.Condition()
+        # archived articles' features recently used, as objects (a long-running process skips
+        # reading and decoding them again): (id, version) -> (text, Features), least recently used first
+        self._recent: OrderedDict[tuple[int, str], tuple[str, Features]] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     @contextmanager
     def _working(self):
@@ -181,11 +187,21 @@ class Analyzer:
         return Features(parsed.sentences, atts, claimsmod.extract(parsed, atts), attrib.quote_spans(text))
 
     def features_for(self, articles: Iterable[Article]) -> dict[int, Features]:
-        """Features of archived articles: from the cache, else computed (in one nlp.pipe) and cached."""
+        """Features of archived articles: from memory (recently used), else from the cache, else
+        computed (each article parsed alone) and cached."""
         articles = [a for a in articles if a.id is not None]
         version = self.version
-        cached = self.archive.nlp_cache_get([a.id for a in articles], version) if self.archive else {}
-        out = {i: Features.from_dict(next(a.text for a in articles if a.id == i), d) for i, d in cached.items()}
+        out: dict[int, Features] = {}
+        with self._recent_lock:
+            for a in articles:
+                hit = self._recent.get((a.id, version))
+                if hit is not None and hit[0] == a.text:  # the same article (an id may be reused)
+                    self._recent.move_to_end((a.id, version))
+                    out[a.id] = hit[1]
+        wanted = [a for a in articles if a.id not in out]
+        cached = self.archive.nlp_cache_get([a.id for a in wanted], version) if self.archive and wanted else {}
+        texts = {a.id: a.text for a in wanted}
+        out.update((i, Features.from_dict(texts[i], d)) for i, d in cached.items())
         missing = [a for a in articles if a.id not in out]
         if missing:
             computed = {}
@@ -194,6 +210,12 @@ class Analyzer:
             if self.archive:
                 self.archive.nlp_cache_put({i: f.to_dict() for i, f in computed.items()}, version)
             out.update(computed)
+        with self._recent_lock:
+            for a in articles:
+                self._recent[(a.id, version)] = (a.text, out[a.id])
+                self._recent.move_to_end((a.id, version))
+            while len(self._recent) > RECENT_FEATURES:
+                self._recent.popitem(last=False)
         return out
 
     # ------------------------------------------------------------ entry points
