@@ -248,3 +248,24 @@ def test_enrich_reports_caches_the_reports_of_recent_articles(cli, nlp, tmp_path
     # the others' reports were dropped: recomputed; then nothing is left to do
     assert cli("enrich", "--reports").stdout == "enriched 0, 0 left; cached 13 reports\n"
     assert cli("enrich", "--reports").stdout == "enriched 0, 0 left; cached 0 reports\n"
+
+
+def test_the_integrity_check_at_open_is_skipped_only_for_a_large_archive(tmp_path, monkeypatch):
+    path = tmp_path / "a.db"
+    archive = Archive.open(path)
+    for article in _coverage():
+        ingest.add(archive, article)
+    archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = archive.conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = archive.conn.execute("PRAGMA page_count").fetchone()[0]
+    archive.close()
+    data = bytearray(path.read_bytes())
+    last = (pages - 2) * page_size  # a page near the end (FTS or index data), not the schema
+    data[last:last + page_size] = b"\xff" * page_size
+    path.write_bytes(bytes(data))
+    from copydesk.bot.errors import ArchiveError
+
+    with pytest.raises(ArchiveError, match="damaged|corrupt"):
+        Archive.open(path)
+    monkeypatch.setattr(archivemod, "QUICK_CHECK_MAX_BYTES", page_size)  # "large": not checked at open
+    Archive.open(path).close()
