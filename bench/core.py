@@ -59,15 +59,15 @@ def run(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
 
 
 def peak_rss(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one command, measured on that process alone."""
+    """(wall seconds, peak RSS in MB) of one command, measured on that process alone: through
+    /usr/bin/time, whose child is forked from a small process (a child forked from this one
+    would report this process's own peak, which Linux carries over exec)."""
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - t
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {result.stderr.decode()[-2000:]}")
+    return wall, int(result.stderr.decode().split()[-1]) / 1024
 
 
 def write_articles(folder: Path, items: list[tuple[int, tuple[str, str, str]]], total: int) -> None:
@@ -140,13 +140,15 @@ def main() -> None:
             while done + len(items) < n:
                 items.append((done + len(items), next(corpus)))
             write_articles(folder, items, args.articles)
+            added = len(items)
+            del items  # 100,000 texts: not kept in this process's memory
             cmd = exe + ["ingest", str(folder)] + env_db + (["--jobs", str(args.jobs)] if args.jobs > 1 else [])
             wall, cpu, res = run(cmd)
             ingest_wall += wall
             ingest_cpu += cpu
             done = n
-            print(f"ingested {n}: {res.stdout.decode().strip()} in {wall:.1f} s ({len(items) / wall:.0f} articles/s, "
-                  f"cumulative {done / ingest_wall:.0f}/s; CPU {cpu:.1f} s: {len(items) / cpu:.0f}/s of CPU); "
+            print(f"ingested {n}: {res.stdout.decode().strip()} in {wall:.1f} s ({added / wall:.0f} articles/s, "
+                  f"cumulative {done / ingest_wall:.0f}/s; CPU {cpu:.1f} s: {added / cpu:.0f}/s of CPU); "
                   f"load {load()}", flush=True)
             med, times, med_cpu = cli_median()
             mb = size_mb(db)
