@@ -1,11 +1,15 @@
 """Digest benchmark: a 100,000-article archive with 2,000 articles on the day; how long that day's
 digest takes to build, cold (no analysis cached) and warm (cached reports), and peak RSS.
 
-    python bench/digest.py [--articles 100000] [--day-articles 2000] [--keep PATH]
+    python bench/digest.py [--articles 100000] [--day-articles 2000] [--keep PATH] [--enrich]
+
+With --enrich, the archive is first enriched as `copydesk serve` does in the background (the
+features of the most recent articles, then the reports of the day's articles) and the digest is
+timed after that, the way a newsroom running the app gets it.
 
 The archive is synthetic (bench/synthetic.py): events covered by several outlets each, some
 articles reusing sentences of earlier ones. It is inserted in bulk (articles, their sentence
-fingerprints and the full-text index, as `Archive.add` stores them, many rows per transaction);
+fingerprints, the full-text index and the term counts, as `Archive.add` stores them, many rows per transaction);
 the background spreads over the 60 days before the day. Stories are assigned (as ingest does,
 `stories.assign_stories`) for the articles within the story window of the day, the only ones a
 day's stories can reach; the assignment rate is printed too. The digest analyses at most
@@ -21,6 +25,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,7 +40,9 @@ from copydesk.bot.analysis import stories  # noqa: E402
 from copydesk.bot.language import text as textmod  # noqa: E402
 from copydesk.bot.analysis.engine import Analyzer  # noqa: E402
 from copydesk.bot.model import CLI_SCOPE  # noqa: E402
-from copydesk.storage.archive import Archive, fingerprint  # noqa: E402
+from copydesk.bot.language import terms  # noqa: E402
+from copydesk.bot.model import Article  # noqa: E402
+from copydesk.storage.archive import Archive  # noqa: E402
 
 DAY = date(2026, 3, 14)
 TZ = ZoneInfo("UTC")
@@ -79,7 +86,7 @@ def plan(n: int, day_n: int, rng: random.Random) -> list[tuple[datetime, Event, 
 def build(archive: Archive, items, rng: random.Random) -> None:
     outlets = [f"{word(rng).title()} {rng.choice(['Times', 'Post', 'Herald', 'Wire', 'Daily'])}" for _ in range(60)]
     earlier: dict[int, list[str]] = {}
-    rows, sentence_rows = [], []
+    rows, sentence_rows, term_counts = [], [], Counter()
     next_id = 1
     for when, ev, _ in items:
         text = article(rng, ev, 300, borrow=earlier.get(id(ev)))
@@ -87,23 +94,28 @@ def build(archive: Archive, items, rng: random.Random) -> None:
         earlier.setdefault(id(ev), [s.text for s in spans[:8]])
         title = f"{ev.noun.title()} in {ev.place}: {rng.choice(['update', 'latest', 'what we know', 'reaction'])}"
         stamp = iso(when)
+        index = terms.index(Article(text=text, title=title))
         rows.append((next_id, "", "", 0, f"https://{word(rng)}.example/{next_id}", rng.choice(outlets), title, None,
-                     stamp, text, textmod.text_hash(text), textmod.word_count(text), stamp, "{}"))
-        sentence_rows.extend((next_id, i, s.start, s.end, fingerprint(s.text)) for i, s in enumerate(spans))
+                     stamp, text, index.text_hash, textmod.word_count(text), stamp, "{}"))
+        sentence_rows.extend((next_id, i, a, b, fp) for i, (a, b, fp) in enumerate(index.sentences))
+        term_counts.update(index.terms)
         next_id += 1
         if len(rows) >= BATCH:
-            flush(archive, rows, sentence_rows)
-    flush(archive, rows, sentence_rows)
+            flush(archive, rows, sentence_rows, term_counts)
+    flush(archive, rows, sentence_rows, term_counts)
 
 
-def flush(archive: Archive, rows: list, sentence_rows: list) -> None:
+def flush(archive: Archive, rows: list, sentence_rows: list, term_counts: Counter) -> None:
     with archive.transaction() as conn:
         conn.executemany(
             "INSERT INTO articles (id, team_id, channel_id, is_private, url, outlet, title, author, published, "
             "text, text_hash, words, added_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         conn.executemany('INSERT INTO sentences (article_id, idx, start, "end", fp) VALUES (?,?,?,?,?)', sentence_rows)
+        conn.executemany("INSERT INTO term_docs (term, docs) VALUES (?, ?) "
+                         "ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs", term_counts.items())
     rows.clear()
     sentence_rows.clear()
+    term_counts.clear()
 
 
 def main() -> None:
@@ -111,6 +123,9 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--day-articles", type=int, default=2_000)
     ap.add_argument("--keep", metavar="PATH", help="build the archive at PATH and keep it")
+    ap.add_argument("--enrich", action="store_true",
+                    help="first enrich as `serve` does (features of the most recent articles, then the day's "
+                         "reports) and time the digest after that: the digest a newsroom gets")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -137,11 +152,22 @@ def main() -> None:
         t = time.perf_counter()
         analyzer.nlp  # loaded once, as in a long-running process
         print(f"spaCy load: {time.perf_counter() - t:.2f} s")
+        if args.enrich:
+            from copydesk.bot.analysis import enrich
+
+            t = time.perf_counter()
+            n = enrich.enrich(analyzer, limit=len(window))
+            took = time.perf_counter() - t
+            print(f"enrichment: features of the {n} most recent articles in {took:.0f} s ({n / took:.1f} articles/s)")
+            t = time.perf_counter()
+            n = enrich.enrich_reports(analyzer, iso(datetime.combine(DAY, datetime.min.time(), timezone.utc)))
+            took = time.perf_counter() - t
+            print(f"enrichment: reports of the day's {n} articles in {took:.0f} s ({n / took:.1f} articles/s)")
         t = time.perf_counter()
         digest = digestmod.build_digest(archive, analyzer, CLI_SCOPE, DAY, TZ)
         cold = time.perf_counter() - t
         analysed = sum(s["analysed"] for s in digest["stories"])
-        print(f"digest cold: {cold:.2f} s — {digest['articles']} articles in {len(digest['stories'])} stories, "
+        print(f"digest {'after enrichment' if args.enrich else 'cold'}: {cold:.2f} s — {digest['articles']} articles in {len(digest['stories'])} stories, "
               f"{analysed} articles analysed (reports computed and cached)")
         warm = []
         for _ in range(3):

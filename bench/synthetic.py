@@ -76,3 +76,46 @@ def corpus(n: int, seed: int = 7, words: int = 450):
     for i in range(n):
         ev = events[i % len(events)]
         yield (f"{ev.noun.title()} in {ev.place}: update {i}", rng.choice(outlets), article(rng, ev, words))
+
+
+def newsroom(n: int, seed: int = 13, words: int = 830, reprints: float = 0.05):
+    """A backfill as a newsroom has it: (title, outlet, text) for n articles of about `words` words
+    over n // 5 events (consecutive articles cover nearby events), a share `reprints` of them wire
+    reprints: an earlier article of the same event under another outlet, its opening sentence and
+    its last paragraph changed (stored as a new article that shares most sentences)."""
+    rng = random.Random(seed)
+    outlets = [f"{word(rng).title()} {rng.choice(['Times', 'Post', 'Herald', 'Wire', 'Daily'])}" for _ in range(40)]
+    events: dict[int, Event] = {}
+    last: dict[int, str] = {}
+    for i in range(n):
+        k = i // 5 + rng.randrange(3)  # the event: articles about one event arrive close together
+        ev = events.get(k)
+        if ev is None:
+            ev = events[k] = Event(rng, k)
+            events.pop(k - 8, None)
+            last.pop(k - 8, None)
+        if k in last and rng.random() < reprints:
+            paras = last[k].split("\n\n")
+            paras[0] = ev.sentence(rng) + " " + paras[0].split(". ", 1)[-1]
+            paras[-1] = " ".join(ev.sentence(rng) for _ in range(3))
+            text = "\n\n".join(paras)
+        else:
+            text = last[k] = article(rng, ev, words)
+        yield (f"{ev.noun.title()} in {ev.place}: update {i}", rng.choice(outlets), text)
+
+
+def probe(rng: random.Random, source: str, words: int = 1000) -> str:
+    """A ~`words`-word article about a new event that copies three paragraphs of `source` (one
+    figure in them changed) among its own paragraphs."""
+    paras = source.split("\n\n")
+    start = rng.randrange(max(1, len(paras) - 3))
+    borrowed = paras[start:start + 3]
+    changed = next((i for i, p in enumerate(borrowed) if any(w.isdigit() for w in p.split())), None)
+    if changed is not None:
+        ws = borrowed[changed].split(" ")
+        j = next(j for j, w in enumerate(ws) if w.isdigit())
+        ws[j] = str(int(ws[j]) + 7)
+        borrowed[changed] = " ".join(ws)
+    own = article(rng, Event(rng, -2), max(100, words - sum(len(p.split()) for p in borrowed))).split("\n\n")
+    at = len(own) // 3
+    return "\n\n".join(own[:at] + borrowed + own[at:])

@@ -55,7 +55,7 @@ def _out(console: Console, report, as_json: bool, heading: str | None = None) ->
         print_report(report.to_dict(), console, heading=heading)
 
 
-INGEST_BATCH = 50  # articles stored in one transaction by `ingest`
+INGEST_BATCH = 500  # articles stored in one transaction by `ingest` (fewer, larger FTS segments)
 
 db_option = click.option("--db", "db", metavar="PATH", help="SQLite archive (overrides COPYDESK_DB).")
 
@@ -66,41 +66,97 @@ def cli() -> None:
     """Copydesk: what an article copied, contradicts, corroborates and adds, against earlier coverage."""
 
 
+def _rate_column():
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task) -> Text:
+            return Text(f"{task.speed:.0f} articles/s" if task.speed else "", style="progress.data.speed")
+
+    return Rate()
+
+
+_worker_fetch = None
+_worker_min_words = 20  # set from the settings when a worker starts
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker_fetch, _worker_min_words
+    _worker_fetch = _fetcher(settings)
+    _worker_min_words = settings.min_words
+
+
+def _read_and_index(src):
+    """In a worker process: the source read (or the reason it cannot be) and what the archive indexes of it."""
+    from copydesk.bot.language import terms
+    from copydesk.bot.reading import reader
+
+    try:
+        article = reader.read(src, fetch=_worker_fetch, min_words=_worker_min_words)
+    except BadInput as exc:
+        return src, exc, None
+    return src, article, terms.index(article)
+
+
+def _prepared(items: list, settings: Settings, jobs: int):
+    """(source, Article or BadInput, index or None) for each source, in order; with jobs > 1,
+    read and indexed by that many worker processes (standard input is always read here)."""
+    if jobs > 1 and not any(src.kind == "stdin" for src in items):
+        import multiprocessing
+
+        # windows of sources, the next one read while this one is stored: memory stays bounded
+        windows = [items[k:k + 2 * INGEST_BATCH] for k in range(0, len(items), 2 * INGEST_BATCH)]
+        with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (settings,)) as pool:
+            current = pool.imap(_read_and_index, windows[0], chunksize=8) if windows else iter(())
+            for k in range(len(windows)):
+                ahead = pool.imap(_read_and_index, windows[k + 1], chunksize=8) if k + 1 < len(windows) else None
+                yield from current
+                current = ahead
+        return
+    from copydesk.bot.reading import reader
+
+    for src, result in reader.iter_read(items, fetch=_fetcher(settings), min_words=settings.min_words):
+        yield src, result, None
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes reading and indexing articles (the archive is written by one).")
 @db_option
-def ingest(sources: tuple[str, ...], db: str | None) -> None:
+def ingest(sources: tuple[str, ...], jobs: int, db: str | None) -> None:
     """Add articles (files, directories, URLs, or - for stdin) to the archive, in order."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from copydesk.bot.reading import reader
     from copydesk.bot.analysis.ingest import store
+    from copydesk.bot.reading import reader
 
     settings = _settings(db)
     items = reader.expand(list(sources))
     archive = _open_archive(settings)
     ingested = skipped = 0
     failures: list[str] = []
-    progress = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=err, disable=not err.is_terminal, transient=True)
+    progress = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), _rate_column(),
+                        TimeRemainingColumn(), console=err, disable=not err.is_terminal, transient=True)
     try:
+        results = _prepared(items, settings, jobs)
         with progress:
             task = progress.add_task("ingest", total=len(items))
-            results = reader.iter_read(items, fetch=_fetcher(settings), min_words=settings.min_words)
             while True:
                 # a batch of articles per transaction: SQLite commits and FTS segments per batch
                 batch = list(itertools.islice(results, INGEST_BATCH))
                 if not batch:
                     break
                 with archive.transaction():
-                    for src, result in batch:
+                    for src, result, index in batch:
                         if isinstance(result, BadInput):
                             failures.append(str(result))
                         else:
-                            _, created = store(archive, result)
+                            _, created = store(archive, result, index=index)
                             ingested += created
                             skipped += not created
-                progress.advance(task, len(batch))
+                        progress.advance(task)
     finally:
         archive.close()
     for failure in failures:
@@ -108,6 +164,47 @@ def ingest(sources: tuple[str, ...], db: str | None) -> None:
     click.echo(f"ingested {ingested}, skipped {skipped}, failed {len(failures)}")
     if failures:
         sys.exit(2)
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(1), help="Enrich at most this many articles (the most recent).")
+@click.option("--reports", is_flag=True, help="Then cache the reports of the articles archived in the last 36 hours "
+              "(what a digest summarises).")
+@db_option
+def enrich(limit: int | None, reports: bool, db: str | None) -> None:
+    """Compute the NLP features of archived articles that lack them, most recent first, so that
+    replies never compute them (run after a backfill; `serve` also does it in the background)."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from copydesk.bot.analysis.engine import Analyzer
+    from copydesk.bot.analysis.enrich import enrich as run_enrich
+    from copydesk.bot.analysis.enrich import enrich_reports, recent_since
+
+    settings = _settings(db)
+    archive = _open_archive(settings)
+    try:
+        analyzer = Analyzer(archive, settings)
+        todo = archive.count_lacking_features(analyzer.version)
+        total = min(todo, limit) if limit else todo
+        progress = Progress(TextColumn("enriching"), BarColumn(), MofNCompleteColumn(), _rate_column(),
+                            TimeRemainingColumn(), console=err, disable=not err.is_terminal, transient=True)
+        t = time.perf_counter()
+        with progress:
+            task = progress.add_task("enrich", total=total)
+            done = run_enrich(analyzer, limit=limit, progress=lambda n: progress.advance(task, n))
+        took = time.perf_counter() - t
+        cached = 0
+        if reports:
+            with Progress(TextColumn("caching reports"), MofNCompleteColumn(), _rate_column(), console=err,
+                          disable=not err.is_terminal, transient=True) as progress:
+                task = progress.add_task("reports", total=None)
+                cached = enrich_reports(analyzer, recent_since(), progress=lambda n: progress.advance(task, n))
+    finally:
+        archive.close()
+    rate = f" ({done / took:.1f} articles/s)" if done and took > 0 else ""
+    click.echo(f"enriched {done}{rate}, {todo - done} left" + (f"; cached {cached} reports" if reports else ""))
 
 
 @cli.command()

@@ -129,3 +129,24 @@ class ChannelSettings:
 
 
 DEFAULT_SETTINGS = ChannelSettings()
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """What the archive stores of an article besides its fields, computed by the engine
+    (bot/language/terms.index): the hash of its normal form, its sentences as (start, end,
+    fingerprint), and the distinct search terms of its title and text."""
+
+    text_hash: str
+    sentences: list[tuple[int, int, int]]
+    terms: list[str]
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the candidate index looks up for a text (bot/language/terms.query): its hash, the
+    fingerprints of its longer sentences, and its search terms with their frequencies."""
+
+    text_hash: str
+    fingerprints: list[int]
+    terms: dict[str, int]

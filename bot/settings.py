@@ -46,6 +46,9 @@ class Settings:
     fetch_allow_hosts: frozenset[str] = frozenset()
     digest_time: str = "09:00"
     tz: str | None = None  # None: the machine's zone
+    busy_timeout: float = 60.0  # seconds a write waits for another process's write lock
+    min_words: int = 20  # an article file, page or standard input with fewer words is refused
+    enrich: bool = True  # serve computes archived articles' features in the background
     # OAuth distribution (many workspaces): both set, and no bot token, switch `serve --http` to it
     slack_client_id: str | None = None
     slack_client_secret: str | None = field(default=None, repr=False)
@@ -56,8 +59,6 @@ class Settings:
     def oauth_mode(self) -> bool:
         """Many workspaces through OAuth: a client id and secret, and no single bot token."""
         return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
-    busy_timeout: float = 60.0  # seconds a write waits for another process's write lock
-    min_words: int = 20  # an article file, page or standard input with fewer words is refused
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -65,9 +66,11 @@ class Settings:
         api_url = env.get("COPYDESK_SLACK_API_URL") or SLACK_API_URL
         if not api_url.endswith("/"):
             api_url += "/"  # slack_sdk joins method names with urljoin
-        from copydesk.bot.reading.fetch import allow_hosts_from_env
+        hosts: frozenset[str] = frozenset()
+        if env.get("COPYDESK_FETCH_ALLOW_HOSTS"):  # the fetcher's module loads only when needed
+            from copydesk.bot.reading.fetch import allow_hosts_from_env
 
-        hosts = allow_hosts_from_env(env.get("COPYDESK_FETCH_ALLOW_HOSTS"))
+            hosts = allow_hosts_from_env(env.get("COPYDESK_FETCH_ALLOW_HOSTS"))
         values = dict(
             db_path=env.get("COPYDESK_DB") or "copydesk.db",
             spacy_model=env.get("COPYDESK_SPACY_MODEL") or None,
@@ -84,6 +87,7 @@ class Settings:
             public_url=(env.get("COPYDESK_PUBLIC_URL") or "").rstrip("/") or None,
             busy_timeout=_number(env, "COPYDESK_BUSY_TIMEOUT", 60.0, "seconds"),
             min_words=int(_number(env, "COPYDESK_MIN_WORDS", 20, "words")),
+            enrich=(env.get("COPYDESK_ENRICH") or "1").strip().lower() not in ("0", "false", "no", "off"),
         )
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

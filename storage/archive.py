@@ -8,48 +8,35 @@ lock, then raises ArchiveBusy; reading never waits for a writer (WAL).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
-import re
 import sqlite3
 import threading
 import time
-import unicodedata
+import zlib
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import sqlite_utils
-
 from copydesk.bot.errors import ArchiveBusy, ArchiveError
-from copydesk.bot.model import Article, Scope
-from copydesk.bot.language import text as textmod
+from copydesk.bot.model import Article, Indexed, Query, Scope
 
 from . import schema
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me more
-    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
-    should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves said says say told according would could also new one two
-    mr mrs ms""".split()
-)
+# A search term held by more archived articles than this is left out of the candidate query (its
+# posting list would make the query's cost grow with the archive; such a term tells little), and so
+# is a sentence fingerprint shared by more articles than this (boilerplate).
+MAX_TERM_DOCS = 2_000
+MAX_SENTENCE_DOCS = 200
+# Opening checks the archive's integrity (PRAGMA quick_check) up to this size: the check reads the
+# whole file, 8 s for a 100,000-article archive, a cost each command would pay.
+QUICK_CHECK_MAX_BYTES = 64_000_000
 
 
 def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def fingerprint(sentence: str) -> int:
-    """A 63-bit fingerprint of a sentence's normal form (verbatim and typographic variants collide)."""
-    digest = hashlib.blake2b(textmod.normalize(sentence).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
 
 
 DEFAULT_BUSY_TIMEOUT = 60.0  # seconds a write waits for another process's write lock
@@ -68,7 +55,6 @@ class Archive:
         self.conn = conn
         self.path = path
         self.busy_timeout = busy_timeout
-        self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
 
     # ---------------------------------------------------------------- opening
@@ -96,7 +82,10 @@ class Archive:
                 raise ArchiveError(f"the archive {path} cannot use write-ahead logging ({mode})")
             conn.execute("PRAGMA synchronous = NORMAL")
             schema.migrate(conn)
-            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            # the full check reads every page: at open only while that is quick (a large archive's
+            # damaged page is still reported, as an error, by the statement that reads it)
+            pages = conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
+            if pages <= QUICK_CHECK_MAX_BYTES and conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise ArchiveError(f"the archive {path} is damaged (integrity check failed)")
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -142,24 +131,38 @@ class Archive:
         """True when the archive answers a query (the health check)."""
         return self.query("SELECT 1 AS ok")[0]["ok"] == 1
 
+    @property
+    def db(self):
+        """The connection as a sqlite-utils Database (imported on first use: the CLI starts faster)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
+
     def query(self, sql: str, params=()) -> list[dict]:
+        """Rows as dicts (column name: value)."""
         with self.lock:
-            return list(self.db.query(sql, params))
+            cur = self.conn.execute(sql, params)
+            names = [d[0] for d in cur.description or ()]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
 
     # ---------------------------------------------------------------- articles
-    def find_existing(self, article: Article, team_id: str = "", text_hash: str | None = None) -> int | None:
-        """The id of a stored article with the same URL or the same cleaned text, in this workspace."""
+    def find_existing(self, article: Article, team_id: str, text_hash: str) -> int | None:
+        """The id of a stored article with the same URL or the same cleaned text (`text_hash`, the
+        hash of its normal form), in this workspace."""
         rows = self.query(
             "SELECT id FROM articles WHERE team_id = :team AND (text_hash = :hash OR (url IS NOT NULL AND url = :url)) "
             "ORDER BY id LIMIT 1",
-            {"team": team_id, "hash": text_hash or textmod.text_hash(article.text), "url": article.url},
+            {"team": team_id, "hash": text_hash, "url": article.url},
         )
         return rows[0]["id"] if rows else None
 
-    def add(self, article: Article, scope: Scope = Scope(), message_ts: str | None = None) -> tuple[int, bool]:
-        """Store an article (once per workspace). Returns (id, created). Also records the Slack sighting."""
+    def add(self, article: Article, scope: Scope = Scope(), message_ts: str | None = None, *,
+            index: Indexed) -> tuple[int, bool]:
+        """Store an article (once per workspace) with what `index` says of it (its text hash,
+        sentences and search terms, bot/language/terms.index). Returns (id, created). Also records
+        the Slack sighting."""
         now = utcnow()
-        digest = textmod.text_hash(article.text)
+        digest = index.text_hash
         with self.transaction() as conn:
             existing = self.find_existing(article, scope.team_id, digest)
             if existing is not None:
@@ -176,8 +179,12 @@ class Archive:
                 article_id, created = cur.lastrowid, True
                 conn.executemany(
                     'INSERT INTO sentences (article_id, idx, start, "end", fp) VALUES (?,?,?,?,?)',
-                    [(article_id, i, s.start, s.end, fingerprint(s.text))
-                     for i, s in enumerate(textmod.sentences(article.text))],
+                    [(article_id, i, a, b, fp) for i, (a, b, fp) in enumerate(index.sentences)],
+                )
+                conn.executemany(
+                    "INSERT INTO term_docs (team_id, term, docs) VALUES (?, ?, 1) "
+                    "ON CONFLICT (team_id, term) DO UPDATE SET docs = docs + 1",
+                    [(scope.team_id, t) for t in index.terms],
                 )
             if message_ts is not None:
                 conn.execute(
@@ -277,29 +284,34 @@ class Archive:
         return [n for n in names if "team_id" in {c["name"] for c in self.query(f"PRAGMA table_info({n})")}]
 
     # ---------------------------------------------------------------- candidates
-    def candidates(self, text: str, scope: Scope, *, limit: int = 30, exclude: Iterable[int] = (),
-                   before_id: int | None = None) -> list[int]:
-        """Earlier articles visible in `scope` that may share text or subject with `text`, best first:
-        articles sharing an exact sentence (fingerprint index), then the best BM25 matches of the
-        text's distinctive terms (FTS5). Never a scan of the archive. `before_id` keeps only articles
-        archived before that one."""
+    def candidates(self, query: Query, scope: Scope, *, limit: int = 30, exclude: Iterable[int] = (),
+                   before_id: int | None = None, ignore_terms: Iterable[Iterable[str]] = ()) -> list[int]:
+        """Earlier articles visible in `scope` that may share text or subject with the text `query`
+        describes (bot/language/terms.query), best first: articles sharing an exact sentence
+        (fingerprint index), then the best BM25 matches of the text's distinctive terms (FTS5).
+        Never a scan of the archive: each lookup reads only the index entries of the fingerprints
+        and terms it asks for, and those shared by very many articles are left out. `before_id`
+        keeps only articles archived before that one."""
         excluded = set(exclude)
         params = {"team": scope.team_id, "channel": scope.channel_id, "before": before_id or 2**62}
         found: dict[int, float] = {}
-        fps = [fingerprint(s.text) for s in textmod.sentences(text) if textmod.word_count(s.text) >= 6]
-        if fps:
-            marks = ",".join(str(int(f)) for f in dict.fromkeys(fps))
+        if query.fingerprints:
+            values = ",".join(f"({int(f)})" for f in query.fingerprints)
             for row in self.query(
-                f"SELECT s.article_id AS id, count(*) AS n FROM sentences s JOIN articles a ON a.id = s.article_id "
-                f"WHERE s.fp IN ({marks}) AND {_visible_sql()} AND a.id < :before GROUP BY s.article_id ORDER BY n DESC LIMIT :limit",
+                f"WITH q(fp) AS (VALUES {values}) "
+                f"SELECT s.article_id AS id, count(*) AS n FROM q CROSS JOIN sentences s ON s.fp = q.fp "
+                f"JOIN articles a ON a.id = s.article_id "
+                f"WHERE (SELECT count(*) FROM (SELECT 1 FROM sentences WHERE fp = q.fp LIMIT {MAX_SENTENCE_DOCS + 1})) "
+                f"<= {MAX_SENTENCE_DOCS} AND {_visible_sql()} AND a.id < :before "
+                f"GROUP BY s.article_id ORDER BY n DESC LIMIT :limit",
                 {**params, "limit": limit},
             ):
                 if row["id"] not in excluded:
                     found[row["id"]] = 1000.0 + row["n"]
         # an excluded article (the archived copy of this very text) must not make its own terms
-        # look distinctive: the rest of the coverage is what is searched
-        ignore = [a.text for a in self.get_many(excluded).values()] if excluded else []
-        terms = self.distinctive_terms(text, ignore=ignore)
+        # look distinctive: the rest of the coverage is what is searched (`ignore_terms`: the
+        # excluded articles' terms, computed by the engine)
+        terms = self.distinctive_terms(query.terms, ignore=ignore_terms, team_id=scope.team_id)
         if terms:
             match = " OR ".join(f'"{t}"' for t in terms)
             for row in self.query(
@@ -312,23 +324,25 @@ class Archive:
         ranked = sorted(found, key=lambda i: -found[i])
         return ranked[:limit]
 
-    def distinctive_terms(self, text: str, most: int = 16, ignore: Iterable[str] = ()) -> list[str]:
-        """The text's most distinctive terms against the archive's document frequencies (read from
-        the FTS index's vocabulary, one indexed lookup), not counting the archived texts `ignore`."""
-        counts = _terms(text)
+    def distinctive_terms(self, counts: dict[str, int], most: int = 16,
+                          ignore: Iterable[Iterable[str]] = (), team_id: str = "") -> list[str]:
+        """The most distinctive of a text's terms (term: frequency in the text) against the
+        document frequencies of the workspace's archived articles (term_docs, one indexed lookup
+        per term), not counting the archived articles whose terms are in `ignore`."""
         if not counts:
             return []
         words = list(counts)[:900]
         marks = ",".join("?" * len(words))
-        df = {r["term"]: r["doc"] for r in self.query(
-            f"SELECT term, doc FROM articles_fts_vocab WHERE term IN ({marks})", words)}
+        df = {r["term"]: r["docs"] for r in self.query(
+            f"SELECT term, docs FROM term_docs WHERE team_id = ? AND term IN ({marks})", [team_id, *words])}
         for other in ignore:
-            for t in _terms(other).keys() & df.keys():
+            for t in set(other) & df.keys():
                 df[t] -= 1
         total = self.query("SELECT max(id) AS n FROM articles")[0]["n"] or 0
         # frequent in the text, rare in the archive (tf-idf); terms no archived article has
-        # cannot find anything and are left out
-        scored = {t: tf * math.log((total + 1) / df[t]) for t, tf in counts.items() if df.get(t)}
+        # cannot find anything and are left out, and so are terms too common to tell
+        scored = {t: tf * math.log((total + 1) / df[t]) for t, tf in counts.items()
+                  if df.get(t) and df[t] <= MAX_TERM_DOCS}
         return sorted(scored, key=lambda t: -scored[t])[:most]
 
     # ---------------------------------------------------------------- cached analysis
@@ -339,11 +353,12 @@ class Archive:
         marks = ",".join("?" * len(ids))
         rows = self.query(f"SELECT article_id, data FROM article_nlp WHERE version = ? AND article_id IN ({marks})",
                           [version, *ids])
-        return {r["article_id"]: json.loads(r["data"]) for r in rows}
+        return {r["article_id"]: _unpack(r["data"]) for r in rows}
 
     def nlp_cache_put(self, items: dict[int, dict], version: str) -> None:
-        """Cache features. Only a cache: outside a transaction it never waits for another
-        process's write lock (skipped then), so a read-only analysis never waits."""
+        """Cache features (zlib-compressed JSON: a tenth of the space of the JSON text). Only a
+        cache: outside a transaction it never waits for another process's write lock (skipped
+        then), so a read-only analysis never waits."""
         if not items:
             return
         with self.lock:
@@ -355,14 +370,35 @@ class Archive:
                     conn.executemany(
                         "INSERT OR REPLACE INTO article_nlp (article_id, version, data) "
                         "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?)",
-                        [(i, version, json.dumps(d, ensure_ascii=False, separators=(",", ":")), i)
-                         for i, d in items.items()],
+                        [(i, version, _pack(d), i) for i, d in items.items()],
                     )
             except ArchiveBusy:
                 pass
             finally:
                 if not waits:
                     self.conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
+    def lacking_features(self, version: str, limit: int, before_id: int | None = None) -> list[int]:
+        """Up to `limit` archived articles without cached features of `version`, most recent
+        (highest id) first, below `before_id` when given: the enrichment's next batch."""
+        return [r["id"] for r in self.query(
+            "SELECT a.id FROM articles a WHERE a.id < ? AND NOT EXISTS "
+            "(SELECT 1 FROM article_nlp n WHERE n.article_id = a.id AND n.version = ?) ORDER BY a.id DESC LIMIT ?",
+            (before_id or 2**62, version, limit))]
+
+    def lacking_reports(self, version: str, since: str, limit: int, before_id: int | None = None) -> list[int]:
+        """Up to `limit` articles archived at or after `since` (UTC ISO) without a cached report of
+        `version`, most recent first, below `before_id` when given: the enrichment's report batch."""
+        return [r["id"] for r in self.query(
+            "SELECT a.id FROM articles a WHERE a.id < ? AND a.added_at >= ? AND NOT EXISTS "
+            "(SELECT 1 FROM reports r WHERE r.article_id = a.id AND r.version = ?) ORDER BY a.id DESC LIMIT ?",
+            (before_id or 2**62, since, version, limit))]
+
+    def count_lacking_features(self, version: str) -> int:
+        """How many archived articles have no cached features of `version`."""
+        return self.query(
+            "SELECT count(*) AS n FROM articles a WHERE NOT EXISTS "
+            "(SELECT 1 FROM article_nlp n WHERE n.article_id = a.id AND n.version = ?)", (version,))[0]["n"]
 
     def save_report(self, article_id: int, version: str, report: dict) -> None:
         with self.transaction() as conn:
@@ -471,16 +507,10 @@ class Archive:
         return rows[0] if rows else None
 
 
-_TERM_RE = re.compile(r"[^\W_]{3,}", re.UNICODE)
+def _pack(data: dict) -> bytes:
+    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
 
 
-def _terms(text: str) -> dict[str, int]:
-    """Term frequencies as the FTS index tokenises (unicode61, lower-case, no diacritics)."""
-    folded = unicodedata.normalize("NFKD", textmod.fold(text).lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    counts: dict[str, int] = {}
-    for m in _TERM_RE.finditer(folded):
-        w = m.group(0)
-        if w not in STOPWORDS:
-            counts[w] = counts.get(w, 0) + 1
-    return counts
+def _unpack(data: bytes | str) -> dict:
+    """Cached features: compressed JSON, or JSON text as archives before compression held."""
+    return json.loads(zlib.decompress(data) if isinstance(data, bytes) else data)

@@ -279,6 +279,26 @@ MIGRATIONS: list[str] = [
     CREATE INDEX story_keys_added ON story_keys(team_id, key, dated, added_s);
     CREATE INDEX story_articles_added ON story_articles(team_id, dated, added);
     """,
+    # term_docs: how many archived articles of a workspace (title or text) hold each search term (the
+    #    weights of the candidate query, bot/language/terms.py), kept as articles are stored:
+    #    counting them in the FTS index's vocabulary walked every term's whole posting list, a cost
+    #    that grew with the archive. Per workspace, so that a workspace's words weigh only its own
+    #    searches and its purge leaves none behind. Filled here from the index's instances for an
+    #    existing archive. Deleting an article leaves its counts (like the article count the weights
+    #    use, max(id), they only grow); a purge removes the workspace's.
+    """
+    CREATE TABLE term_docs (
+        team_id  TEXT NOT NULL DEFAULT '',
+        term     TEXT NOT NULL,
+        docs     INTEGER NOT NULL,
+        PRIMARY KEY (team_id, term)
+    ) WITHOUT ROWID;
+    CREATE VIRTUAL TABLE temp.fts_instances USING fts5vocab(main, articles_fts, instance);
+    INSERT INTO term_docs (team_id, term, docs)
+        SELECT a.team_id, v.term, count(DISTINCT v.doc) FROM temp.fts_instances v JOIN articles a ON a.id = v.doc
+        WHERE length(v.term) >= 3 GROUP BY a.team_id, v.term;
+    DROP TABLE temp.fts_instances;
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

@@ -10,6 +10,8 @@ from copydesk.bot.errors import ArchiveError
 from copydesk.bot.model import Article, Scope
 from copydesk.storage import schema
 from copydesk.storage.archive import Archive
+from copydesk.bot.analysis import ingest
+from copydesk.bot.language import terms
 
 TEXT_A = ("The city council of Brennick approved a new tram line on Tuesday after a four-hour debate. "
           "The line will connect the harbour with the university campus and cost 84 million euros.")
@@ -34,7 +36,7 @@ def test_schema_pragmas_and_version(tmp_path, archive):
 
 
 def test_reopening_does_not_migrate_again(tmp_path, archive):
-    archive.add(Article(text=TEXT_A))
+    ingest.add(archive, Article(text=TEXT_A))
     archive.close()
     again = Archive.open(tmp_path / "a.db")
     assert again.count() == 1
@@ -51,10 +53,10 @@ def test_newer_schema_refused(tmp_path):
 
 
 def test_add_is_idempotent_by_text_and_url(archive):
-    first = archive.add(Article(text=TEXT_A, url="https://a.example/1"))
+    first = ingest.add(archive, Article(text=TEXT_A, url="https://a.example/1"))
     assert first[1] is True
-    assert archive.add(Article(text=TEXT_A))[1] is False
-    assert archive.add(Article(text=TEXT_B, url="https://a.example/1"))[1] is False
+    assert ingest.add(archive, Article(text=TEXT_A))[1] is False
+    assert ingest.add(archive, Article(text=TEXT_B, url="https://a.example/1"))[1] is False
     assert archive.count() == 1
     sentences = archive.query("SELECT count(*) AS n FROM sentences WHERE article_id = ?", (first[0],))[0]["n"]
     assert sentences == 2
@@ -64,9 +66,9 @@ def test_candidates_are_scoped_to_workspace_and_private_channel(archive):
     public = Scope("T1", "C1", False)
     private = Scope("T1", "G1", True)
     other_team = Scope("T2", "C9", False)
-    a, _ = archive.add(Article(text=TEXT_A), private, message_ts="1.0")
-    b, _ = archive.add(Article(text=TEXT_B), public, message_ts="2.0")
-    query = TEXT_A + " " + TEXT_B
+    a, _ = ingest.add(archive, Article(text=TEXT_A), private, message_ts="1.0")
+    b, _ = ingest.add(archive, Article(text=TEXT_B), public, message_ts="2.0")
+    query = terms.query(TEXT_A + " " + TEXT_B)
     assert set(archive.candidates(query, private)) == {a, b}
     assert archive.candidates(query, public) == [b]
     assert archive.candidates(query, Scope("T1", "G2", True)) == [b]
@@ -74,36 +76,36 @@ def test_candidates_are_scoped_to_workspace_and_private_channel(archive):
 
 
 def test_candidates_rank_shared_sentences_first(archive):
-    ids = [archive.add(Article(text=f"Story {i} about the Brennick tram line and the harbour. " + TEXT_B))[0]
+    ids = [ingest.add(archive, Article(text=f"Story {i} about the Brennick tram line and the harbour. " + TEXT_B))[0]
            for i in range(5)]
-    target, _ = archive.add(Article(text=TEXT_A))
-    assert archive.candidates(TEXT_A, Scope(), limit=3)[0] == target
-    both = archive.candidates(TEXT_A + TEXT_B, Scope(), limit=3)
+    target, _ = ingest.add(archive, Article(text=TEXT_A))
+    assert archive.candidates(terms.query(TEXT_A), Scope(), limit=3)[0] == target
+    both = archive.candidates(terms.query(TEXT_A + TEXT_B), Scope(), limit=3)
     assert len(both) == 3 and target in both and set(both) - {target} <= set(ids)
 
 
 def test_forget_message_removes_article_and_cached_rows(archive):
     scope = Scope("T1", "C1", False)
-    aid, _ = archive.add(Article(text=TEXT_A), scope, message_ts="111.1")
+    aid, _ = ingest.add(archive, Article(text=TEXT_A), scope, message_ts="111.1")
     archive.nlp_cache_put({aid: {"x": 1}}, "v")
     assert archive.forget_message("T1", "C1", "111.1") == 1
     assert archive.count() == 0
     assert archive.query("SELECT count(*) AS n FROM sentences")[0]["n"] == 0
     assert archive.query("SELECT count(*) AS n FROM article_nlp")[0]["n"] == 0
-    assert archive.candidates(TEXT_A, scope) == []
+    assert archive.candidates(terms.query(TEXT_A), scope) == []
 
 
 def test_article_kept_while_another_message_holds_it(archive):
     scope = Scope("T1", "C1", False)
-    archive.add(Article(text=TEXT_A), scope, message_ts="1.0")
-    archive.add(Article(text=TEXT_A), scope, message_ts="2.0")
+    ingest.add(archive, Article(text=TEXT_A), scope, message_ts="1.0")
+    ingest.add(archive, Article(text=TEXT_A), scope, message_ts="2.0")
     assert archive.forget_message("T1", "C1", "1.0") == 0
     assert archive.count() == 1
 
 
 def test_purge_team(archive):
-    archive.add(Article(text=TEXT_A), Scope("T1", "C1"), message_ts="1.0")
-    archive.add(Article(text=TEXT_B), Scope("T2", "C1"), message_ts="1.0")
+    ingest.add(archive, Article(text=TEXT_A), Scope("T1", "C1"), message_ts="1.0")
+    ingest.add(archive, Article(text=TEXT_B), Scope("T2", "C1"), message_ts="1.0")
     assert archive.purge_team("T1") == 1
     assert archive.count("T1") == 0 and archive.count("T2") == 1
 

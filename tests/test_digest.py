@@ -27,6 +27,7 @@ from copydesk.bot.app.scheduler import Subscription, start_scheduler
 from copydesk.bot.settings import Settings
 from copydesk.handlers.digest import handle_digest
 from copydesk.storage.archive import Archive
+from copydesk.bot.analysis import ingest
 from slack_fake import FakeSlack
 
 COVERAGE = Path(__file__).resolve().parent / "fixtures" / "coverage"
@@ -84,7 +85,7 @@ def client(settings):
 
 def post_in_slack(archive: Archive, articles: list[Article], team: str, channel: str, private: bool = False) -> None:
     for i, article in enumerate(articles):
-        archive.add(article, Scope(team, channel, private), message_ts=f"{time.time():.6f}{i}")
+        ingest.add(archive, article, Scope(team, channel, private), message_ts=f"{time.time():.6f}{i}")
 
 
 class Scheduled:
@@ -142,7 +143,7 @@ def digest_text(post: dict) -> str:
 def test_json_shape_ranking_copying_contradictions_and_new(archive, analyzer):
     with time_machine.travel(at(10), tick=False):
         for article in coverage():
-            archive.add(article)
+            ingest.add(archive, article)
         digest = digestmod.build_digest(archive, analyzer, CLI_SCOPE, DAY, BERLIN)
     json.dumps(digest)  # JSON-ready
     assert set(digest) == {"date", "tz", "team_id", "channel_id", "generated_at", "articles", "outlets", "stories"}
@@ -182,7 +183,7 @@ def test_json_shape_ranking_copying_contradictions_and_new(archive, analyzer):
 def test_reports_are_computed_once_and_then_reused(archive, analyzer, monkeypatch):
     with time_machine.travel(at(10), tick=False):
         for article in coverage()[:4]:
-            archive.add(article)
+            ingest.add(archive, article)
         first = digestmod.build_digest(archive, analyzer, CLI_SCOPE, DAY, BERLIN)
         calls = []
         original = analyzer._report
@@ -195,7 +196,7 @@ def test_reports_are_computed_once_and_then_reused(archive, analyzer, monkeypatc
 def test_missing_reports_computed_are_bounded_and_cached_ones_always_used(archive, analyzer, monkeypatch):
     monkeypatch.setattr(digestmod, "MAX_ANALYSED", 3)
     with time_machine.travel(at(10), tick=False):
-        ids = {a.title: archive.add(a)[0] for a in coverage()}
+        ids = {a.title: ingest.add(archive, a)[0] for a in coverage()}
         first = digestmod.build_digest(archive, analyzer, CLI_SCOPE, DAY, BERLIN)
         assert [s["analysed"] for s in first["stories"]] == [3, 0, 0, 0, 0]  # the tram story's first three
         assert digestmod.build_digest(archive, analyzer, CLI_SCOPE, DAY, BERLIN)["stories"] == first["stories"]
@@ -258,7 +259,7 @@ def fill_cli_archive(path: Path) -> None:
     archive = Archive.open(path)
     try:
         for article in coverage():
-            archive.add(article)
+            ingest.add(archive, article)
     finally:
         archive.close()
 

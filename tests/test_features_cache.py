@@ -13,6 +13,7 @@ from copydesk.bot.analysis import engine
 from copydesk.bot.analysis.engine import Analyzer
 from copydesk.bot.reading import reader
 from copydesk.storage.archive import Archive
+from copydesk.bot.analysis import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -43,7 +44,7 @@ def test_the_key_is_a_digest_of_the_extraction_code(tmp_path):
 
 def test_a_stale_cache_entry_is_recomputed(archive, nlp):
     analyzer = Analyzer(archive, nlp=nlp)
-    article_id, _ = archive.add(_article("02_tram_brennick_gazette.txt"))
+    article_id, _ = ingest.add(archive, _article("02_tram_brennick_gazette.txt"))
     stored = archive.get(article_id)
     stale = {"sentences": [], "attributions": [], "claims": [], "quotes": []}
     archive.nlp_cache_put({article_id: stale}, "1:en_core_web_sm-3.8.0")  # an older Copydesk's key
@@ -56,7 +57,7 @@ def test_a_stale_cache_entry_is_recomputed(archive, nlp):
 def test_features_do_not_depend_on_what_was_parsed_with_them(archive, nlp):
     analyzer = Analyzer(archive, nlp=nlp)
     names = ["02_tram_brennick_gazette.txt", "05_fire_brennick_post.txt", "09_dam_nordkraft_crack.txt"]
-    ids = [archive.add(_article(name))[0] for name in names]
+    ids = [ingest.add(archive, _article(name))[0] for name in names]
     arts = archive.get_many(ids)
     together = analyzer.features_for([arts[i] for i in ids])  # one call: parsed together
     for i in ids:

@@ -17,6 +17,7 @@ from copydesk.bot.reading import reader
 from copydesk.bot.analysis import stories
 from copydesk.bot.model import Article, Scope
 from copydesk.storage.archive import Archive
+from copydesk.bot.analysis import ingest
 
 COVERAGE = Path(__file__).resolve().parent / "fixtures" / "coverage"
 
@@ -35,7 +36,7 @@ def coverage() -> list[Article]:
 
 
 def add(archive: Archive, article: Article, scope: Scope = Scope()) -> tuple[int, int]:
-    article_id, _ = archive.add(article, scope)
+    article_id, _ = ingest.add(archive, article, scope)
     return article_id, stories.assign_story(archive, article_id)
 
 
@@ -105,7 +106,7 @@ def test_a_story_without_headlines_is_titled_by_its_opening_sentence(archive):
 
 def test_assignment_is_idempotent_and_backfills_an_unassigned_archive(archive):
     articles = coverage()
-    ids = [archive.add(a)[0] for a in articles]  # archived without stories, as before stories existed
+    ids = [ingest.add(archive, a)[0] for a in articles]  # archived without stories, as before stories existed
     assert stories.stories_of(archive, ids) == {}
     got = stories.ensure_stories(archive, [ids[-2]])  # one article: the backlog before it comes too
     assert set(got) == {ids[-2]}
@@ -219,12 +220,12 @@ def test_an_undated_report_archived_long_after_opens_a_story_of_its_own(archive)
     fire = [a for a in coverage() if a.meta["event"] == "fire"]
     story = add(archive, fire[0])[1]
     first_added = archive.get(stories.stories(archive, [story], Scope())[story].first.article_id).added_at
-    article_id, _ = archive.add(reader.read_text(UNDATED_FIRE, "fire"))
+    article_id, _ = ingest.add(archive, reader.read_text(UNDATED_FIRE, "fire"))
     # archived eleven days after the coverage: too late for its story; four days after: in time
     later = stories.iso(datetime.fromisoformat(first_added) + timedelta(days=11))
     archive.conn.execute("UPDATE articles SET added_at = ? WHERE id = ?", (later, article_id))
     assert stories.assign_story(archive, article_id) != story
-    soon_id, _ = archive.add(reader.read_text(UNDATED_FIRE.replace("Harbour Weekly", "Bay Times") + "More soon.", "x"))
+    soon_id, _ = ingest.add(archive, reader.read_text(UNDATED_FIRE.replace("Harbour Weekly", "Bay Times") + "More soon.", "x"))
     soon = stories.iso(datetime.fromisoformat(first_added) + timedelta(days=3))
     archive.conn.execute("UPDATE articles SET added_at = ? WHERE id = ?", (soon, soon_id))
     assert stories.assign_story(archive, soon_id) == story
@@ -273,7 +274,7 @@ def test_an_archive_assigned_before_time_axes_migrates_and_keeps_matching(tmp_pa
         row = archive.query("SELECT added, dated FROM story_articles WHERE article_id = 1")[0]
         assert row == {"added": "2026-03-13T03:00:00+00:00", "dated": 1}
         assert {r["dated"] for r in archive.query("SELECT dated FROM story_keys")} == {1}
-        new_id, _ = archive.add(fire[1])
+        new_id, _ = ingest.add(archive, fire[1])
         assert stories.assign_story(archive, new_id) == 1
     finally:
         archive.close()

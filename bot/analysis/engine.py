@@ -15,6 +15,9 @@ import hashlib
 import importlib
 import inspect
 import re
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,6 +32,7 @@ from copydesk.bot.language import doc as docmod
 from copydesk.bot.language import lexicon
 from copydesk.bot.analysis import ingest
 from copydesk.bot.language import nlp as nlpmod
+from copydesk.bot.language import terms as termsmod
 from copydesk.bot.model import CLI_SCOPE, DEFAULT_SETTINGS, Article, ChannelSettings, Scope
 from copydesk.bot.settings import Settings
 from copydesk.bot.language.text import Span, normalize, word_count
@@ -45,6 +49,7 @@ def _code_digest(*modules) -> str:
 
 
 CANDIDATES = 30
+RECENT_FEATURES = 256  # archived articles' features an Analyzer keeps in memory (a few MB)
 SHARED_QUOTE_MIN = 88.0  # quote wording similarity (0-100) for "the same words"
 QUOTE_MIN_WORDS = quotes.QUOTE_MIN_WORDS
 SPEAKER_QUOTE_WORDS = 5  # the least words of one quoted passage that "another speaker's words" needs
@@ -146,6 +151,29 @@ class Analyzer:
         self.archive = archive
         self.settings = settings or Settings()
         self._nlp = nlp
+        self._busy = 0  # analyses running (the background enrichment steps aside meanwhile)
+        self._idle = threading.Condition()
+        # archived articles' features recently used, as objects (a long-running process skips
+        # reading and decoding them again): (id, version) -> (text, Features), least recently used first
+        self._recent: OrderedDict[tuple[int, str], tuple[str, Features]] = OrderedDict()
+        self._recent_lock = threading.Lock()
+
+    @contextmanager
+    def _working(self):
+        with self._idle:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, stop: threading.Event | None = None) -> None:
+        """Block while an analysis runs (or until `stop` is set): the enrichment's pause."""
+        with self._idle:
+            while self._busy and not (stop is not None and stop.is_set()):
+                self._idle.wait(0.5)
 
     @property
     def nlp(self):
@@ -170,11 +198,21 @@ class Analyzer:
         return Features(parsed.sentences, atts, claimsmod.extract(parsed, atts), attrib.quote_spans(text))
 
     def features_for(self, articles: Iterable[Article]) -> dict[int, Features]:
-        """Features of archived articles: from the cache, else computed (in one nlp.pipe) and cached."""
+        """Features of archived articles: from memory (recently used), else from the cache, else
+        computed (each article parsed alone) and cached."""
         articles = [a for a in articles if a.id is not None]
         version = self.version
-        cached = self.archive.nlp_cache_get([a.id for a in articles], version) if self.archive else {}
-        out = {i: Features.from_dict(next(a.text for a in articles if a.id == i), d) for i, d in cached.items()}
+        out: dict[int, Features] = {}
+        with self._recent_lock:
+            for a in articles:
+                hit = self._recent.get((a.id, version))
+                if hit is not None and hit[0] == a.text:  # the same article (an id may be reused)
+                    self._recent.move_to_end((a.id, version))
+                    out[a.id] = hit[1]
+        wanted = [a for a in articles if a.id not in out]
+        cached = self.archive.nlp_cache_get([a.id for a in wanted], version) if self.archive and wanted else {}
+        texts = {a.id: a.text for a in wanted}
+        out.update((i, Features.from_dict(texts[i], d)) for i, d in cached.items())
         missing = [a for a in articles if a.id not in out]
         if missing:
             computed = {}
@@ -183,6 +221,12 @@ class Analyzer:
             if self.archive:
                 self.archive.nlp_cache_put({i: f.to_dict() for i, f in computed.items()}, version)
             out.update(computed)
+        with self._recent_lock:
+            for a in articles:
+                self._recent[(a.id, version)] = (a.text, out[a.id])
+                self._recent.move_to_end((a.id, version))
+            while len(self._recent) > RECENT_FEATURES:
+                self._recent.popitem(last=False)
         return out
 
     # ------------------------------------------------------------ entry points
@@ -194,17 +238,24 @@ class Analyzer:
         rest of the coverage (never with the copy itself). `tuning` (a workspace's or channel's
         settings; default: the built-in ones) limits the coverage to its recency window and sets
         the copy threshold and minimum copied passage."""
-        tuning = tuning or DEFAULT_SETTINGS
+        with self._working():
+            return self._analyze(article, scope, store, message_ts, tuning or DEFAULT_SETTINGS)
+
+    def _analyze(self, article: Article, scope: Scope, store: bool, message_ts: str | None,
+                 tuning: ChannelSettings) -> Report:
         feats = self.features(article.text)
         earlier: list[Article] = []
         seen_before = None
         if self.archive is not None:
-            existing = self.archive.find_existing(article, scope.team_id)
+            query = termsmod.query(article.text)
+            existing = self.archive.find_existing(article, scope.team_id, query.text_hash)
             copy = self.archive.get(existing) if existing is not None else None
             if copy is not None and scope.can_see(copy.team_id, copy.channel_id, copy.is_private):
                 seen_before = copy.source()
             window = tuning.recency_days > 0
-            ids = self.archive.candidates(article.text, scope, limit=CANDIDATES * (3 if window else 1),
+            # the archived copy's own terms must not look distinctive: the rest of the coverage is searched
+            ignore = [termsmod.terms(copy.text).keys()] if copy is not None else []
+            ids = self.archive.candidates(query, scope, limit=CANDIDATES * (3 if window else 1), ignore_terms=ignore,
                                           exclude=[existing] if existing else [])
             found = self.archive.get_many(ids)
             earlier = [found[i] for i in ids if i in found]
@@ -223,6 +274,10 @@ class Analyzer:
     def report_for(self, article_id: int) -> dict | None:
         """The report of an archived article against the coverage archived before it, in the
         article's own scope, as a JSON-ready dict (cached in the archive)."""
+        with self._working():
+            return self._report_for(article_id)
+
+    def _report_for(self, article_id: int) -> dict | None:
         cached = self.archive.get_report(article_id, self.report_version)
         if cached is not None:
             return cached
@@ -230,7 +285,7 @@ class Analyzer:
         if article is None:
             return None
         scope = Scope(article.team_id, article.channel_id, article.is_private)
-        ids = self.archive.candidates(article.text, scope, limit=CANDIDATES, before_id=article_id)
+        ids = self.archive.candidates(termsmod.query(article.text), scope, limit=CANDIDATES, before_id=article_id)
         found = self.archive.get_many(ids)
         earlier = [found[i] for i in ids if i in found]
         feats = self.features_for([article])[article_id]

@@ -42,10 +42,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from copydesk.storage import stories as store
-from copydesk.storage.archive import STOPWORDS, Archive, utcnow
+from copydesk.storage.archive import Archive, utcnow
 
 from copydesk.bot.language import text as textmod
 from copydesk.bot.language.attributions import PERSON_NOUNS
+from copydesk.bot.language.terms import STOPWORDS
 from copydesk.bot.model import Article, Scope
 from copydesk.bot.reading.reader import outlet_from_url
 

@@ -115,7 +115,8 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> logging.
 class Runtime:
     """Everything `copydesk serve` runs on, opened in order and closed in reverse: the archive,
     the analyzer (its spaCy model loaded now, once), the worker pool, the Slack app (Bolt calls
-    auth.test) and the daily digest scheduler. A context manager. `nlp` shares a spaCy pipeline
+    auth.test), the daily digest scheduler and the background enrichment (archived articles'
+    features computed ahead of the replies that need them, unless COPYDESK_ENRICH=0). A context manager. `nlp` shares a spaCy pipeline
     already loaded (the tests' session model); by default the configured one is loaded."""
 
     def __init__(self, settings: Settings, *, socket_mode: bool, nlp: Any = None) -> None:
@@ -127,6 +128,7 @@ class Runtime:
         self.archive = Archive.open(settings.db_path, busy_timeout=settings.busy_timeout)
         self.workers = Workers()
         self.scheduler: schedulermod.DigestScheduler | None = None
+        self.enricher = None
         try:
             self.analyzer = Analyzer(self.archive, settings, nlp=nlp)
             self.analyzer.nlp  # noqa: B018 (load the model before the first request, in one thread)
@@ -142,11 +144,18 @@ class Runtime:
                                       workers=self.workers, socket_mode=socket_mode, oauth=self.oauth)
             self.scheduler = schedulermod.start_scheduler(settings, self.archive, self.analyzer, self.client,
                                                           client_for=client_for)
+            if settings.enrich:
+                from copydesk.bot.analysis.enrich import Enricher
+
+                self.enricher = Enricher(self.analyzer).start()
         except BaseException:
             self.close(drain=0)
             raise
 
     def close(self, drain: float = DRAIN_SECONDS) -> None:
+        if self.enricher is not None:
+            self.enricher.stop()  # ends after the article being parsed
+            self.enricher = None
         if self.scheduler is not None:
             self.scheduler.shutdown()  # waits for a digest being posted
             self.scheduler = None

@@ -46,7 +46,13 @@ def _load(name: str):
     import spacy
 
     try:
-        nlp = spacy.load(name)
+        # components the analysis does not use are not even loaded (a disabled one would be)
+        meta = spacy.util.get_model_meta(spacy.util.get_package_path(name))
+        exclude = [p for p in meta.get("components", []) if p not in COMPONENTS]
+    except Exception:  # not a package with a meta.json: load it whole, remove what is unused below
+        exclude = []
+    try:
+        nlp = spacy.load(name, exclude=exclude)
     except Exception as exc:  # a broken or incompatible package
         raise ModelMissing(f"spaCy model {name!r} could not be loaded: {exc.__class__.__name__}: {exc}") from None
     unused = [p for p in nlp.pipe_names if p not in COMPONENTS]

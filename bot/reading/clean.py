@@ -184,6 +184,20 @@ _STRONG_ANYWHERE_RE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# Words at least one of which every phrase of _STRONG_ANYWHERE_RE holds (compared case-folded, as
+# the pattern ignores case): a unit without any is not searched (the search is the reader's main cost).
+_STRONG_ANYWHERE_HINTS = ("email address", "required fields", "akismet", "comment data", "logged in", "expressed",
+                          "necessarily", "rights reserved", "copyright", "©", "(c)", "opens in", "cookie",
+                          "appeared", "published")
+
+
+def _may_be_strong(text: str) -> bool:
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = folded.replace("ı", "i")  # the one letter the pattern's case-insensitivity adds to casefold
+    return any(hint in folded for hint in _STRONG_ANYWHERE_HINTS)
+
+
 # Donation pleas: only in short units ("Support us on Patreon!"), never in a news paragraph.
 _SHORT_PLEA_RE = re.compile(
     r"\b(?:on|via|at)\ (?:patreon|paypal|ko-fi|buy\ me\ a\ coffee)\b|\bbecome\ a\ (?:patron|member|supporter)\b",
@@ -355,7 +369,7 @@ class _Unit:
     @cached_property
     def is_strong(self) -> bool:
         """Unmistakable furniture phrasing, whatever the punctuation."""
-        if self.words <= FURNITURE_MAX_WORDS and _STRONG_ANYWHERE_RE.search(self.text):
+        if self.words <= FURNITURE_MAX_WORDS and _may_be_strong(self.text) and _STRONG_ANYWHERE_RE.search(self.text):
             return True
         if self.words <= _SHORT_PLEA_MAX_WORDS and _SHORT_PLEA_RE.search(self.text):
             return True

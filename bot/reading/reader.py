@@ -10,6 +10,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -26,6 +27,8 @@ KNOWN_KEYS = ("url", "outlet", "title", "published", "author")
 ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ""}
 HTML_SUFFIXES = {".html", ".htm"}
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, newlines, form feed
+_ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,40})\s*:\s*(.*?)\s*$")
 _ENGLISH = frozenset(
     "the of and to a in is that for it on was with as he she by at from his her are be this have has had "
@@ -186,7 +189,7 @@ def decode(data: bytes, name: str) -> str:
             raise BadInput(f"{name}: is not valid UTF-8 text (bad byte at offset {exc.start})") from None
         if "\x00" in text[:65536]:
             raise BadInput(f"{name}: is a binary file, not article text")
-    controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\t\n\r\f")
+    controls = len(_CONTROL_RE.findall(text, 0, 65536))
     if controls > max(8, len(text[:65536]) // 100):
         raise BadInput(f"{name}: looks binary (control characters), not article text")
     return text
@@ -311,7 +314,7 @@ def check_english(tokens: list[str], name: str) -> None:
     """Refuse text whose share of common English function words is far below any English prose."""
     if len(tokens) < 12:
         return
-    share = sum(1 for t in tokens if t.lower() in _ENGLISH) / len(tokens)
+    share = sum(map(_ENGLISH.__contains__, map(str.lower, tokens))) / len(tokens)
     if share < 0.12:
         raise BadInput(f"{name}: does not look like English text (Copydesk reads English articles)")
 
@@ -321,11 +324,15 @@ def normalize_date(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
+    if _ISO_DAY_RE.fullmatch(value):  # the common case, without dateutil (the same result)
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
     try:
         from dateutil import parser as dateparser
 
-        default = dateparser.parse("2000-01-01T00:00:00")
-        dt = dateparser.parse(value, default=default)
+        dt = dateparser.parse(value, default=datetime(2000, 1, 1))
     except (ValueError, OverflowError):
         return value
     has_time = bool(re.search(r"\d{1,2}:\d{2}", value))
