@@ -34,8 +34,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import newsroom, probe  # noqa: E402
 
-TARGETS = {"ingest_10k": 300, "ingest_100k": 250, "warm": 0.5, "ratio": 1.2, "cold_start": 1.6,
-           "mb_per_1000": 12.0, "rss_mb": 300}
+TARGETS = {
+    "ingest_10k": 300,
+    "ingest_100k": 250,
+    "warm": 0.5,
+    "ratio": 1.2,
+    "cold_start": 1.6,
+    "mb_per_1000": 12.0,
+    "rss_mb": 300,
+}
 
 
 def load() -> str:
@@ -75,7 +82,8 @@ def write_articles(folder: Path, items: list[tuple[int, tuple[str, str, str]]], 
     for i, (title, outlet, text) in items:
         day = date(2025, 1, 1) + timedelta(days=int(i * 365 / max(1, total)))
         (folder / f"{i:07d}.txt").write_text(
-            f"title: {title}\noutlet: {outlet}\npublished: {day.isoformat()}\n---\n{text}", encoding="utf-8")
+            f"title: {title}\noutlet: {outlet}\npublished: {day.isoformat()}\n---\n{text}", encoding="utf-8"
+        )
 
 
 def size_mb(db: Path) -> float:
@@ -112,8 +120,10 @@ def main() -> None:
         # the probe copies from an article of the first step; written before anything is ingested
         first = [next(corpus) for _ in range(min(steps[0], args.articles))]
         probe_path = base / "probe.txt"
-        probe_path.write_text("title: Probe\noutlet: Probe Daily\npublished: 2026-02-01\n---\n"
-                              + probe(rng, first[len(first) // 2][2]), encoding="utf-8")
+        probe_path.write_text(
+            "title: Probe\noutlet: Probe Daily\npublished: 2026-02-01\n---\n" + probe(rng, first[len(first) // 2][2]),
+            encoding="utf-8",
+        )
         analyze = exe + ["analyze", str(probe_path), "--json"] + env_db
 
         def cli_median() -> tuple[float, list[float], float]:
@@ -123,8 +133,11 @@ def main() -> None:
             return statistics.median(times), times, statistics.median(r[1] for r in runs)
 
         empty, times, empty_cpu = cli_median()
-        print(f"empty archive: `copydesk analyze probe --json` median {empty:.2f} s "
-              f"(runs {', '.join(f'{x:.2f}' for x in times)}; CPU median {empty_cpu:.2f} s); load {load()}", flush=True)
+        print(
+            f"empty archive: `copydesk analyze probe --json` median {empty:.2f} s "
+            f"(runs {', '.join(f'{x:.2f}' for x in times)}; CPU median {empty_cpu:.2f} s); load {load()}",
+            flush=True,
+        )
         cold_start, cold_cpu = min(times), empty_cpu
 
         from copydesk.bot.analysis.engine import Analyzer
@@ -147,9 +160,12 @@ def main() -> None:
             ingest_wall += wall
             ingest_cpu += cpu
             done = n
-            print(f"ingested {n}: {res.stdout.decode().strip()} in {wall:.1f} s ({added / wall:.0f} articles/s, "
-                  f"cumulative {done / ingest_wall:.0f}/s; CPU {cpu:.1f} s: {added / cpu:.0f}/s of CPU); "
-                  f"load {load()}", flush=True)
+            print(
+                f"ingested {n}: {res.stdout.decode().strip()} in {wall:.1f} s ({added / wall:.0f} articles/s, "
+                f"cumulative {done / ingest_wall:.0f}/s; CPU {cpu:.1f} s: {added / cpu:.0f}/s of CPU); "
+                f"load {load()}",
+                flush=True,
+            )
             med, times, med_cpu = cli_median()
             mb = size_mb(db)
             # warm analysis in a long-running process (as the Slack app): features cached, model loaded
@@ -167,11 +183,13 @@ def main() -> None:
             warm_cpu[n] = statistics.median(wcpu)
             archive.close()
             rows.append((n, done / ingest_wall, done / ingest_cpu, med, med - empty, mb / n * 1000, med_cpu))
-            print(f"  analyze via CLI median {med:.2f} s (runs {', '.join(f'{x:.2f}' for x in times)}; CPU median "
-                  f"{med_cpu:.2f} s), marginal {med - empty:+.2f} s; warm in-process median {warm[n]:.3f} s (runs "
-                  f"{', '.join(f'{x:.3f}' for x in ws)}; CPU median {warm_cpu[n]:.3f} s); copied passages {len(report.copied)}, compared with "
-                  f"{report.compared_with}; archive {mb:.1f} MB ({mb / n * 1000:.1f} MB per 1,000); load {load()}",
-                  flush=True)
+            print(
+                f"  analyze via CLI median {med:.2f} s (runs {', '.join(f'{x:.2f}' for x in times)}; CPU median "
+                f"{med_cpu:.2f} s), marginal {med - empty:+.2f} s; warm in-process median {warm[n]:.3f} s (runs "
+                f"{', '.join(f'{x:.3f}' for x in ws)}; CPU median {warm_cpu[n]:.3f} s); copied passages {len(report.copied)}, compared with "
+                f"{report.compared_with}; archive {mb:.1f} MB ({mb / n * 1000:.1f} MB per 1,000); load {load()}",
+                flush=True,
+            )
             for f in folder.iterdir():
                 f.unlink()
             folder.rmdir()
@@ -179,19 +197,25 @@ def main() -> None:
         wall, rss = peak_rss(analyze)
         print(f"peak RSS of `copydesk analyze` at {done}: {rss:.0f} MB ({wall:.2f} s)")
         wall, cpu, res = run(exe + ["enrich", "--limit", str(args.enrich)] + env_db)
-        print(f"enrichment: {res.stdout.decode().strip()} — {args.enrich / wall:.1f} articles/s wall, "
-              f"{args.enrich / cpu:.1f}/s of CPU ({cpu:.0f} s); load {load()}")
+        print(
+            f"enrichment: {res.stdout.decode().strip()} — {args.enrich / wall:.1f} articles/s wall, "
+            f"{args.enrich / cpu:.1f}/s of CPU ({cpu:.0f} s); load {load()}"
+        )
         mb = size_mb(db)
         print(f"archive after enriching {args.enrich}: {mb:.1f} MB")
 
-        print("\n| archive | ingest (cumulative) | `copydesk analyze probe --json` (median of "
-              f"{args.runs}) | marginal over an empty archive | warm in-process | MB per 1,000 |")
+        print(
+            "\n| archive | ingest (cumulative) | `copydesk analyze probe --json` (median of "
+            f"{args.runs}) | marginal over an empty archive | warm in-process | MB per 1,000 |"
+        )
         print("| --- | --- | --- | --- | --- | --- |")
         print(f"| empty | — | {empty:.2f} s (CPU {empty_cpu:.2f} s) | — | — | — |")
         for n, rate, cpu_rate, med, marg, per, med_cpu in rows:
-            print(f"| {n:,} | {rate:.0f} /s ({cpu_rate:.0f} /s of CPU) | {med:.2f} s (CPU {med_cpu:.2f} s) | "
-                  f"{marg:+.2f} s (CPU {med_cpu - empty_cpu:+.2f} s) | {warm[n]:.3f} s (CPU {warm_cpu[n]:.3f} s) | "
-                  f"{per:.1f} |")
+            print(
+                f"| {n:,} | {rate:.0f} /s ({cpu_rate:.0f} /s of CPU) | {med:.2f} s (CPU {med_cpu:.2f} s) | "
+                f"{marg:+.2f} s (CPU {med_cpu - empty_cpu:+.2f} s) | {warm[n]:.3f} s (CPU {warm_cpu[n]:.3f} s) | "
+                f"{per:.1f} |"
+            )
         print(f"load average at the end: {load()}\n")
 
         last = steps[-1]
@@ -200,11 +224,17 @@ def main() -> None:
             (f"warm analysis at {last:,} <= {TARGETS['warm']} s", warm[last], warm[last] <= TARGETS["warm"]),
             ("  the same in CPU seconds (the machine's load aside)", warm_cpu[last], warm_cpu[last] <= TARGETS["warm"]),
             (f"warm ratio {last:,} / {steps[0]:,} <= {TARGETS['ratio']}x", ratio, ratio <= TARGETS["ratio"]),
-            (f"cold start on an empty archive <= {TARGETS['cold_start']} s (fastest run)", cold_start,
-             cold_start <= TARGETS["cold_start"]),
+            (
+                f"cold start on an empty archive <= {TARGETS['cold_start']} s (fastest run)",
+                cold_start,
+                cold_start <= TARGETS["cold_start"],
+            ),
             ("  the same in CPU seconds (median)", cold_cpu, cold_cpu <= TARGETS["cold_start"]),
-            (f"archive <= {TARGETS['mb_per_1000']} MB per 1,000 articles (after ingest)", rows[-1][5],
-             rows[-1][5] <= TARGETS["mb_per_1000"]),
+            (
+                f"archive <= {TARGETS['mb_per_1000']} MB per 1,000 articles (after ingest)",
+                rows[-1][5],
+                rows[-1][5] <= TARGETS["mb_per_1000"],
+            ),
             (f"peak RSS of an analysis <= {TARGETS['rss_mb']} MB", rss, rss <= TARGETS["rss_mb"]),
         ]
         for n, rate, cpu_rate, *_ in rows:

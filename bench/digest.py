@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -35,13 +35,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import Event, article, word  # noqa: E402
 
 from copydesk.bot.analysis import digest as digestmod  # noqa: E402
-from copydesk.bot.present.digest import slack_message  # noqa: E402
 from copydesk.bot.analysis import stories  # noqa: E402
-from copydesk.bot.language import text as textmod  # noqa: E402
 from copydesk.bot.analysis.engine import Analyzer  # noqa: E402
-from copydesk.bot.model import CLI_SCOPE  # noqa: E402
 from copydesk.bot.language import terms  # noqa: E402
-from copydesk.bot.model import Article  # noqa: E402
+from copydesk.bot.language import text as textmod  # noqa: E402
+from copydesk.bot.model import (
+    CLI_SCOPE,  # noqa: E402
+    Article,  # noqa: E402
+)
+from copydesk.bot.present.digest import slack_message  # noqa: E402
 from copydesk.storage.archive import Archive  # noqa: E402
 
 DAY = date(2026, 3, 14)
@@ -54,14 +56,14 @@ def rss_mb() -> float:
 
 
 def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def plan(n: int, day_n: int, rng: random.Random) -> list[tuple[datetime, Event, int]]:
     """(time, event, k-th article of the event) for every article, in arrival (time) order: the
     day's articles from events of 1 to 20 articles (a fifth of them begun the day before), the rest
     from events of five articles within two days, over the 60 days before."""
-    day0 = datetime.combine(DAY, datetime.min.time(), timezone.utc)
+    day0 = datetime.combine(DAY, datetime.min.time(), UTC)
     items: list[tuple[datetime, Event, int]] = []
     k = 0
     while k < day_n:
@@ -95,8 +97,24 @@ def build(archive: Archive, items, rng: random.Random) -> None:
         title = f"{ev.noun.title()} in {ev.place}: {rng.choice(['update', 'latest', 'what we know', 'reaction'])}"
         stamp = iso(when)
         index = terms.index(Article(text=text, title=title))
-        rows.append((next_id, "", "", 0, f"https://{word(rng)}.example/{next_id}", rng.choice(outlets), title, None,
-                     stamp, text, index.text_hash, textmod.word_count(text), stamp, "{}"))
+        rows.append(
+            (
+                next_id,
+                "",
+                "",
+                0,
+                f"https://{word(rng)}.example/{next_id}",
+                rng.choice(outlets),
+                title,
+                None,
+                stamp,
+                text,
+                index.text_hash,
+                textmod.word_count(text),
+                stamp,
+                "{}",
+            )
+        )
         sentence_rows.extend((next_id, i, a, b, fp) for i, (a, b, fp) in enumerate(index.sentences))
         term_counts.update(index.terms)
         next_id += 1
@@ -109,10 +127,15 @@ def flush(archive: Archive, rows: list, sentence_rows: list, term_counts: Counte
     with archive.transaction() as conn:
         conn.executemany(
             "INSERT INTO articles (id, team_id, channel_id, is_private, url, outlet, title, author, published, "
-            "text, text_hash, words, added_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            "text, text_hash, words, added_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
         conn.executemany('INSERT INTO sentences (article_id, idx, start, "end", fp) VALUES (?,?,?,?,?)', sentence_rows)
-        conn.executemany("INSERT INTO term_docs (term, docs) VALUES (?, ?) "
-                         "ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs", term_counts.items())
+        conn.executemany(
+            "INSERT INTO term_docs (term, docs) VALUES (?, ?) "
+            "ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs",
+            term_counts.items(),
+        )
     rows.clear()
     sentence_rows.clear()
     term_counts.clear()
@@ -123,9 +146,12 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--day-articles", type=int, default=2_000)
     ap.add_argument("--keep", metavar="PATH", help="build the archive at PATH and keep it")
-    ap.add_argument("--enrich", action="store_true",
-                    help="first enrich as `serve` does (features of the most recent articles, then the day's "
-                         "reports) and time the digest after that: the digest a newsroom gets")
+    ap.add_argument(
+        "--enrich",
+        action="store_true",
+        help="first enrich as `serve` does (features of the most recent articles, then the day's "
+        "reports) and time the digest after that: the digest a newsroom gets",
+    )
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -137,20 +163,24 @@ def main() -> None:
         t = time.perf_counter()
         build(archive, items, rng)
         took = time.perf_counter() - t
-        print(f"archive: {archive.count()} articles ({args.day_articles} on {DAY}) inserted in {took:.1f} s "
-              f"({archive.count() / took:.0f} articles/s)")
+        print(
+            f"archive: {archive.count()} articles ({args.day_articles} on {DAY}) inserted in {took:.1f} s "
+            f"({archive.count() / took:.0f} articles/s)"
+        )
 
-        since = iso(datetime.combine(DAY, datetime.min.time(), timezone.utc) - stories.WINDOW - timedelta(days=1))
+        since = iso(datetime.combine(DAY, datetime.min.time(), UTC) - stories.WINDOW - timedelta(days=1))
         window = [r["id"] for r in archive.query("SELECT id FROM articles WHERE added_at >= ? ORDER BY id", (since,))]
         t = time.perf_counter()
         stories.assign_stories(archive, window)
         took = time.perf_counter() - t
-        print(f"stories: {len(window)} articles of the window assigned in {took:.1f} s "
-              f"({took / len(window) * 1000:.2f} ms an article)")
+        print(
+            f"stories: {len(window)} articles of the window assigned in {took:.1f} s "
+            f"({took / len(window) * 1000:.2f} ms an article)"
+        )
 
         analyzer = Analyzer(archive)
         t = time.perf_counter()
-        analyzer.nlp  # loaded once, as in a long-running process
+        _ = analyzer.nlp  # loaded once, as in a long-running process
         print(f"spaCy load: {time.perf_counter() - t:.2f} s")
         if args.enrich:
             from copydesk.bot.analysis import enrich
@@ -160,15 +190,17 @@ def main() -> None:
             took = time.perf_counter() - t
             print(f"enrichment: features of the {n} most recent articles in {took:.0f} s ({n / took:.1f} articles/s)")
             t = time.perf_counter()
-            n = enrich.enrich_reports(analyzer, iso(datetime.combine(DAY, datetime.min.time(), timezone.utc)))
+            n = enrich.enrich_reports(analyzer, iso(datetime.combine(DAY, datetime.min.time(), UTC)))
             took = time.perf_counter() - t
             print(f"enrichment: reports of the day's {n} articles in {took:.0f} s ({n / took:.1f} articles/s)")
         t = time.perf_counter()
         digest = digestmod.build_digest(archive, analyzer, CLI_SCOPE, DAY, TZ)
         cold = time.perf_counter() - t
         analysed = sum(s["analysed"] for s in digest["stories"])
-        print(f"digest {'after enrichment' if args.enrich else 'cold'}: {cold:.2f} s — {digest['articles']} articles in {len(digest['stories'])} stories, "
-              f"{analysed} articles analysed (reports computed and cached)")
+        print(
+            f"digest {'after enrichment' if args.enrich else 'cold'}: {cold:.2f} s — {digest['articles']} articles in {len(digest['stories'])} stories, "
+            f"{analysed} articles analysed (reports computed and cached)"
+        )
         warm = []
         for _ in range(3):
             t = time.perf_counter()
@@ -178,11 +210,15 @@ def main() -> None:
         print(f"digest warm: {min(warm):.2f} s (runs {', '.join(f'{x:.2f}' for x in warm)})")
         t = time.perf_counter()
         text, blocks = slack_message(digest)
-        print(f"slack message: {len(blocks)} blocks, {len(json.dumps(blocks))} bytes, "
-              f"built in {(time.perf_counter() - t) * 1000:.1f} ms")
+        print(
+            f"slack message: {len(blocks)} blocks, {len(json.dumps(blocks))} bytes, "
+            f"built in {(time.perf_counter() - t) * 1000:.1f} ms"
+        )
         top = digest["stories"][0]
-        print(f"top story: {top['title']!r}: {len(top['outlets'])} outlets, {top['articles']} articles, "
-              f"copied share {top['copied_share']:.0%}, {top['counts']['contradictions']} contradictions")
+        print(
+            f"top story: {top['title']!r}: {len(top['outlets'])} outlets, {top['articles']} articles, "
+            f"copied share {top['copied_share']:.0%}, {top['counts']['contradictions']} contradictions"
+        )
         print(f"peak RSS: {rss_mb():.0f} MB")
         archive.close()
 

@@ -102,7 +102,8 @@ def main() -> None:
                         continue
                     with lock:
                         (acks if answer.status == 200 else failures).append(
-                            answer.seconds if answer.status == 200 else f"HTTP {answer.status}")
+                            answer.seconds if answer.status == 200 else f"HTTP {answer.status}"
+                        )
 
             threads = [threading.Thread(target=send) for _ in range(args.threads)]
             for th in threads:
@@ -124,14 +125,22 @@ def main() -> None:
                 per_message[ts] = per_message.get(ts, 0) + 1
                 first.setdefault(ts, call.at - sent_at[ts])
         replies = list(first.values())
-        print(f"{args.events} events from {args.threads} threads in {args.seconds:.0f} s; "
-              f"{len(acks)} acknowledged, {len(failures)} not ({', '.join(sorted(set(failures))) or 'none'})")
-        print(f"ack    p50 {statistics.median(acks) * 1000:.0f} ms, p95 {percentile(acks, 95) * 1000:.0f} ms, "
-              f"max {max(acks) * 1000:.0f} ms")
-        print(f"reply  p50 {statistics.median(replies):.2f} s, p95 {percentile(replies, 95):.2f} s, "
-              f"max {max(replies):.2f} s")
-        print(f"once   answered {len(per_message)} of {args.events}, "
-              f"more than once {sum(1 for n in per_message.values() if n > 1)}")
+        print(
+            f"{args.events} events from {args.threads} threads in {args.seconds:.0f} s; "
+            f"{len(acks)} acknowledged, {len(failures)} not ({', '.join(sorted(set(failures))) or 'none'})"
+        )
+        print(
+            f"ack    p50 {statistics.median(acks) * 1000:.0f} ms, p95 {percentile(acks, 95) * 1000:.0f} ms, "
+            f"max {max(acks) * 1000:.0f} ms"
+        )
+        print(
+            f"reply  p50 {statistics.median(replies):.2f} s, p95 {percentile(replies, 95):.2f} s, "
+            f"max {max(replies):.2f} s"
+        )
+        print(
+            f"once   answered {len(per_message)} of {args.events}, "
+            f"more than once {sum(1 for n in per_message.values() if n > 1)}"
+        )
         print(f"rss    peak {rss:.0f} MB, CPU {cpu:.0f} s (server process); exit status after SIGTERM {code}")
 
 

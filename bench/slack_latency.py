@@ -33,9 +33,9 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from slack_fake import FakeSlack, ServedApp, SlackSender, message, slack_escape  # noqa: E402
 from synthetic import Event, article, corpus  # noqa: E402
 
-from copydesk.bot.reading import reader  # noqa: E402
 from copydesk.bot.analysis.ingest import store  # noqa: E402
 from copydesk.bot.model import Scope  # noqa: E402
+from copydesk.bot.reading import reader  # noqa: E402
 from copydesk.bot.settings import Settings  # noqa: E402
 from copydesk.storage.archive import Archive  # noqa: E402
 
@@ -56,8 +56,11 @@ def build_archive(path: Path, n: int, rng: random.Random) -> tuple[Event, list[s
         borrowed: list[str] = []
         for k in range(3):  # earlier coverage of the queries' event, some of it reused by them
             text = article(rng, event, 500)
-            store(archive, reader.read_text(f"title: Event coverage {k}\noutlet: Source Wire\n---\n{text}", "source"),
-                  scope)
+            store(
+                archive,
+                reader.read_text(f"title: Event coverage {k}\noutlet: Source Wire\n---\n{text}", "source"),
+                scope,
+            )
             borrowed += [s.strip() + "." for s in text.replace("\n", " ").split(". ")[:5]]
         return event, borrowed
     finally:
@@ -77,8 +80,9 @@ def main() -> None:
         event, borrowed = build_archive(db, args.articles, rng)
         print(f"archive: {args.articles} articles in {time.perf_counter() - t:.1f} s")
         fake = FakeSlack()
-        settings = Settings(db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                            slack_api_url=fake.url, tz="UTC")
+        settings = Settings(
+            db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url, tz="UTC"
+        )
         try:
             t = time.perf_counter()
             app = ServedApp(settings)  # loads the spaCy model once, as `copydesk serve` does
@@ -93,18 +97,26 @@ def main() -> None:
                     sent = slack.event(message(slack_escape(text), channel=CHANNEL, ts=ts), team_id=TEAM)
                     if sent.status != 200:
                         raise SystemExit(f"the app answered HTTP {sent.status}")
-                    call = fake.wait_for(lambda: [c for c in fake.recorded("chat.postMessage")
-                                                  if c.payload.get("thread_ts") == ts], timeout=120)[0]
+                    call = fake.wait_for(
+                        lambda ts=ts: [
+                            c for c in fake.recorded("chat.postMessage") if c.payload.get("thread_ts") == ts
+                        ],
+                        timeout=120,
+                    )[0]
                     acks.append(sent.seconds)
                     replies.append(call.at - start)
-                    print(f"run {run + 1}: {len(text.split())} words, ack {sent.seconds * 1000:.0f} ms, "
-                          f"reply {replies[-1]:.2f} s{' (cold)' if run == 0 else ''}: {call.payload['text'][:90]}")
+                    print(
+                        f"run {run + 1}: {len(text.split())} words, ack {sent.seconds * 1000:.0f} ms, "
+                        f"reply {replies[-1]:.2f} s{' (cold)' if run == 0 else ''}: {call.payload['text'][:90]}"
+                    )
             finally:
                 app.close()
         finally:
             fake.close()
-    print(f"median of {args.runs}: ack {statistics.median(acks) * 1000:.0f} ms (max {max(acks) * 1000:.0f} ms), "
-          f"thread reply {statistics.median(replies):.2f} s (max {max(replies):.2f} s)")
+    print(
+        f"median of {args.runs}: ack {statistics.median(acks) * 1000:.0f} ms (max {max(acks) * 1000:.0f} ms), "
+        f"thread reply {statistics.median(replies):.2f} s (max {max(replies):.2f} s)"
+    )
 
 
 if __name__ == "__main__":

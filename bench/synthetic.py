@@ -6,12 +6,60 @@ from __future__ import annotations
 import random
 
 SYLLABLES = "ka lo mi ra ten vor sa del mon gri han ul bet cor fin das pel tor vin zu ar es ol ym".split()
-VERBS = ["announced", "approved", "rejected", "opened", "closed", "reported", "confirmed", "launched",
-         "suspended", "expanded", "reviewed", "signed", "delayed", "funded", "criticised", "defended"]
-NOUNS = ["plan", "budget", "bridge", "hospital", "contract", "factory", "school", "railway", "port",
-         "election", "inquiry", "treaty", "strike", "merger", "festival", "reservoir", "airport", "court"]
-ADJS = ["new", "controversial", "regional", "national", "delayed", "ambitious", "costly", "temporary",
-        "local", "major", "small", "private", "public", "final"]
+VERBS = [
+    "announced",
+    "approved",
+    "rejected",
+    "opened",
+    "closed",
+    "reported",
+    "confirmed",
+    "launched",
+    "suspended",
+    "expanded",
+    "reviewed",
+    "signed",
+    "delayed",
+    "funded",
+    "criticised",
+    "defended",
+]
+NOUNS = [
+    "plan",
+    "budget",
+    "bridge",
+    "hospital",
+    "contract",
+    "factory",
+    "school",
+    "railway",
+    "port",
+    "election",
+    "inquiry",
+    "treaty",
+    "strike",
+    "merger",
+    "festival",
+    "reservoir",
+    "airport",
+    "court",
+]
+ADJS = [
+    "new",
+    "controversial",
+    "regional",
+    "national",
+    "delayed",
+    "ambitious",
+    "costly",
+    "temporary",
+    "local",
+    "major",
+    "small",
+    "private",
+    "public",
+    "final",
+]
 ROLES = ["minister", "mayor", "spokesperson", "chief executive", "union leader", "judge", "governor"]
 
 
@@ -36,22 +84,34 @@ class Event:
         who, role = rng.choice(self.people)
         shape = rng.randrange(6)
         if shape == 0:
-            return (f"The {rng.choice(ADJS)} {self.noun} in {self.place} was {rng.choice(VERBS)} by the "
-                    f"{self.org} on {rng.choice(['Monday', 'Tuesday', 'Friday'])}, officials said.")
+            return (
+                f"The {rng.choice(ADJS)} {self.noun} in {self.place} was {rng.choice(VERBS)} by the "
+                f"{self.org} on {rng.choice(['Monday', 'Tuesday', 'Friday'])}, officials said."
+            )
         if shape == 1:
-            return (f"\"We have {rng.choice(VERBS)} the {self.noun} because the people of {self.place} "
-                    f"deserve better,\" {role} {who} said.")
+            return (
+                f'"We have {rng.choice(VERBS)} the {self.noun} because the people of {self.place} '
+                f'deserve better," {role} {who} said.'
+            )
         if shape == 2:
-            return (f"According to the {self.org}, about {self.figure} people in {self.place} are affected "
-                    f"and the cost could reach {rng.randint(2, 90)} million.")
+            return (
+                f"According to the {self.org}, about {self.figure} people in {self.place} are affected "
+                f"and the cost could reach {rng.randint(2, 90)} million."
+            )
         if shape == 3:
-            return (f"{who}, the {role}, told reporters that the {rng.choice(ADJS)} {self.noun} would be "
-                    f"{rng.choice(VERBS)} within {rng.randint(2, 30)} weeks.")
+            return (
+                f"{who}, the {role}, told reporters that the {rng.choice(ADJS)} {self.noun} would be "
+                f"{rng.choice(VERBS)} within {rng.randint(2, 30)} weeks."
+            )
         if shape == 4:
-            return (f"Critics in {self.place} said the {self.org} had not explained why the {self.noun} was "
-                    f"{rng.choice(VERBS)} and called for an independent {rng.choice(NOUNS)}.")
-        return (f"It is the {rng.choice(['first', 'second', 'third'])} time this year that a {self.noun} in "
-                f"{self.place} has been {rng.choice(VERBS)}, and residents expect more news next week.")
+            return (
+                f"Critics in {self.place} said the {self.org} had not explained why the {self.noun} was "
+                f"{rng.choice(VERBS)} and called for an independent {rng.choice(NOUNS)}."
+            )
+        return (
+            f"It is the {rng.choice(['first', 'second', 'third'])} time this year that a {self.noun} in "
+            f"{self.place} has been {rng.choice(VERBS)}, and residents expect more news next week."
+        )
 
 
 def article(rng: random.Random, event: Event, words: int = 450, borrow: list[str] | None = None) -> str:
@@ -64,7 +124,7 @@ def article(rng: random.Random, event: Event, words: int = 450, borrow: list[str
             s = event.sentence(rng)
         sents.append(s)
         n += len(s.split())
-    paras = [" ".join(sents[i:i + 3]) for i in range(0, len(sents), 3)]
+    paras = [" ".join(sents[i : i + 3]) for i in range(0, len(sents), 3)]
     return "\n\n".join(paras)
 
 
@@ -109,7 +169,7 @@ def probe(rng: random.Random, source: str, words: int = 1000) -> str:
     figure in them changed) among its own paragraphs."""
     paras = source.split("\n\n")
     start = rng.randrange(max(1, len(paras) - 3))
-    borrowed = paras[start:start + 3]
+    borrowed = paras[start : start + 3]
     changed = next((i for i, p in enumerate(borrowed) if any(w.isdigit() for w in p.split())), None)
     if changed is not None:
         ws = borrowed[changed].split(" ")

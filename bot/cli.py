@@ -106,7 +106,7 @@ def _prepared(items: list, settings: Settings, jobs: int):
         import multiprocessing
 
         # windows of sources, the next one read while this one is stored: memory stays bounded
-        windows = [items[k:k + 2 * INGEST_BATCH] for k in range(0, len(items), 2 * INGEST_BATCH)]
+        windows = [items[k : k + 2 * INGEST_BATCH] for k in range(0, len(items), 2 * INGEST_BATCH)]
         with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (settings,)) as pool:
             current = pool.imap(_read_and_index, windows[0], chunksize=8) if windows else iter(())
             for k in range(len(windows)):
@@ -122,8 +122,13 @@ def _prepared(items: list, settings: Settings, jobs: int):
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processes reading and indexing articles (the archive is written by one).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes reading and indexing articles (the archive is written by one).",
+)
 @db_option
 def ingest(sources: tuple[str, ...], jobs: int, db: str | None) -> None:
     """Add articles (files, directories, URLs, or - for stdin) to the archive, in order."""
@@ -137,8 +142,16 @@ def ingest(sources: tuple[str, ...], jobs: int, db: str | None) -> None:
     archive = _open_archive(settings)
     ingested = skipped = 0
     failures: list[str] = []
-    progress = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), _rate_column(),
-                        TimeRemainingColumn(), console=err, disable=not err.is_terminal, transient=True)
+    progress = Progress(
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _rate_column(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
+    )
     try:
         results = _prepared(items, settings, jobs)
         with progress:
@@ -149,7 +162,7 @@ def ingest(sources: tuple[str, ...], jobs: int, db: str | None) -> None:
                 if not batch:
                     break
                 with archive.transaction():
-                    for src, result, index in batch:
+                    for _src, result, index in batch:
                         if isinstance(result, BadInput):
                             failures.append(str(result))
                         else:
@@ -168,8 +181,11 @@ def ingest(sources: tuple[str, ...], jobs: int, db: str | None) -> None:
 
 @cli.command()
 @click.option("--limit", type=click.IntRange(1), help="Enrich at most this many articles (the most recent).")
-@click.option("--reports", is_flag=True, help="Then cache the reports of the articles archived in the last 36 hours "
-              "(what a digest summarises).")
+@click.option(
+    "--reports",
+    is_flag=True,
+    help="Then cache the reports of the articles archived in the last 36 hours (what a digest summarises).",
+)
 @db_option
 def enrich(limit: int | None, reports: bool, db: str | None) -> None:
     """Compute the NLP features of archived articles that lack them, most recent first, so that
@@ -188,8 +204,16 @@ def enrich(limit: int | None, reports: bool, db: str | None) -> None:
         analyzer = Analyzer(archive, settings)
         todo = archive.count_lacking_features(analyzer.version)
         total = min(todo, limit) if limit else todo
-        progress = Progress(TextColumn("enriching"), BarColumn(), MofNCompleteColumn(), _rate_column(),
-                            TimeRemainingColumn(), console=err, disable=not err.is_terminal, transient=True)
+        progress = Progress(
+            TextColumn("enriching"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _rate_column(),
+            TimeRemainingColumn(),
+            console=err,
+            disable=not err.is_terminal,
+            transient=True,
+        )
         t = time.perf_counter()
         with progress:
             task = progress.add_task("enrich", total=total)
@@ -197,8 +221,14 @@ def enrich(limit: int | None, reports: bool, db: str | None) -> None:
         took = time.perf_counter() - t
         cached = 0
         if reports:
-            with Progress(TextColumn("caching reports"), MofNCompleteColumn(), _rate_column(), console=err,
-                          disable=not err.is_terminal, transient=True) as progress:
+            with Progress(
+                TextColumn("caching reports"),
+                MofNCompleteColumn(),
+                _rate_column(),
+                console=err,
+                disable=not err.is_terminal,
+                transient=True,
+            ) as progress:
                 task = progress.add_task("reports", total=None)
                 cached = enrich_reports(analyzer, recent_since(), progress=lambda n: progress.advance(task, n))
     finally:
@@ -216,9 +246,8 @@ def enrich(limit: int | None, reports: bool, db: str | None) -> None:
 def analyze(source: str, as_json: bool, store: bool, team: str | None, db: str | None) -> None:
     """Analyse one article (a file, a URL, or - for stdin) against the archive."""
     from copydesk.bot.analysis.engine import Analyzer
-    from copydesk.storage import settings as settingstore
-
     from copydesk.bot.errors import ArchiveBusy
+    from copydesk.storage import settings as settingstore
 
     settings = _settings(db)
     article = _read_one(source, settings)  # read before touching the archive: bad input changes nothing
@@ -280,8 +309,8 @@ def demo_paths() -> list[Path]:
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON lines.")
 def demo(db: str | None, as_json: bool) -> None:
     """Analyse the built-in fictional coverage, each article against the ones before it."""
-    from copydesk.bot.reading import reader
     from copydesk.bot.analysis.engine import Analyzer
+    from copydesk.bot.reading import reader
 
     console = Console(highlight=False, soft_wrap=True)
     with _demo_db(db) as path:
@@ -291,9 +320,11 @@ def demo(db: str | None, as_json: bool) -> None:
         try:
             if not as_json:
                 pages = sum(1 for p in demo_paths() if p.suffix == ".html")
-                console.print(f"[bold]Copydesk demo[/bold]: {len(articles)} fictional articles about one event "
-                              f"({pages} of them a saved web page), each analysed against the ones before it "
-                              f"(archive: {path}).\n")
+                console.print(
+                    f"[bold]Copydesk demo[/bold]: {len(articles)} fictional articles about one event "
+                    f"({pages} of them a saved web page), each analysed against the ones before it "
+                    f"(archive: {path}).\n"
+                )
             analyzer = Analyzer(archive, settings)
             for article in articles:
                 report = analyzer.analyze(article, store=True)
@@ -309,9 +340,16 @@ def demo(db: str | None, as_json: bool) -> None:
 
 @cli.command("settings")
 @click.option("--team", metavar="TEAM_ID", default="", help="The Slack workspace (default: the CLI's own archive).")
-@click.option("--channel", metavar="CHANNEL_ID", default="", help="One channel's own settings (overriding the workspace's).")
-@click.option("--set", "changes", metavar="NAME=VALUE", multiple=True,
-              help="Change a setting (repeatable); VALUE 'inherit' goes back to the workspace's value or the default.")
+@click.option(
+    "--channel", metavar="CHANNEL_ID", default="", help="One channel's own settings (overriding the workspace's)."
+)
+@click.option(
+    "--set",
+    "changes",
+    metavar="NAME=VALUE",
+    multiple=True,
+    help="Change a setting (repeatable); VALUE 'inherit' goes back to the workspace's value or the default.",
+)
 @db_option
 def settings_command(team: str, channel: str, changes: tuple[str, ...], db: str | None) -> None:
     """Show (or change) the analysis settings in force: recency_days, copy_threshold,
@@ -342,9 +380,13 @@ def settings_command(team: str, channel: str, changes: tuple[str, ...], db: str 
 
 
 @cli.command()
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="The day, in COPYDESK_TZ (else this machine's zone); default today.")
+@click.option(
+    "--date", "day", metavar="YYYY-MM-DD", help="The day, in COPYDESK_TZ (else this machine's zone); default today."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the digest as JSON.")
-@click.option("--post", "channel", metavar="CHANNEL", help="Also post it to this Slack channel now (needs SLACK_BOT_TOKEN).")
+@click.option(
+    "--post", "channel", metavar="CHANNEL", help="Also post it to this Slack channel now (needs SLACK_BOT_TOKEN)."
+)
 @db_option
 def digest(day: str | None, as_json: bool, channel: str | None, db: str | None) -> None:
     """The day's stories, grouped, ranked by how widely they were covered: outlets, who had it

@@ -102,14 +102,38 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("recency_days", "Recency window", 0, 0, 3650,
-            "compare only with coverage from the last N days (0: all coverage)"),
-    Setting("copy_threshold", "Copy similarity threshold", 85, 70, 100,
-            "how similar (in %) a sentence must be to an earlier one to count as copied"),
-    Setting("min_passage_words", "Minimum copied passage", 6, 3, 60,
-            "sentences shorter than this (in words, quotations left out) are never called copied"),
-    Setting("min_article_words", "Minimum article length", 80, 20, 5000,
-            "pasted text or a linked article shorter than this (in words) gets no automatic answer"),
+    Setting(
+        "recency_days",
+        "Recency window",
+        0,
+        0,
+        3650,
+        "compare only with coverage from the last N days (0: all coverage)",
+    ),
+    Setting(
+        "copy_threshold",
+        "Copy similarity threshold",
+        85,
+        70,
+        100,
+        "how similar (in %) a sentence must be to an earlier one to count as copied",
+    ),
+    Setting(
+        "min_passage_words",
+        "Minimum copied passage",
+        6,
+        3,
+        60,
+        "sentences shorter than this (in words, quotations left out) are never called copied",
+    ),
+    Setting(
+        "min_article_words",
+        "Minimum article length",
+        80,
+        20,
+        5000,
+        "pasted text or a linked article shorter than this (in words) gets no automatic answer",
+    ),
     Setting("answer_mode", "Answer mode", "all", help="all: every article · mention: only when mentioned · never"),
 )
 SETTING = {s.name: s for s in SETTINGS}

@@ -61,7 +61,7 @@ class Settings:
         return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
+    def from_env(cls, **overrides) -> Settings:
         env = _env()
         api_url = env.get("COPYDESK_SLACK_API_URL") or SLACK_API_URL
         if not api_url.endswith("/"):

@@ -23,8 +23,11 @@ def load_cases(path: Path = HERE / "attributions.jsonl") -> list[dict]:
 
 
 def _matches(expected: dict, found) -> bool:
-    return (found.speaker_key == expected["speaker_key"] and found.direct == expected["direct"]
-            and expected["content_contains"] in found.content)
+    return (
+        found.speaker_key == expected["speaker_key"]
+        and found.direct == expected["direct"]
+        and expected["content_contains"] in found.content
+    )
 
 
 def score_attributions(cases: list[dict], nlp, verbose: bool = False) -> dict:
@@ -36,7 +39,7 @@ def score_attributions(cases: list[dict], nlp, verbose: bool = False) -> dict:
     parsed = docmod.parse_many([c["text"] for c in cases], nlp)
     tp = fp = fn = 0
     errors: list[tuple[str, str, object]] = []
-    for case, p in zip(cases, parsed):
+    for case, p in zip(cases, parsed, strict=True):
         found = attributions.extract(p)
         used: set[int] = set()
         for exp in case["expected"]:
@@ -50,8 +53,13 @@ def score_attributions(cases: list[dict], nlp, verbose: bool = False) -> dict:
         for k, f in enumerate(found):
             if k not in used:
                 fp += 1
-                errors.append((case["id"], "extra", {"speaker_key": f.speaker_key, "direct": f.direct,
-                                                     "cue": f.cue, "content": f.content}))
+                errors.append(
+                    (
+                        case["id"],
+                        "extra",
+                        {"speaker_key": f.speaker_key, "direct": f.direct, "cue": f.cue, "content": f.content},
+                    )
+                )
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -67,8 +75,10 @@ def main() -> None:
     cases = load_cases()
     s = score_attributions(cases, nlpmod.load(), verbose="-v" in sys.argv)
     negatives = sum(1 for c in cases if not c["expected"])
-    print(f"Attributions: precision {s['precision']:.2f} recall {s['recall']:.2f} F1 {s['f1']:.2f}  "
-          f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']}; {len(cases)} cases, {negatives} without attribution)")
+    print(
+        f"Attributions: precision {s['precision']:.2f} recall {s['recall']:.2f} F1 {s['f1']:.2f}  "
+        f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']}; {len(cases)} cases, {negatives} without attribution)"
+    )
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from copydesk.bot.language import nlp as nlpmod  # noqa: E402
 from copydesk.bot.analysis.engine import Analyzer  # noqa: E402
+from copydesk.bot.language import nlp as nlpmod  # noqa: E402
 from copydesk.bot.reading.reader import read_text  # noqa: E402
 from copydesk.storage.archive import Archive  # noqa: E402
 
@@ -36,10 +36,13 @@ def run_case(case: dict, analyzer_factory) -> list[dict]:
         try:
             analyzer = analyzer_factory(archive)
             for i, e in enumerate(case["earlier"]):
-                analyzer.analyze(read_text(f"outlet: {e['outlet']}\npublished: 2026-01-0{1 + i}\n---\n{e['text']}",
-                                           e["outlet"]), store=True)
-            report = analyzer.analyze(read_text(f"outlet: New Outlet\npublished: 2026-02-01\n---\n{case['article']}",
-                                                "article"))
+                analyzer.analyze(
+                    read_text(f"outlet: {e['outlet']}\npublished: 2026-01-0{1 + i}\n---\n{e['text']}", e["outlet"]),
+                    store=True,
+                )
+            report = analyzer.analyze(
+                read_text(f"outlet: New Outlet\npublished: 2026-02-01\n---\n{case['article']}", "article")
+            )
             return report.to_dict()["contradictions"]
         finally:
             archive.close()
@@ -90,14 +93,19 @@ def seeds_expectations(nlp) -> list[tuple[str, bool]]:
             analyzer = Analyzer(archive, nlp=nlp)
             reports = [analyzer.analyze(read(Source(str(f), "file", str(f))), store=True).to_dict() for f in order]
             archive.close()
-        flagged = [any("international affairs" in (c["text"] + c["other_text"]) for c in r["contradictions"])
-                   for r in reports]
+        flagged = [
+            any("international affairs" in (c["text"] + c["other_text"]) for c in r["contradictions"]) for r in reports
+        ]
         if order_name == "000 last":
             out.append(("international/internal affairs flagged with 000 last", flagged[-1]))
         else:
             out.append(("each later article flags its disagreement with 000", all(flagged[1:])))
-        false = [c for r in reports for c in r["contradictions"]
-                 if "international affairs" not in (c["text"] + c["other_text"])]
+        false = [
+            c
+            for r in reports
+            for c in r["contradictions"]
+            if "international affairs" not in (c["text"] + c["other_text"])
+        ]
         out.append((f"no other contradiction flagged ({order_name}; found {len(false)})", not false))
         out.append((f"no copied passages between the five ({order_name})", all(not r["copied"] for r in reports)))
     return out
@@ -117,7 +125,9 @@ def main() -> None:
         print(f"  {kind:9s} precision {p:.2f} recall {r:.2f}  (tp {tp}, fp {fp}, fn {fn})")
     p, r, f = prf(*total)
     negatives = sum(1 for c in cases if c["kind"] is None)
-    print(f"  {'all':9s} precision {p:.2f} recall {r:.2f} F1 {f:.2f}  ({len(cases)} cases, {negatives} non-contradictions)")
+    print(
+        f"  {'all':9s} precision {p:.2f} recall {r:.2f} F1 {f:.2f}  ({len(cases)} cases, {negatives} non-contradictions)"
+    )
 
     try:
         from attributions_eval import score_attributions
@@ -126,8 +136,10 @@ def main() -> None:
     if score_attributions and (HERE / "attributions.jsonl").exists():
         a = score_attributions(load("attributions.jsonl"), nlp)
         print("Attributions (eval/attributions.jsonl)")
-        print(f"  precision {a['precision']:.2f} recall {a['recall']:.2f} F1 {a['f1']:.2f}  "
-              f"(tp {a['tp']}, fp {a['fp']}, fn {a['fn']})")
+        print(
+            f"  precision {a['precision']:.2f} recall {a['recall']:.2f} F1 {a['f1']:.2f}  "
+            f"(tp {a['tp']}, fp {a['fp']}, fn {a['fn']})"
+        )
 
     print("Seeds (../shared/seeds/README.md)")
     for name, ok in seeds_expectations(nlp):

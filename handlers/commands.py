@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from copydesk.bot.errors import BadInput
+from copydesk.bot.language.text import word_count
 from copydesk.bot.present.blocks import render_report
 from copydesk.bot.present.cite import source_name
-from copydesk.bot.errors import BadInput
 from copydesk.bot.present.slacktext import escape, is_article_link, links, plain_text, without_links
-from copydesk.bot.language.text import word_count
-
 from copydesk.storage import settings as settingstore
 from copydesk.storage.messages import Messages
 
@@ -94,8 +93,12 @@ def register(app: App, deps: Deps) -> None:
 
     def compare_job(job: Job) -> None:
         links, text = tuple(job.payload["links"]), job.payload["text"]
-        command_job(job, lambda respond: run_compare(deps, client_for(job.team_id), respond, job.payload["command"],
-                                                     CompareJob(links, text)))
+        command_job(
+            job,
+            lambda respond: run_compare(
+                deps, client_for(job.team_id), respond, job.payload["command"], CompareJob(links, text)
+            ),
+        )
 
     def digest_job(job: Job) -> None:
         context = {"archive": deps.archive, "analyzer": deps.analyzer, "settings": deps.settings}
@@ -112,8 +115,13 @@ def _enqueue_command(deps: Deps, kind: str, command: dict, extra: dict | None = 
     """Store a command's job before it is acknowledged (an error here fails the request: Slack
     shows the user that the command failed, nothing is half done)."""
     kept = {k: command.get(k) for k in COMMAND_FIELDS}
-    enqueue(deps, kind, {"command": kept, **(extra or {})}, team_id=command.get("team_id") or "",
-            channel_id=command.get("channel_id") or "")
+    enqueue(
+        deps,
+        kind,
+        {"command": kept, **(extra or {})},
+        team_id=command.get("team_id") or "",
+        channel_id=command.get("channel_id") or "",
+    )
 
 
 class _RespondOnce:

@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from copydesk.bot.reading import reader
 from copydesk.bot.app.webapi import api_error
 from copydesk.bot.app.workers import MAX_ATTEMPTS
-from copydesk.bot.present.blocks import heading, render_report
 from copydesk.bot.errors import BadInput
 from copydesk.bot.model import Article, Scope
-from copydesk.bot.settings import Settings
+from copydesk.bot.present.blocks import heading, render_report
 from copydesk.bot.present.slacktext import MIN_PASTED_WORDS, ArticleRequest, escape
+from copydesk.bot.reading import reader
+from copydesk.bot.settings import Settings
 from copydesk.storage import settings as settingstore
 from copydesk.storage.messages import Messages
 
@@ -56,9 +56,11 @@ class Deps:
 
 
 SORRY = "Sorry, something went wrong while analysing this. Please try again in a minute."
-HINT = (f"Paste an article (at least {MIN_PASTED_WORDS} words) or share a link to one, and I'll tell you "
-        "in its thread what is new, copied, contradicted or corroborated compared with the coverage I've seen "
-        "here. `/compare` does the same, visible only to you.")
+HINT = (
+    f"Paste an article (at least {MIN_PASTED_WORDS} words) or share a link to one, and I'll tell you "
+    "in its thread what is new, copied, contradicted or corroborated compared with the coverage I've seen "
+    "here. `/compare` does the same, visible only to you."
+)
 
 
 # ---------------------------------------------------------------- where a request comes from
@@ -82,8 +84,16 @@ def first_delivery(archive, body: dict, team_id: str, channel_id: str, ts: str) 
     return archive.claim_event(*delivery_keys(body, team_id, channel_id, ts), team_id=team_id)
 
 
-def enqueue(deps: Deps, kind: str, payload: dict, *, team_id: str, channel_id: str = "",
-            message_ts: str | None = None, body: dict | None = None) -> bool:
+def enqueue(
+    deps: Deps,
+    kind: str,
+    payload: dict,
+    *,
+    team_id: str,
+    channel_id: str = "",
+    message_ts: str | None = None,
+    body: dict | None = None,
+) -> bool:
     """Store a job of `kind` for the worker threads, durably, before the listener returns. With
     the event's `body` the event is recorded as seen in the same transaction (by event_id, and
     for a message, `message_ts`, by team + channel + ts): False, and nothing stored, when it was
@@ -96,8 +106,10 @@ def enqueue(deps: Deps, kind: str, payload: dict, *, team_id: str, channel_id: s
         keys = delivery_keys(body, team_id, channel_id, message_ts)
     elif body is not None and body.get("event_id"):
         keys = [f"event:{body['event_id']}"]
-    if queue.enqueue(kind, payload, team_id=team_id, channel_id=channel_id, message_ts=message_ts,
-                     seen_keys=keys) is None:
+    if (
+        queue.enqueue(kind, payload, team_id=team_id, channel_id=channel_id, message_ts=message_ts, seen_keys=keys)
+        is None
+    ):
         return False
     deps.workers.notify()
     return True
@@ -126,8 +138,9 @@ def channel_scope(client: WebClient, team_id: str, channel_id: str, channel_type
             log.info("conversations.info refused for %s (%s): treating it as private", channel_id, api_error(exc))
             private = True
         except OSError as exc:
-            log.warning("conversations.info failed for %s (%s): treating it as private", channel_id,
-                        exc.__class__.__name__)
+            log.warning(
+                "conversations.info failed for %s (%s): treating it as private", channel_id, exc.__class__.__name__
+            )
             private = True
     return Scope(team_id, channel_id, private)
 
@@ -166,14 +179,28 @@ def links_note(request: ArticleRequest) -> str | None:
 REPLY_EVENT = "copydesk_reply"  # message metadata of a thread reply: which message it answers
 
 
-def post_in_thread(client: WebClient, channel_id: str, thread_ts: str, text: str,
-                   blocks: list[dict] | None = None, *, answers: str | None = None) -> str | None:
+def post_in_thread(
+    client: WebClient,
+    channel_id: str,
+    thread_ts: str,
+    text: str,
+    blocks: list[dict] | None = None,
+    *,
+    answers: str | None = None,
+) -> str | None:
     """Reply in a thread; returns the reply's ts, or None when Slack refused (logged). `answers`:
     the ts of the message answered, carried in the reply's metadata (see `find_reply`)."""
     metadata = {"event_type": REPLY_EVENT, "event_payload": {"message_ts": answers}} if answers else None
     try:
-        response = client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, text=text, blocks=blocks,
-                                           unfurl_links=False, unfurl_media=False, metadata=metadata)
+        response = client.chat_postMessage(
+            channel=channel_id,
+            thread_ts=thread_ts,
+            text=text,
+            blocks=blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata=metadata,
+        )
     except SlackApiError as exc:
         log.warning("chat.postMessage to %s refused: %s", channel_id, api_error(exc))
         return None
@@ -212,12 +239,17 @@ def permalink(deps: Deps, client: WebClient, team_id: str, shared: dict) -> str 
     try:
         link = client.chat_getPermalink(channel=shared["channel_id"], message_ts=shared["message_ts"]).get("permalink")
     except SlackApiError as exc:
-        log.info("chat.getPermalink refused for %s in %s: %s", shared["message_ts"], shared["channel_id"],
-                 api_error(exc))
+        log.info(
+            "chat.getPermalink refused for %s in %s: %s", shared["message_ts"], shared["channel_id"], api_error(exc)
+        )
         return None
     except OSError as exc:
-        log.warning("chat.getPermalink failed for %s in %s: %s", shared["message_ts"], shared["channel_id"],
-                    exc.__class__.__name__)
+        log.warning(
+            "chat.getPermalink failed for %s in %s: %s",
+            shared["message_ts"],
+            shared["channel_id"],
+            exc.__class__.__name__,
+        )
         return None
     if link:
         Messages(deps.archive).set_permalink(team_id, shared["channel_id"], shared["message_ts"], link)
@@ -260,13 +292,21 @@ def find_reply(client: WebClient, channel_id: str, thread_ts: str, message_ts: s
     cursor = None
     try:
         for _ in range(20):
-            response = client.conversations_replies(channel=channel_id, ts=thread_ts, oldest=message_ts,
-                                                    inclusive=True, include_all_metadata=True, limit=200,
-                                                    cursor=cursor)
+            response = client.conversations_replies(
+                channel=channel_id,
+                ts=thread_ts,
+                oldest=message_ts,
+                inclusive=True,
+                include_all_metadata=True,
+                limit=200,
+                cursor=cursor,
+            )
             for msg in response.get("messages") or []:
                 meta = msg.get("metadata") or {}
-                if meta.get("event_type") == REPLY_EVENT and (meta.get("event_payload") or {}).get(
-                        "message_ts") == message_ts:
+                if (
+                    meta.get("event_type") == REPLY_EVENT
+                    and (meta.get("event_payload") or {}).get("message_ts") == message_ts
+                ):
                     return msg.get("ts") or ""
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
             if not response.get("has_more") or not cursor:
@@ -278,8 +318,15 @@ def find_reply(client: WebClient, channel_id: str, thread_ts: str, message_ts: s
     return None
 
 
-def reply_once(deps: Deps, client: WebClient, job: Job, channel_id: str, thread_ts: str, text: str,
-               blocks: list[dict] | None = None) -> str | None:
+def reply_once(
+    deps: Deps,
+    client: WebClient,
+    job: Job,
+    channel_id: str,
+    thread_ts: str,
+    text: str,
+    blocks: list[dict] | None = None,
+) -> str | None:
     """Post a job's reply in a thread at most once: the reply is recorded in the job before it
     is posted, and the job is finished with the reply's ts right after. A job purged meanwhile
     (its workspace uninstalled) posts nothing and forgets what it stored."""
@@ -307,9 +354,20 @@ def resume_reply(deps: Deps, client: WebClient, job: Job, channel_id: str, threa
     return True
 
 
-def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id: str, channel_type: str | None,
-                     ts: str, thread_ts: str, request: ArticleRequest, user_id: str | None = None,
-                     automatic: bool = False, job: Job | None = None) -> str | None:
+def answer_in_thread(
+    deps: Deps,
+    client: WebClient,
+    *,
+    team_id: str,
+    channel_id: str,
+    channel_type: str | None,
+    ts: str,
+    thread_ts: str,
+    request: ArticleRequest,
+    user_id: str | None = None,
+    automatic: bool = False,
+    job: Job | None = None,
+) -> str | None:
     """The slow half of a channel message, mention or "Check coverage" shortcut: read the article,
     analyse it against the coverage visible in the channel (with the channel's settings), store it
     (so that later articles are compared with it, and a deleted message can forget it) and answer
@@ -340,9 +398,14 @@ def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id:
         report = cite_sources(deps, client, analysed.to_dict(), scope, message_ts=ts)
         key = messages.save_reply_report(team_id, channel_id, slim(report), message_ts=ts)
         text, blocks = render_report(report, note=links_note(request), full_report=key)
-        log.info("message %s in %s: article %s analysed (%d earlier, seen before: %s)", ts, channel_id,
-                 report["article"]["id"], report.get("compared_with", 0),
-                 (report.get("seen_before") or {}).get("article_id"))
+        log.info(
+            "message %s in %s: article %s analysed (%d earlier, seen before: %s)",
+            ts,
+            channel_id,
+            report["article"]["id"],
+            report.get("compared_with", 0),
+            (report.get("seen_before") or {}).get("article_id"),
+        )
     except BadInput as exc:
         text, blocks = escape(str(exc)), None
     except Exception as exc:
@@ -354,21 +417,42 @@ def answer_in_thread(deps: Deps, client: WebClient, *, team_id: str, channel_id:
 
 
 # ---------------------------------------------------------------- jobs of messages and mentions
-def answer_payload(*, channel_type: str | None, ts: str, thread_ts: str, request: ArticleRequest,
-                   user_id: str | None = None, automatic: bool = False) -> dict:
+def answer_payload(
+    *,
+    channel_type: str | None,
+    ts: str,
+    thread_ts: str,
+    request: ArticleRequest,
+    user_id: str | None = None,
+    automatic: bool = False,
+) -> dict:
     """The payload of an "answer" job (see `run_answer`): `user_id` shared the message (cited
     later), `automatic` when it is a plain message rather than a mention."""
-    return {"channel_type": channel_type, "thread_ts": thread_ts, "user_id": user_id, "automatic": automatic,
-            "request": {"text": request.text, "link": request.link, "links": request.links}}
+    return {
+        "channel_type": channel_type,
+        "thread_ts": thread_ts,
+        "user_id": user_id,
+        "automatic": automatic,
+        "request": {"text": request.text, "link": request.link, "links": request.links},
+    }
 
 
 def run_answer(deps: Deps, client: WebClient, job: Job) -> None:
     """An "answer" job: a message or mention with an article, answered in its thread."""
     p = job.payload
-    answer_in_thread(deps, client, team_id=job.team_id, channel_id=job.channel_id,
-                     channel_type=p.get("channel_type"), ts=job.message_ts or "", thread_ts=p["thread_ts"],
-                     request=ArticleRequest(**p["request"]), user_id=p.get("user_id"),
-                     automatic=bool(p.get("automatic")), job=job)
+    answer_in_thread(
+        deps,
+        client,
+        team_id=job.team_id,
+        channel_id=job.channel_id,
+        channel_type=p.get("channel_type"),
+        ts=job.message_ts or "",
+        thread_ts=p["thread_ts"],
+        request=ArticleRequest(**p["request"]),
+        user_id=p.get("user_id"),
+        automatic=bool(p.get("automatic")),
+        job=job,
+    )
 
 
 def run_hint(deps: Deps, client: WebClient, job: Job) -> None:

@@ -20,10 +20,10 @@ from __future__ import annotations
 import logging
 
 from copydesk.bot.analysis import digest as digestmod
-from copydesk.bot.present.digest import slack_message
 from copydesk.bot.app import scheduler as schedulermod
 from copydesk.bot.errors import BadInput
 from copydesk.bot.model import Scope
+from copydesk.bot.present.digest import slack_message
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,11 @@ def handle_digest(ack, respond, command, context) -> None:
         elif verb == "quiet" and len(args) == 1 and args[0].lower() in ("on", "off"):
             quiet = args[0].lower() == "on"
             if archive.set_digest_quiet(team_id, channel_id, quiet):
-                message = ("On a day without articles the daily digest now posts nothing." if quiet else
-                           "On a day without articles the daily digest now posts a one-line note.")
+                message = (
+                    "On a day without articles the daily digest now posts nothing."
+                    if quiet
+                    else "On a day without articles the daily digest now posts a one-line note."
+                )
             else:
                 message = "This channel has no daily digest: subscribe first with `/digest subscribe HH:MM`."
         elif verb == "list" and not args:
@@ -83,8 +86,10 @@ def _subscribe(archive, settings, team_id: str, channel_id: str, user_id: str | 
     archive.subscribe_digest(team_id, channel_id, time_, zone_name, quiet, user_id)
     schedulermod.refresh(archive)
     empty = "posts nothing" if quiet else "posts a one-line note"
-    return (f"This channel's coverage digest will be posted every day at {time_} ({digestmod.zone_name(zone)}). "
-            f"On a day without articles it {empty} (`/digest quiet on|off` to change).")
+    return (
+        f"This channel's coverage digest will be posted every day at {time_} ({digestmod.zone_name(zone)}). "
+        f"On a day without articles it {empty} (`/digest quiet on|off` to change)."
+    )
 
 
 def _list(archive, settings, team_id: str) -> str:

@@ -8,7 +8,7 @@ the permalinks of the messages it cites) after Slack was acknowledged."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltContext
@@ -41,7 +41,7 @@ def register(app: App, deps: Deps) -> None:
 
 def build_home(deps: Deps, client: WebClient | None, team_id: str) -> dict:
     """The home view of a workspace (the same for each of its users)."""
-    since = (datetime.now(timezone.utc) - WEEK).isoformat(timespec="seconds")
+    since = (datetime.now(UTC) - WEEK).isoformat(timespec="seconds")
     week = insights.week_summary(deps.archive, team_id, since)
     permalinks = {}
     for c in week["recent_contradictions"]:
@@ -53,9 +53,14 @@ def build_home(deps: Deps, client: WebClient | None, team_id: str) -> dict:
             permalinks[(art["channel_id"], art["message_ts"])] = found.get("permalink")
         except (SlackApiError, OSError):
             pass  # the channel and date are shown instead
-    return home_view(week, deps.archive.digest_subscriptions(team_id), settingstore.effective(deps.archive, team_id),
-                     settingstore.channel_overrides(deps.archive, team_id), permalinks=permalinks,
-                     default_zone=deps.settings.tz or "this server's zone")
+    return home_view(
+        week,
+        deps.archive.digest_subscriptions(team_id),
+        settingstore.effective(deps.archive, team_id),
+        settingstore.channel_overrides(deps.archive, team_id),
+        permalinks=permalinks,
+        default_zone=deps.settings.tz or "this server's zone",
+    )
 
 
 def publish_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> bool:

@@ -22,8 +22,10 @@ from copydesk.storage import settings as settingstore
 
 from .common import answer_payload, enqueue, team_of
 
-OFF = ("I don't answer in this channel: its answer mode is _never_ (workspace admins change it in Copydesk's "
-       "App Home). `/compare` still works here, only for you.")
+OFF = (
+    "I don't answer in this channel: its answer mode is _never_ (workspace admins change it in Copydesk's "
+    "App Home). `/compare` still works here, only for you."
+)
 
 if TYPE_CHECKING:
     from copydesk.handlers.common import Deps
@@ -51,7 +53,15 @@ def handle_mention(deps: Deps, event: dict, body: dict, context: BoltContext, cl
     elif request is None:
         kind, payload = "hint", {"thread_ts": thread_ts}
     else:
-        kind, payload = "answer", answer_payload(channel_type=event.get("channel_type"), ts=ts, thread_ts=thread_ts,
-                                                 request=request, user_id=event.get("user"))
+        kind, payload = (
+            "answer",
+            answer_payload(
+                channel_type=event.get("channel_type"),
+                ts=ts,
+                thread_ts=thread_ts,
+                request=request,
+                user_id=event.get("user"),
+            ),
+        )
     if not enqueue(deps, kind, payload, team_id=team_id, channel_id=channel_id, message_ts=ts, body=body):
         log.info("mention %s in %s already handled (retry or message)", ts, channel_id)

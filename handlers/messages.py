@@ -74,8 +74,14 @@ def handle_message(deps: Deps, event: dict, body: dict, context: BoltContext, cl
     if request is None:
         return
     ts = event["ts"]
-    payload = answer_payload(channel_type=event.get("channel_type"), ts=ts, thread_ts=event.get("thread_ts") or ts,
-                             request=request, user_id=event.get("user"), automatic=True)
+    payload = answer_payload(
+        channel_type=event.get("channel_type"),
+        ts=ts,
+        thread_ts=event.get("thread_ts") or ts,
+        request=request,
+        user_id=event.get("user"),
+        automatic=True,
+    )
     if not enqueue(deps, "answer", payload, team_id=team_id, channel_id=channel_id, message_ts=ts, body=body):
         log.info("message %s in %s already handled (retry or mention)", ts, channel_id)
 

@@ -24,8 +24,15 @@ from slack_sdk.errors import SlackApiError
 from copydesk.bot.app.webapi import api_error
 from copydesk.bot.errors import BadInput
 from copydesk.bot.model import SETTING, SETTINGS
-from copydesk.bot.present.home import (CHANNEL_BLOCK, EDIT_ACTION, PICK, SETTINGS_CALLBACK, refusal_modal,
-                                       settings_modal, settings_text)
+from copydesk.bot.present.home import (
+    CHANNEL_BLOCK,
+    EDIT_ACTION,
+    PICK,
+    SETTINGS_CALLBACK,
+    refusal_modal,
+    settings_modal,
+    settings_text,
+)
 from copydesk.storage import settings as settingstore
 
 from .common import team_of
@@ -36,8 +43,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 COMMAND = "/copydesk"
-USAGE = ("Usage: `/copydesk settings` shows Copydesk's settings in this channel (only you see them). "
-         "Workspace admins change them in Copydesk's App Home.")
+USAGE = (
+    "Usage: `/copydesk settings` shows Copydesk's settings in this channel (only you see them). "
+    "Workspace admins change them in Copydesk's App Home."
+)
 NOT_ADMIN = "Only workspace admins and owners can change Copydesk's settings."
 
 
@@ -62,8 +71,13 @@ def register(app: App, deps: Deps) -> None:
             ack(text=USAGE)
             return
         team_id, channel_id = command.get("team_id") or "", command.get("channel_id") or ""
-        ack(text=settings_text(channel_id, settingstore.effective(deps.archive, team_id, channel_id),
-                               settingstore.origins(deps.archive, team_id, channel_id)))
+        ack(
+            text=settings_text(
+                channel_id,
+                settingstore.effective(deps.archive, team_id, channel_id),
+                settingstore.origins(deps.archive, team_id, channel_id),
+            )
+        )
 
     @app.action(EDIT_ACTION)
     def on_edit(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:

@@ -27,11 +27,14 @@ log = logging.getLogger(__name__)
 
 CHECK_COVERAGE = "copydesk_check_coverage"
 MIN_WORDS = 20
-NOTHING = ("Nothing to check in that message: use *Check coverage* on a message that holds an article "
-           f"(at least {MIN_WORDS} words) or a link to one.")
+NOTHING = (
+    "Nothing to check in that message: use *Check coverage* on a message that holds an article "
+    f"(at least {MIN_WORDS} words) or a link to one."
+)
 OWN = "That is one of my own replies: use *Check coverage* on the message that shared the article."
-NOT_IN_CHANNEL = ("I can't post in this channel's threads: invite me first (`/invite @Copydesk`), "
-                  "then use *Check coverage* again.")
+NOT_IN_CHANNEL = (
+    "I can't post in this channel's threads: invite me first (`/invite @Copydesk`), then use *Check coverage* again."
+)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -41,8 +44,7 @@ def register(app: App, deps: Deps) -> None:
         handle_check(deps, body, respond, client, team_of(body, context), getattr(context, "bot_id", None))
 
 
-def handle_check(deps: Deps, body: dict, respond: Respond, client: WebClient, team_id: str,
-                 bot_id: str | None) -> None:
+def handle_check(deps: Deps, body: dict, respond: Respond, client: WebClient, team_id: str, bot_id: str | None) -> None:
     message = body.get("message") or {}
     channel_id = (body.get("channel") or {}).get("id") or ""
     ts = message.get("ts") or body.get("message_ts") or ""
@@ -56,9 +58,18 @@ def handle_check(deps: Deps, body: dict, respond: Respond, client: WebClient, te
         deps.workers.submit(f"shortcut note {ts} in {channel_id}", _note, respond, NOTHING)
         return
     deps.workers.submit(
-        f"check coverage {ts} in {channel_id}", _check, deps, client, respond,
-        team_id=team_id, channel_id=channel_id, channel_type=None,
-        ts=ts, thread_ts=message.get("thread_ts") or ts, request=request, user_id=message.get("user"),
+        f"check coverage {ts} in {channel_id}",
+        _check,
+        deps,
+        client,
+        respond,
+        team_id=team_id,
+        channel_id=channel_id,
+        channel_type=None,
+        ts=ts,
+        thread_ts=message.get("thread_ts") or ts,
+        request=request,
+        user_id=message.get("user"),
     )
 
 

@@ -15,10 +15,10 @@ import sqlite3
 import threading
 import time
 import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from copydesk.bot.errors import ArchiveBusy, ArchiveError
 from copydesk.bot.model import Article, Indexed, Query, Scope
@@ -36,7 +36,7 @@ QUICK_CHECK_MAX_BYTES = 64_000_000
 
 
 def utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 DEFAULT_BUSY_TIMEOUT = 60.0  # seconds a write waits for another process's write lock
@@ -59,7 +59,7 @@ class Archive:
 
     # ---------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | os.PathLike, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Archive":
+    def open(cls, path: str | os.PathLike, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Archive:
         """Open (creating and migrating as needed). Raises ArchiveError with a one-line reason
         (ArchiveBusy when a migration waited `busy_timeout` seconds for the write lock)."""
         path = str(path)
@@ -143,7 +143,7 @@ class Archive:
         with self.lock:
             cur = self.conn.execute(sql, params)
             names = [d[0] for d in cur.description or ()]
-            return [dict(zip(names, row)) for row in cur.fetchall()]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     # ---------------------------------------------------------------- articles
     def find_existing(self, article: Article, team_id: str, text_hash: str) -> int | None:
@@ -156,8 +156,9 @@ class Archive:
         )
         return rows[0]["id"] if rows else None
 
-    def add(self, article: Article, scope: Scope = Scope(), message_ts: str | None = None, *,
-            index: Indexed) -> tuple[int, bool]:
+    def add(
+        self, article: Article, scope: Scope = Scope(), message_ts: str | None = None, *, index: Indexed
+    ) -> tuple[int, bool]:
         """Store an article (once per workspace) with what `index` says of it (its text hash,
         sentences and search terms, bot/language/terms.index). Returns (id, created). Also records
         the Slack sighting."""
@@ -171,10 +172,21 @@ class Archive:
                 cur = conn.execute(
                     "INSERT INTO articles (team_id, channel_id, is_private, url, outlet, title, author, published, "
                     "text, text_hash, words, added_at, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (scope.team_id, scope.channel_id, int(scope.is_private), article.url, article.outlet,
-                     article.title, article.author, article.published, article.text,
-                     digest, article.words, now,
-                     json.dumps(article.meta, ensure_ascii=False)),
+                    (
+                        scope.team_id,
+                        scope.channel_id,
+                        int(scope.is_private),
+                        article.url,
+                        article.outlet,
+                        article.title,
+                        article.author,
+                        article.published,
+                        article.text,
+                        digest,
+                        article.words,
+                        now,
+                        json.dumps(article.meta, ensure_ascii=False),
+                    ),
                 )
                 article_id, created = cur.lastrowid, True
                 conn.executemany(
@@ -197,9 +209,17 @@ class Archive:
 
     def _row_to_article(self, row: dict) -> Article:
         return Article(
-            text=row["text"], title=row["title"], outlet=row["outlet"], url=row["url"],
-            published=row["published"], author=row["author"], meta=json.loads(row["meta"] or "{}"),
-            id=row["id"], added_at=row["added_at"], team_id=row["team_id"], channel_id=row["channel_id"],
+            text=row["text"],
+            title=row["title"],
+            outlet=row["outlet"],
+            url=row["url"],
+            published=row["published"],
+            author=row["author"],
+            meta=json.loads(row["meta"] or "{}"),
+            id=row["id"],
+            added_at=row["added_at"],
+            team_id=row["team_id"],
+            channel_id=row["channel_id"],
             is_private=bool(row["is_private"]),
         )
 
@@ -232,8 +252,10 @@ class Archive:
                 "SELECT article_id FROM sightings WHERE team_id=? AND channel_id=? AND message_ts=?",
                 (team_id, channel_id, message_ts),
             ).fetchall()
-            conn.execute("DELETE FROM sightings WHERE team_id=? AND channel_id=? AND message_ts=?",
-                         (team_id, channel_id, message_ts))
+            conn.execute(
+                "DELETE FROM sightings WHERE team_id=? AND channel_id=? AND message_ts=?",
+                (team_id, channel_id, message_ts),
+            )
             removed = 0
             for (article_id,) in rows:
                 left = conn.execute("SELECT count(*) FROM sightings WHERE article_id=?", (article_id,)).fetchone()[0]
@@ -257,8 +279,9 @@ class Archive:
                     conn.execute("DELETE FROM sightings WHERE team_id=?", (team_id,))
                     for table in self.team_tables():
                         conn.execute(f"DELETE FROM {table} WHERE team_id=?", (team_id,))
-                    conn.execute("DELETE FROM events WHERE substr(key, 1, ?) = ?",
-                                 (len(team_id) + 5, f"msg:{team_id}:"))
+                    conn.execute(
+                        "DELETE FROM events WHERE substr(key, 1, ?) = ?", (len(team_id) + 5, f"msg:{team_id}:")
+                    )
                     conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
             finally:
                 self.conn.execute(f"PRAGMA secure_delete = {int(secure)}")
@@ -278,14 +301,26 @@ class Archive:
 
     def team_tables(self) -> list[str]:
         """Tables other than articles/sightings that hold per-workspace rows (a team_id column)."""
-        names = [r["name"] for r in self.query(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ('articles','sightings') "
-            "AND name NOT LIKE 'articles_fts%'")]
+        names = [
+            r["name"]
+            for r in self.query(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ('articles','sightings') "
+                "AND name NOT LIKE 'articles_fts%'"
+            )
+        ]
         return [n for n in names if "team_id" in {c["name"] for c in self.query(f"PRAGMA table_info({n})")}]
 
     # ---------------------------------------------------------------- candidates
-    def candidates(self, query: Query, scope: Scope, *, limit: int = 30, exclude: Iterable[int] = (),
-                   before_id: int | None = None, ignore_terms: Iterable[Iterable[str]] = ()) -> list[int]:
+    def candidates(
+        self,
+        query: Query,
+        scope: Scope,
+        *,
+        limit: int = 30,
+        exclude: Iterable[int] = (),
+        before_id: int | None = None,
+        ignore_terms: Iterable[Iterable[str]] = (),
+    ) -> list[int]:
         """Earlier articles visible in `scope` that may share text or subject with the text `query`
         describes (bot/language/terms.query), best first: articles sharing an exact sentence
         (fingerprint index), then the best BM25 matches of the text's distinctive terms (FTS5).
@@ -324,8 +359,9 @@ class Archive:
         ranked = sorted(found, key=lambda i: -found[i])
         return ranked[:limit]
 
-    def distinctive_terms(self, counts: dict[str, int], most: int = 16,
-                          ignore: Iterable[Iterable[str]] = (), team_id: str = "") -> list[str]:
+    def distinctive_terms(
+        self, counts: dict[str, int], most: int = 16, ignore: Iterable[Iterable[str]] = (), team_id: str = ""
+    ) -> list[str]:
         """The most distinctive of a text's terms (term: frequency in the text) against the
         document frequencies of the workspace's archived articles (term_docs, one indexed lookup
         per term), not counting the archived articles whose terms are in `ignore`."""
@@ -333,16 +369,21 @@ class Archive:
             return []
         words = list(counts)[:900]
         marks = ",".join("?" * len(words))
-        df = {r["term"]: r["docs"] for r in self.query(
-            f"SELECT term, docs FROM term_docs WHERE team_id = ? AND term IN ({marks})", [team_id, *words])}
+        df = {
+            r["term"]: r["docs"]
+            for r in self.query(
+                f"SELECT term, docs FROM term_docs WHERE team_id = ? AND term IN ({marks})", [team_id, *words]
+            )
+        }
         for other in ignore:
             for t in set(other) & df.keys():
                 df[t] -= 1
         total = self.query("SELECT max(id) AS n FROM articles")[0]["n"] or 0
         # frequent in the text, rare in the archive (tf-idf); terms no archived article has
         # cannot find anything and are left out, and so are terms too common to tell
-        scored = {t: tf * math.log((total + 1) / df[t]) for t, tf in counts.items()
-                  if df.get(t) and df[t] <= MAX_TERM_DOCS}
+        scored = {
+            t: tf * math.log((total + 1) / df[t]) for t, tf in counts.items() if df.get(t) and df[t] <= MAX_TERM_DOCS
+        }
         return sorted(scored, key=lambda t: -scored[t])[:most]
 
     # ---------------------------------------------------------------- cached analysis
@@ -351,8 +392,9 @@ class Archive:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.query(f"SELECT article_id, data FROM article_nlp WHERE version = ? AND article_id IN ({marks})",
-                          [version, *ids])
+        rows = self.query(
+            f"SELECT article_id, data FROM article_nlp WHERE version = ? AND article_id IN ({marks})", [version, *ids]
+        )
         return {r["article_id"]: _unpack(r["data"]) for r in rows}
 
     def nlp_cache_put(self, items: dict[int, dict], version: str) -> None:
@@ -381,24 +423,34 @@ class Archive:
     def lacking_features(self, version: str, limit: int, before_id: int | None = None) -> list[int]:
         """Up to `limit` archived articles without cached features of `version`, most recent
         (highest id) first, below `before_id` when given: the enrichment's next batch."""
-        return [r["id"] for r in self.query(
-            "SELECT a.id FROM articles a WHERE a.id < ? AND NOT EXISTS "
-            "(SELECT 1 FROM article_nlp n WHERE n.article_id = a.id AND n.version = ?) ORDER BY a.id DESC LIMIT ?",
-            (before_id or 2**62, version, limit))]
+        return [
+            r["id"]
+            for r in self.query(
+                "SELECT a.id FROM articles a WHERE a.id < ? AND NOT EXISTS "
+                "(SELECT 1 FROM article_nlp n WHERE n.article_id = a.id AND n.version = ?) ORDER BY a.id DESC LIMIT ?",
+                (before_id or 2**62, version, limit),
+            )
+        ]
 
     def lacking_reports(self, version: str, since: str, limit: int, before_id: int | None = None) -> list[int]:
         """Up to `limit` articles archived at or after `since` (UTC ISO) without a cached report of
         `version`, most recent first, below `before_id` when given: the enrichment's report batch."""
-        return [r["id"] for r in self.query(
-            "SELECT a.id FROM articles a WHERE a.id < ? AND a.added_at >= ? AND NOT EXISTS "
-            "(SELECT 1 FROM reports r WHERE r.article_id = a.id AND r.version = ?) ORDER BY a.id DESC LIMIT ?",
-            (before_id or 2**62, since, version, limit))]
+        return [
+            r["id"]
+            for r in self.query(
+                "SELECT a.id FROM articles a WHERE a.id < ? AND a.added_at >= ? AND NOT EXISTS "
+                "(SELECT 1 FROM reports r WHERE r.article_id = a.id AND r.version = ?) ORDER BY a.id DESC LIMIT ?",
+                (before_id or 2**62, since, version, limit),
+            )
+        ]
 
     def count_lacking_features(self, version: str) -> int:
         """How many archived articles have no cached features of `version`."""
         return self.query(
             "SELECT count(*) AS n FROM articles a WHERE NOT EXISTS "
-            "(SELECT 1 FROM article_nlp n WHERE n.article_id = a.id AND n.version = ?)", (version,))[0]["n"]
+            "(SELECT 1 FROM article_nlp n WHERE n.article_id = a.id AND n.version = ?)",
+            (version,),
+        )[0]["n"]
 
     def save_report(self, article_id: int, version: str, report: dict) -> None:
         with self.transaction() as conn:
@@ -421,8 +473,9 @@ class Archive:
             if conn.execute(f"SELECT 1 FROM events WHERE key IN ({placeholders})", keys).fetchone():
                 return False
             now = utcnow()
-            conn.executemany("INSERT INTO events (key, seen_at, team_id) VALUES (?, ?, ?)",
-                             [(k, now, team_id) for k in keys])
+            conn.executemany(
+                "INSERT INTO events (key, seen_at, team_id) VALUES (?, ?, ?)", [(k, now, team_id) for k in keys]
+            )
             return True
 
     # ---------------------------------------------------------------- the daily digest
@@ -442,8 +495,9 @@ class Archive:
         )
         return [self._row_to_article(r) for r in rows]
 
-    def subscribe_digest(self, team_id: str, channel_id: str, time: str, tz: str | None, quiet: bool,
-                         user_id: str | None = None) -> None:
+    def subscribe_digest(
+        self, team_id: str, channel_id: str, time: str, tz: str | None, quiet: bool, user_id: str | None = None
+    ) -> None:
         """Create or replace a channel's daily digest subscription (`time` HH:MM in zone `tz`)."""
         with self.transaction() as conn:
             conn.execute(
@@ -457,16 +511,23 @@ class Archive:
     def set_digest_quiet(self, team_id: str, channel_id: str, quiet: bool) -> bool:
         """Turn quiet days on or off for a subscription; False when the channel has none."""
         with self.transaction() as conn:
-            return conn.execute(
-                "UPDATE digest_subscriptions SET quiet = ? WHERE team_id = ? AND channel_id = ?",
-                (int(quiet), team_id, channel_id),
-            ).rowcount > 0
+            return (
+                conn.execute(
+                    "UPDATE digest_subscriptions SET quiet = ? WHERE team_id = ? AND channel_id = ?",
+                    (int(quiet), team_id, channel_id),
+                ).rowcount
+                > 0
+            )
 
     def unsubscribe_digest(self, team_id: str, channel_id: str) -> bool:
         """Remove a channel's subscription; False when it had none."""
         with self.transaction() as conn:
-            return conn.execute("DELETE FROM digest_subscriptions WHERE team_id = ? AND channel_id = ?",
-                                (team_id, channel_id)).rowcount > 0
+            return (
+                conn.execute(
+                    "DELETE FROM digest_subscriptions WHERE team_id = ? AND channel_id = ?", (team_id, channel_id)
+                ).rowcount
+                > 0
+            )
 
     def digest_subscriptions(self, team_id: str | None = None) -> list[dict]:
         """Subscriptions (all, or one workspace's) as rows of digest_subscriptions."""
@@ -475,8 +536,9 @@ class Archive:
         return self.query("SELECT * FROM digest_subscriptions WHERE team_id = ? ORDER BY channel_id", (team_id,))
 
     def digest_subscription(self, team_id: str, channel_id: str) -> dict | None:
-        rows = self.query("SELECT * FROM digest_subscriptions WHERE team_id = ? AND channel_id = ?",
-                          (team_id, channel_id))
+        rows = self.query(
+            "SELECT * FROM digest_subscriptions WHERE team_id = ? AND channel_id = ?", (team_id, channel_id)
+        )
         return rows[0] if rows else None
 
     def claim_digest(self, team_id: str, channel_id: str, day: str) -> bool:
@@ -492,8 +554,9 @@ class Archive:
             return False
         return True
 
-    def finish_digest(self, team_id: str, channel_id: str, day: str, status: str, ts: str | None = None,
-                      detail: str | None = None) -> None:
+    def finish_digest(
+        self, team_id: str, channel_id: str, day: str, status: str, ts: str | None = None, detail: str | None = None
+    ) -> None:
         """Record how a claimed posting ended: posted (with the message ts), quiet or failed."""
         with self.transaction() as conn:
             conn.execute(
@@ -502,8 +565,9 @@ class Archive:
             )
 
     def digest_post(self, team_id: str, channel_id: str, day: str) -> dict | None:
-        rows = self.query("SELECT * FROM digest_posts WHERE team_id = ? AND channel_id = ? AND day = ?",
-                          (team_id, channel_id, day))
+        rows = self.query(
+            "SELECT * FROM digest_posts WHERE team_id = ? AND channel_id = ? AND day = ?", (team_id, channel_id, day)
+        )
         return rows[0] if rows else None
 
 

@@ -17,16 +17,20 @@ def week_summary(archive: Archive, team_id: str, since: str, *, most: int = 5) -
         "  (SELECT s.channel_id FROM sightings s WHERE s.article_id = a.id ORDER BY s.seen_at LIMIT 1) AS channel_id, "
         "  (SELECT s.message_ts FROM sightings s WHERE s.article_id = a.id ORDER BY s.seen_at LIMIT 1) AS message_ts "
         "FROM articles a WHERE a.team_id = ? AND a.is_private = 0 AND a.added_at >= ? ORDER BY a.id",
-        (team_id, since))
+        (team_id, since),
+    )
     stories = archive.query(
         "SELECT count(DISTINCT sa.story_id) AS n FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-        "WHERE sa.team_id = ? AND sa.channel = '' AND a.added_at >= ?", (team_id, since))[0]["n"]
+        "WHERE sa.team_id = ? AND sa.channel = '' AND a.added_at >= ?",
+        (team_id, since),
+    )[0]["n"]
     ids = [a["id"] for a in articles]
     reports: dict[int, dict] = {}
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         marks = ",".join("?" * len(chunk))
-        for r in archive.query(f"SELECT article_id, data FROM reports WHERE article_id IN ({marks}) "
-                               f"ORDER BY created_at", chunk):
+        for r in archive.query(
+            f"SELECT article_id, data FROM reports WHERE article_id IN ({marks}) ORDER BY created_at", chunk
+        ):
             reports[r["article_id"]] = json.loads(r["data"])  # the latest report of each
     copied: dict[str, dict] = {}
     contradictions: list[dict] = []
@@ -41,11 +45,15 @@ def week_summary(archive: Archive, team_id: str, since: str, *, most: int = 5) -
             entry["passages"] += 1
             entry["articles"].add(a["id"])
         for c in report.get("contradictions") or []:
-            contradictions.append({
-                "text": c.get("text"), "kind": c.get("kind"), "explanation": c.get("explanation"),
-                "source": c.get("source"), "article": {k: a[k] for k in ("url", "outlet", "title", "added_at",
-                                                                           "channel_id", "message_ts")},
-            })
+            contradictions.append(
+                {
+                    "text": c.get("text"),
+                    "kind": c.get("kind"),
+                    "explanation": c.get("explanation"),
+                    "source": c.get("source"),
+                    "article": {k: a[k] for k in ("url", "outlet", "title", "added_at", "channel_id", "message_ts")},
+                }
+            )
     top = sorted(copied.values(), key=lambda e: (-len(e["articles"]), -e["passages"], e["name"]))[:most]
     return {
         "articles": len(articles),

@@ -19,7 +19,7 @@ import logging
 import secrets
 import time
 from logging import Logger
-from typing import Optional, Protocol
+from typing import Protocol
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
@@ -72,15 +72,26 @@ class SQLiteInstallationStore(InstallationStore):
                 "bot_user_id = excluded.bot_user_id, installer_user_id = excluded.installer_user_id, "
                 "bot_token_expires_at = excluded.bot_token_expires_at, secret = excluded.secret, "
                 "updated_at = excluded.updated_at",
-                (*key, int(bool(installation.is_enterprise_install)), installation.team_name,
-                 installation.enterprise_name, installation.app_id, installation.bot_user_id,
-                 installation.user_id, installation.bot_token_expires_at, secret, now, now),
+                (
+                    *key,
+                    int(bool(installation.is_enterprise_install)),
+                    installation.team_name,
+                    installation.enterprise_name,
+                    installation.app_id,
+                    installation.bot_user_id,
+                    installation.user_id,
+                    installation.bot_token_expires_at,
+                    secret,
+                    now,
+                    now,
+                ),
             )
 
     def save_bot(self, bot: Bot) -> None:
         """A rotated bot token (Bolt's find_bot path): written into the stored installation."""
-        found = self.find_installation(enterprise_id=bot.enterprise_id, team_id=bot.team_id,
-                                       is_enterprise_install=bot.is_enterprise_install)
+        found = self.find_installation(
+            enterprise_id=bot.enterprise_id, team_id=bot.team_id, is_enterprise_install=bot.is_enterprise_install
+        )
         if found is None:
             return
         found.bot_token, found.bot_refresh_token = bot.bot_token, bot.bot_refresh_token
@@ -93,22 +104,32 @@ class SQLiteInstallationStore(InstallationStore):
         rows = self.archive.query("SELECT * FROM installations WHERE enterprise_id = ? AND team_id = ?", key)
         if not rows and not is_enterprise_install and team_id:
             # an event that does not name the workspace's enterprise (or names one the install did not)
-            rows = self.archive.query("SELECT * FROM installations WHERE team_id = ? ORDER BY updated_at DESC",
-                                      (team_id,))
+            rows = self.archive.query(
+                "SELECT * FROM installations WHERE team_id = ? ORDER BY updated_at DESC", (team_id,)
+            )
         return rows
 
     def _decrypt(self, row: dict) -> Installation | None:
         try:
             data = json.loads(self.cipher.decrypt(row["secret"].encode()))
         except Exception as exc:  # a different COPYDESK_SECRET_KEY, or a damaged row
-            self.logger.error("the installation of %s/%s cannot be decrypted with COPYDESK_SECRET_KEY (%s)",
-                              row["enterprise_id"] or "-", row["team_id"] or "-", exc.__class__.__name__)
+            self.logger.error(
+                "the installation of %s/%s cannot be decrypted with COPYDESK_SECRET_KEY (%s)",
+                row["enterprise_id"] or "-",
+                row["team_id"] or "-",
+                exc.__class__.__name__,
+            )
             return None
         return Installation(**data)
 
-    def find_installation(self, *, enterprise_id: Optional[str], team_id: Optional[str],
-                          user_id: Optional[str] = None,
-                          is_enterprise_install: Optional[bool] = False) -> Optional[Installation]:
+    def find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
         rows = self._rows(enterprise_id, team_id, is_enterprise_install)
         if not rows:
             return None
@@ -117,10 +138,12 @@ class SQLiteInstallationStore(InstallationStore):
             return None  # only the installer's installation is kept: no other user's token
         return found
 
-    def find_bot(self, *, enterprise_id: Optional[str], team_id: Optional[str],
-                 is_enterprise_install: Optional[bool] = False) -> Optional[Bot]:
-        found = self.find_installation(enterprise_id=enterprise_id, team_id=team_id,
-                                       is_enterprise_install=is_enterprise_install)
+    def find_bot(
+        self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
+    ) -> Bot | None:
+        found = self.find_installation(
+            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install
+        )
         return found.to_bot() if found is not None and found.bot_token else None
 
     def installed_teams(self) -> list[dict]:
@@ -128,22 +151,25 @@ class SQLiteInstallationStore(InstallationStore):
         return self.archive.query(
             "SELECT enterprise_id, team_id, is_enterprise_install, team_name, enterprise_name, bot_user_id, "
             "installer_user_id, bot_token_expires_at, installed_at, updated_at FROM installations "
-            "ORDER BY enterprise_id, team_id")
+            "ORDER BY enterprise_id, team_id"
+        )
 
     # ------------------------------------------------------------ deleting
-    def delete_bot(self, *, enterprise_id: Optional[str], team_id: Optional[str]) -> None:
+    def delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         delete(self.archive, enterprise_id, team_id)
 
-    def delete_installation(self, *, enterprise_id: Optional[str], team_id: Optional[str],
-                            user_id: Optional[str] = None) -> None:
+    def delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
         delete(self.archive, enterprise_id, team_id)
 
-    def delete_all(self, *, enterprise_id: Optional[str], team_id: Optional[str]) -> None:
+    def delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         delete(self.archive, enterprise_id, team_id)
 
 
-def delete(archive: Archive, enterprise_id: str | None, team_id: str | None,
-           is_enterprise_install: bool = False) -> int:
+def delete(
+    archive: Archive, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool = False
+) -> int:
     """Forget the installation of a workspace, or of an organisation (an org-wide install: the
     event says so, or names no team): its tokens are gone. Returns the rows removed."""
     with archive.transaction() as conn:
@@ -151,8 +177,9 @@ def delete(archive: Archive, enterprise_id: str | None, team_id: str | None,
             # team ids are unique across Slack: whatever enterprise the install named
             return conn.execute("DELETE FROM installations WHERE team_id = ?", (team_id,)).rowcount
         if enterprise_id:
-            return conn.execute("DELETE FROM installations WHERE enterprise_id = ? AND team_id = ''",
-                                (enterprise_id,)).rowcount
+            return conn.execute(
+                "DELETE FROM installations WHERE enterprise_id = ? AND team_id = ''", (enterprise_id,)
+            ).rowcount
         return 0
 
 
@@ -173,8 +200,9 @@ class SQLiteOAuthStateStore(OAuthStateStore):
         now = time.time()
         with self.archive.transaction() as conn:
             conn.execute("DELETE FROM oauth_states WHERE expires_at <= ?", (now,))
-            conn.execute("INSERT INTO oauth_states (state, expires_at) VALUES (?, ?)",
-                         (state, now + self.expiration_seconds))
+            conn.execute(
+                "INSERT INTO oauth_states (state, expires_at) VALUES (?, ?)", (state, now + self.expiration_seconds)
+            )
         return state
 
     def consume(self, state: str) -> bool:
@@ -182,6 +210,7 @@ class SQLiteOAuthStateStore(OAuthStateStore):
         if not state:
             return False
         with self.archive.transaction() as conn:
-            consumed = conn.execute("DELETE FROM oauth_states WHERE state = ? AND expires_at > ?",
-                                    (state, time.time())).rowcount
+            consumed = conn.execute(
+                "DELETE FROM oauth_states WHERE state = ? AND expires_at > ?", (state, time.time())
+            ).rowcount
         return consumed == 1

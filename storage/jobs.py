@@ -17,8 +17,8 @@ and `finish` then report that the job is gone.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .archive import Archive, utcnow
 
@@ -40,7 +40,7 @@ class Job:
     attempts: int
     created_at: str = ""
     reply: dict | None = None
-    queue: "JobQueue | None" = field(default=None, repr=False, compare=False)
+    queue: JobQueue | None = field(default=None, repr=False, compare=False)
     finished: bool = field(default=False, repr=False, compare=False)
 
     def prepare_reply(self, reply: dict) -> bool:
@@ -68,8 +68,16 @@ class JobQueue:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
 
-    def enqueue(self, kind: str, payload: dict, *, team_id: str, channel_id: str = "",
-                message_ts: str | None = None, seen_keys: Iterable[str] = ()) -> int | None:
+    def enqueue(
+        self,
+        kind: str,
+        payload: dict,
+        *,
+        team_id: str,
+        channel_id: str = "",
+        message_ts: str | None = None,
+        seen_keys: Iterable[str] = (),
+    ) -> int | None:
         """Store a job. With `seen_keys` (the event's delivery keys) the event is recorded as seen
         in the same transaction, and nothing is stored when any key was seen before (None)."""
         keys = list(dict.fromkeys(seen_keys))
@@ -79,8 +87,9 @@ class JobQueue:
                 marks = ",".join("?" * len(keys))
                 if conn.execute(f"SELECT 1 FROM events WHERE key IN ({marks})", keys).fetchone():
                     return None
-                conn.executemany("INSERT INTO events (key, seen_at, team_id) VALUES (?, ?, ?)",
-                                 [(k, now, team_id) for k in keys])
+                conn.executemany(
+                    "INSERT INTO events (key, seen_at, team_id) VALUES (?, ?, ?)", [(k, now, team_id) for k in keys]
+                )
             cur = conn.execute(
                 "INSERT INTO jobs (team_id, channel_id, kind, message_ts, payload, state, created_at, updated_at) "
                 "VALUES (?,?,?,?,?,?,?,?)",
@@ -96,19 +105,37 @@ class JobQueue:
         with self.archive.transaction() as conn:
             row = conn.execute(
                 "SELECT id, kind, team_id, channel_id, message_ts, payload, attempts, reply, created_at FROM jobs "
-                "WHERE state = ? ORDER BY id LIMIT 1", (QUEUED,)).fetchone()
+                "WHERE state = ? ORDER BY id LIMIT 1",
+                (QUEUED,),
+            ).fetchone()
             if row is None:
                 return None
-            conn.execute("UPDATE jobs SET state = ?, owner = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
-                         (RUNNING, owner, utcnow(), row[0]))
-        return Job(id=row[0], kind=row[1], team_id=row[2], channel_id=row[3], message_ts=row[4],
-                   payload=json.loads(row[5]), attempts=row[6] + 1, created_at=row[8],
-                   reply=json.loads(row[7]) if row[7] else None, queue=self)
+            conn.execute(
+                "UPDATE jobs SET state = ?, owner = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                (RUNNING, owner, utcnow(), row[0]),
+            )
+        return Job(
+            id=row[0],
+            kind=row[1],
+            team_id=row[2],
+            channel_id=row[3],
+            message_ts=row[4],
+            payload=json.loads(row[5]),
+            attempts=row[6] + 1,
+            created_at=row[8],
+            reply=json.loads(row[7]) if row[7] else None,
+            queue=self,
+        )
 
     def prepare_reply(self, job_id: int, reply: dict) -> bool:
         with self.archive.transaction() as conn:
-            return conn.execute("UPDATE jobs SET reply = ?, updated_at = ? WHERE id = ?",
-                                (json.dumps(reply, ensure_ascii=False), utcnow(), job_id)).rowcount > 0
+            return (
+                conn.execute(
+                    "UPDATE jobs SET reply = ?, updated_at = ? WHERE id = ?",
+                    (json.dumps(reply, ensure_ascii=False), utcnow(), job_id),
+                ).rowcount
+                > 0
+            )
 
     def finish(self, job_id: int, reply_ts: str | None = None, detail: str | None = None) -> bool:
         """Done: the job's text (payload, reply) is emptied; the reply's ts is kept."""
@@ -119,15 +146,22 @@ class JobQueue:
 
     def _end(self, job_id: int, state: str, reply_ts: str | None, detail: str | None) -> bool:
         with self.archive.transaction() as conn:
-            return conn.execute(
-                "UPDATE jobs SET state = ?, payload = '{}', reply = NULL, reply_ts = ?, detail = ?, updated_at = ? "
-                "WHERE id = ?", (state, reply_ts, detail, utcnow(), job_id)).rowcount > 0
+            return (
+                conn.execute(
+                    "UPDATE jobs SET state = ?, payload = '{}', reply = NULL, reply_ts = ?, detail = ?, updated_at = ? "
+                    "WHERE id = ?",
+                    (state, reply_ts, detail, utcnow(), job_id),
+                ).rowcount
+                > 0
+            )
 
     def release(self, job_id: int) -> None:
         """A running job back to the queue (this process is stopping before it finished)."""
         with self.archive.transaction() as conn:
-            conn.execute("UPDATE jobs SET state = ?, owner = NULL, updated_at = ? WHERE id = ? AND state = ?",
-                         (QUEUED, utcnow(), job_id, RUNNING))
+            conn.execute(
+                "UPDATE jobs SET state = ?, owner = NULL, updated_at = ? WHERE id = ? AND state = ?",
+                (QUEUED, utcnow(), job_id, RUNNING),
+            )
 
     def requeue_abandoned(self, alive: Callable[[str], bool]) -> int:
         """Queue again the running jobs whose owner is no longer alive (`alive(owner)`), and drop
@@ -139,7 +173,8 @@ class JobQueue:
             for owner in dead:
                 n += conn.execute(
                     "UPDATE jobs SET state = ?, owner = NULL, updated_at = ? WHERE state = ? AND owner IS ?",
-                    (QUEUED, utcnow(), RUNNING, owner)).rowcount
+                    (QUEUED, utcnow(), RUNNING, owner),
+                ).rowcount
             self.prune()
             return n
 
@@ -148,7 +183,8 @@ class JobQueue:
         with self.archive.transaction() as conn:
             return conn.execute(
                 "DELETE FROM jobs WHERE state IN (?, ?) AND updated_at < strftime('%Y-%m-%dT%H:%M:%S', 'now', ?)",
-                (DONE, FAILED, f"-{KEEP_FINISHED_DAYS} days")).rowcount
+                (DONE, FAILED, f"-{KEEP_FINISHED_DAYS} days"),
+            ).rowcount
 
     def undo_attempt(self, job: Job) -> int:
         """Undo what an unfinished attempt of a message's job stored: the message's sighting, and
@@ -166,7 +202,8 @@ class JobQueue:
                 removed += conn.execute(
                     "DELETE FROM articles WHERE id = ? AND added_at >= ? "
                     "AND NOT EXISTS (SELECT 1 FROM sightings WHERE article_id = ?)",
-                    (article_id, job.created_at, article_id)).rowcount
+                    (article_id, job.created_at, article_id),
+                ).rowcount
             return removed
 
     def cancel_message(self, team_id: str, channel_id: str, message_ts: str) -> int:
@@ -174,7 +211,8 @@ class JobQueue:
         with self.archive.transaction() as conn:
             return conn.execute(
                 "DELETE FROM jobs WHERE state = ? AND team_id = ? AND channel_id = ? AND message_ts = ?",
-                (QUEUED, team_id, channel_id, message_ts)).rowcount
+                (QUEUED, team_id, channel_id, message_ts),
+            ).rowcount
 
     def pending(self) -> int:
         """Jobs queued or running."""

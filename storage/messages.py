@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from copydesk.bot.model import Scope
 
@@ -19,7 +19,7 @@ REPLY_REPORT_DAYS = 90  # a "Full report" button older than this opens a note th
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Messages:
@@ -58,10 +58,16 @@ class Messages:
         )
         found: dict[int, dict] = {}
         for r in rows:
-            found.setdefault(r["article_id"], {
-                "channel_id": r["channel_id"], "message_ts": r["message_ts"], "at": r["seen_at"],
-                "user_id": r["user_id"], "permalink": r["permalink"],
-            })
+            found.setdefault(
+                r["article_id"],
+                {
+                    "channel_id": r["channel_id"],
+                    "message_ts": r["message_ts"],
+                    "at": r["seen_at"],
+                    "user_id": r["user_id"],
+                    "permalink": r["permalink"],
+                },
+            )
         return found
 
     def set_permalink(self, team_id: str, channel_id: str, message_ts: str, permalink: str) -> None:
@@ -76,8 +82,10 @@ class Messages:
         """A deleted message: forget who posted it, its permalink and the full report of its reply."""
         with self.archive.transaction() as conn:
             for table in ("shared_messages", "reply_reports"):
-                conn.execute(f"DELETE FROM {table} WHERE team_id = ? AND channel_id = ? AND message_ts = ?",
-                             (team_id, channel_id, message_ts))
+                conn.execute(
+                    f"DELETE FROM {table} WHERE team_id = ? AND channel_id = ? AND message_ts = ?",
+                    (team_id, channel_id, message_ts),
+                )
 
     # ---------------------------------------------------------------- reports behind "Full report"
     def save_reply_report(self, team_id: str, channel_id: str, report: dict, message_ts: str | None = None) -> str:
@@ -87,13 +95,21 @@ class Messages:
         key = secrets.token_urlsafe(18)
         now = _now()
         with self.archive.transaction() as conn:
-            conn.execute("DELETE FROM reply_reports WHERE team_id = ? AND created_at < ?",
-                         (team_id, (now - timedelta(days=REPLY_REPORT_DAYS)).isoformat(timespec="seconds")))
+            conn.execute(
+                "DELETE FROM reply_reports WHERE team_id = ? AND created_at < ?",
+                (team_id, (now - timedelta(days=REPLY_REPORT_DAYS)).isoformat(timespec="seconds")),
+            )
             conn.execute(
                 "INSERT INTO reply_reports (key, team_id, channel_id, message_ts, created_at, data) "
                 "VALUES (?,?,?,?,?,?)",
-                (key, team_id, channel_id, message_ts, now.isoformat(timespec="seconds"),
-                 json.dumps(report, ensure_ascii=False, separators=(",", ":"))),
+                (
+                    key,
+                    team_id,
+                    channel_id,
+                    message_ts,
+                    now.isoformat(timespec="seconds"),
+                    json.dumps(report, ensure_ascii=False, separators=(",", ":")),
+                ),
             )
         return key
 
@@ -101,5 +117,6 @@ class Messages:
         """The report behind a button, only for the workspace and channel its reply was posted in."""
         rows = self.archive.query(
             "SELECT data FROM reply_reports WHERE key = ? AND team_id = ? AND channel_id = ?",
-            (key, team_id, channel_id))
+            (key, team_id, channel_id),
+        )
         return json.loads(rows[0]["data"]) if rows else None

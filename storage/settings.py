@@ -19,15 +19,15 @@ NAMES = tuple(s.name for s in SETTINGS)
 
 def row(archive: Archive, team_id: str, channel_id: str = "") -> dict:
     """The values set for a workspace (channel_id "") or a channel: {name: value}, set ones only."""
-    rows = archive.query("SELECT * FROM workspace_settings WHERE team_id = ? AND channel_id = ?",
-                         (team_id, channel_id))
+    rows = archive.query("SELECT * FROM workspace_settings WHERE team_id = ? AND channel_id = ?", (team_id, channel_id))
     return {n: rows[0][n] for n in NAMES if rows and rows[0][n] is not None}
 
 
 def channel_overrides(archive: Archive, team_id: str) -> dict[str, dict]:
     """Every channel of a workspace that overrides something: {channel_id: {name: value}}."""
-    rows = archive.query("SELECT * FROM workspace_settings WHERE team_id = ? AND channel_id != '' "
-                         "ORDER BY channel_id", (team_id,))
+    rows = archive.query(
+        "SELECT * FROM workspace_settings WHERE team_id = ? AND channel_id != '' ORDER BY channel_id", (team_id,)
+    )
     out = {r["channel_id"]: {n: r[n] for n in NAMES if r[n] is not None} for r in rows}
     return {c: v for c, v in out.items() if v}
 

@@ -38,9 +38,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 BOT_USER_ID, BOT_ID, APP_ID = "UCOPYDESK", "BCOPYDESK", "ACOPYDESK"
@@ -59,7 +60,9 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
-def _serve(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> tuple[ThreadingHTTPServer, threading.Thread]:
+def _serve(
+    handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1"
+) -> tuple[ThreadingHTTPServer, threading.Thread]:
     server = ThreadingHTTPServer((host, 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -91,8 +94,9 @@ def _blocks_problem(payload: dict) -> str | None:
         if block["type"] == "actions" and not 0 < len(block.get("elements", [])) <= 25:
             return "invalid_blocks"
         for element in block.get("elements", []) if block["type"] == "actions" else []:
-            if element.get("type") == "button" and not (0 < len(element.get("value", "")) <= 2000
-                                                        and 0 < len(element["text"]["text"]) <= 75):
+            if element.get("type") == "button" and not (
+                0 < len(element.get("value", "")) <= 2000 and 0 < len(element["text"]["text"]) <= 75
+            ):
                 return "invalid_blocks"
         if block["type"] == "header" and not 0 < len(text) <= 150:
             return "invalid_blocks"
@@ -120,16 +124,29 @@ class OAuthFake:
         self._serial = itertools.count(1)
 
     # ------------------------------------------------------------ for tests
-    def grant(self, team_id: str, *, team_name: str | None = None, enterprise_id: str | None = None,
-              rotation: bool = False, expires_in: int = 43200, installer: str = "UINSTALLER") -> str:
+    def grant(
+        self,
+        team_id: str,
+        *,
+        team_name: str | None = None,
+        enterprise_id: str | None = None,
+        rotation: bool = False,
+        expires_in: int = 43200,
+        installer: str = "UINSTALLER",
+    ) -> str:
         """A code that oauth.v2.access exchanges (once) for a new bot token of `team_id`."""
         code = f"code-{team_id}-{next(self._serial)}"
-        self.codes[code] = {"team_id": team_id, "team_name": team_name or f"Newsroom {team_id}",
-                            "enterprise_id": enterprise_id, "rotation": rotation, "expires_in": expires_in,
-                            "installer": installer}
+        self.codes[code] = {
+            "team_id": team_id,
+            "team_name": team_name or f"Newsroom {team_id}",
+            "enterprise_id": enterprise_id,
+            "rotation": rotation,
+            "expires_in": expires_in,
+            "installer": installer,
+        }
         return code
 
-    def token_of(self, call: "Call") -> str | None:
+    def token_of(self, call: Call) -> str | None:
         """The token a recorded call carried (Authorization: Bearer, else a `token` field)."""
         auth = {k.lower(): v for k, v in call.headers.items()}.get("authorization", "")
         return auth[7:] if auth.startswith("Bearer ") else call.payload.get("token")
@@ -144,8 +161,12 @@ class OAuthFake:
     def _new_token(self, team_id: str, enterprise_id: str | None, rotation: bool, expires_in: int) -> dict:
         n = next(self._serial)
         token = f"xoxb-{team_id}-{n}-fake" if not rotation else f"xoxe.xoxb-{team_id}-{n}-fake"
-        entry = {"team_id": team_id, "enterprise_id": enterprise_id, "revoked": False,
-                 "expires_at": time.time() + expires_in if rotation else None}
+        entry = {
+            "team_id": team_id,
+            "enterprise_id": enterprise_id,
+            "revoked": False,
+            "expires_at": time.time() + expires_in if rotation else None,
+        }
         self.tokens[token] = entry
         answer = {"access_token": token, "token_type": "bot"}
         if rotation:
@@ -168,18 +189,34 @@ class OAuthFake:
                 if team_id is None:
                     return 200, {"ok": False, "error": "invalid_refresh_token"}, {}
                 old = next((t for t in self.tokens.values() if t["team_id"] == team_id), {})
-                return 200, {"ok": True, "team": {"id": team_id},
-                             **self._new_token(team_id, old.get("enterprise_id"), True, 43200)}, {}
+                return (
+                    200,
+                    {
+                        "ok": True,
+                        "team": {"id": team_id},
+                        **self._new_token(team_id, old.get("enterprise_id"), True, 43200),
+                    },
+                    {},
+                )
             grant = self.codes.pop(payload.get("code") or "", None)
             if grant is None:
                 return 200, {"ok": False, "error": "invalid_code"}, {}
             enterprise = {"id": grant["enterprise_id"], "name": "Group"} if grant["enterprise_id"] else None
-            return 200, {"ok": True, "app_id": APP_ID, "authed_user": {"id": grant["installer"]},
-                         "scope": "app_mentions:read,channels:history,chat:write,commands",
-                         "bot_user_id": BOT_USER_ID, "team": {"id": grant["team_id"], "name": grant["team_name"]},
-                         "enterprise": enterprise, "is_enterprise_install": False,
-                         **self._new_token(grant["team_id"], grant["enterprise_id"], grant["rotation"],
-                                           grant["expires_in"])}, {}
+            return (
+                200,
+                {
+                    "ok": True,
+                    "app_id": APP_ID,
+                    "authed_user": {"id": grant["installer"]},
+                    "scope": "app_mentions:read,channels:history,chat:write,commands",
+                    "bot_user_id": BOT_USER_ID,
+                    "team": {"id": grant["team_id"], "name": grant["team_name"]},
+                    "enterprise": enterprise,
+                    "is_enterprise_install": False,
+                    **self._new_token(grant["team_id"], grant["enterprise_id"], grant["rotation"], grant["expires_in"]),
+                },
+                {},
+            )
         auth = head.get("authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else payload.get("token")
         if self.tokens:  # an OAuth app: every call needs a token Slack granted, alive
@@ -192,9 +229,21 @@ class OAuthFake:
                 return 200, {"ok": False, "error": "token_expired"}, {}
             if method == "auth.test":
                 team = entry["team_id"]
-                return 200, {"ok": True, "url": f"https://{team.lower()}.example.slack.com/", "team": f"Newsroom {team}",
-                             "user": "copydesk", "team_id": team, "user_id": BOT_USER_ID, "bot_id": BOT_ID,
-                             "enterprise_id": entry["enterprise_id"], "is_enterprise_install": False}, {}
+                return (
+                    200,
+                    {
+                        "ok": True,
+                        "url": f"https://{team.lower()}.example.slack.com/",
+                        "team": f"Newsroom {team}",
+                        "user": "copydesk",
+                        "team_id": team,
+                        "user_id": BOT_USER_ID,
+                        "bot_id": BOT_ID,
+                        "enterprise_id": entry["enterprise_id"],
+                        "is_enterprise_install": False,
+                    },
+                    {},
+                )
         if method in ("views.publish", "views.open"):
             view = payload.get("view")
             view = json.loads(view) if isinstance(view, str) else (view or {})
@@ -209,8 +258,20 @@ class OAuthFake:
             user = self.users.get(payload.get("user") or "")
             if user is None:
                 return 200, {"ok": False, "error": "user_not_found"}, {}
-            return 200, {"ok": True, "user": {"id": payload.get("user"), "is_admin": False, "is_owner": False,
-                                              "is_primary_owner": False, **user}}, {}
+            return (
+                200,
+                {
+                    "ok": True,
+                    "user": {
+                        "id": payload.get("user"),
+                        "is_admin": False,
+                        "is_owner": False,
+                        "is_primary_owner": False,
+                        **user,
+                    },
+                },
+                {},
+            )
         return None
 
 
@@ -282,8 +343,19 @@ class FakeSlack(OAuthFake):
         if method == "auth.test" and self.auth_error:
             return 200, {"ok": False, "error": self.auth_error}, {}
         if method == "auth.test":
-            return 200, {"ok": True, "url": "https://newsroom.example.slack.com/", "team": "Newsroom",
-                         "user": "copydesk", "team_id": "T1", "user_id": BOT_USER_ID, "bot_id": BOT_ID}, {}
+            return (
+                200,
+                {
+                    "ok": True,
+                    "url": "https://newsroom.example.slack.com/",
+                    "team": "Newsroom",
+                    "user": "copydesk",
+                    "team_id": "T1",
+                    "user_id": BOT_USER_ID,
+                    "bot_id": BOT_ID,
+                },
+                {},
+            )
         if method == "chat.postMessage" and payload.get("channel") in self.refuse:
             return 200, {"ok": False, "error": "not_in_channel"}, {}
         if method == "chat.postMessage":
@@ -295,14 +367,29 @@ class FakeSlack(OAuthFake):
                 self._last_ts = after
             ts = f"{after:.6f}"
             payload["_ts"] = ts
-            return 200, {"ok": True, "channel": payload.get("channel"), "ts": ts,
-                         "message": {"text": payload.get("text"), "ts": ts}}, {}
+            return (
+                200,
+                {
+                    "ok": True,
+                    "channel": payload.get("channel"),
+                    "ts": ts,
+                    "message": {"text": payload.get("text"), "ts": ts},
+                },
+                {},
+            )
         if method == "chat.getPermalink":
             channel, ts = payload.get("channel"), payload.get("message_ts") or ""
             if not channel or not ts or channel in self.unknown_channels:
                 return 200, {"ok": False, "error": "message_not_found"}, {}
-            return 200, {"ok": True, "channel": channel,
-                         "permalink": f"https://newsroom.example.slack.com/archives/{channel}/p{ts.replace('.', '')}"}, {}
+            return (
+                200,
+                {
+                    "ok": True,
+                    "channel": channel,
+                    "permalink": f"https://newsroom.example.slack.com/archives/{channel}/p{ts.replace('.', '')}",
+                },
+                {},
+            )
         if method == "views.open":
             return self._views_open(payload)
         if method == "conversations.replies":
@@ -311,8 +398,15 @@ class FakeSlack(OAuthFake):
             messages = [{"type": "message", "ts": parent, "user": "U1", "text": "…", "thread_ts": parent}]
             for post in self.posts(payload.get("channel")):
                 if post.get("thread_ts") == parent and float(post["_ts"]) >= oldest:
-                    reply = {"type": "message", "ts": post["_ts"], "thread_ts": parent, "text": post.get("text"),
-                             "user": BOT_USER_ID, "bot_id": BOT_ID, "app_id": APP_ID}
+                    reply = {
+                        "type": "message",
+                        "ts": post["_ts"],
+                        "thread_ts": parent,
+                        "text": post.get("text"),
+                        "user": BOT_USER_ID,
+                        "bot_id": BOT_ID,
+                        "app_id": APP_ID,
+                    }
                     if with_meta and post.get("metadata"):
                         reply["metadata"] = post["metadata"]
                     messages.append(reply)
@@ -322,8 +416,21 @@ class FakeSlack(OAuthFake):
             if channel in self.unknown_channels:
                 return 200, {"ok": False, "error": "channel_not_found"}, {}
             private = channel in self.private_channels
-            return 200, {"ok": True, "channel": {"id": channel, "is_channel": not private, "is_group": private,
-                                                 "is_private": private, "is_im": False, "is_mpim": False}}, {}
+            return (
+                200,
+                {
+                    "ok": True,
+                    "channel": {
+                        "id": channel,
+                        "is_channel": not private,
+                        "is_group": private,
+                        "is_private": private,
+                        "is_im": False,
+                        "is_mpim": False,
+                    },
+                },
+                {},
+            )
         return 200, {"ok": False, "error": "unknown_method"}, {}
 
     def _views_open(self, payload: dict) -> tuple[int, dict, dict]:
@@ -357,7 +464,7 @@ class FakeSlack(OAuthFake):
             view = c.payload.get("view")
             view = json.loads(view) if isinstance(view, str) else view
             out.append(view)
-        return [v for v, c in zip(out, self.recorded("views.open")) if c.status == 200 and c.ok]
+        return [v for v, c in zip(out, self.recorded("views.open"), strict=True) if c.status == 200 and c.ok]
 
     def _record(self, call: Call) -> None:
         with self._changed:
@@ -388,8 +495,11 @@ class FakeSlack(OAuthFake):
 
     def posts(self, channel: str | None = None) -> list[dict]:
         """Messages Slack accepted (chat.postMessage answered ok), optionally in one channel."""
-        return [c.payload for c in self.recorded("chat.postMessage")
-                if c.status == 200 and not _blocks_problem(c.payload) and channel in (None, c.payload.get("channel"))]
+        return [
+            c.payload
+            for c in self.recorded("chat.postMessage")
+            if c.status == 200 and not _blocks_problem(c.payload) and channel in (None, c.payload.get("channel"))
+        ]
 
     def responses(self, name: str | None = None) -> list[dict]:
         """What was posted to response URLs (optionally the one named `name`)."""
@@ -407,10 +517,11 @@ class FakeSlack(OAuthFake):
                 return value
             left = deadline - time.monotonic()
             if left <= 0:
-                raise AssertionError(f"Slack saw nothing matching within {timeout} s; calls: "
-                                     f"{[c.method for c in self.recorded()]}")
+                raise AssertionError(
+                    f"Slack saw nothing matching within {timeout} s; calls: {[c.method for c in self.recorded()]}"
+                )
             with self._changed:
-                self._changed.wait_for(lambda: len(self.calls) != seen, left)
+                self._changed.wait_for(lambda seen=seen: len(self.calls) != seen, left)
 
     def close(self) -> None:
         self.server.shutdown()
@@ -452,8 +563,16 @@ class SlackSender:
         """A fresh message ts."""
         return f"{int(time.time())}.{next(self._ts):06d}"
 
-    def post(self, body: bytes, content_type: str, *, headers: dict | None = None, timestamp: str | None = None,
-             signed: bool = True, secret: str | None = None) -> Sent:
+    def post(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        headers: dict | None = None,
+        timestamp: str | None = None,
+        signed: bool = True,
+        secret: str | None = None,
+    ) -> Sent:
         timestamp = timestamp or str(int(time.time()))
         head = {"Content-Type": content_type, "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)"}
         if signed:
@@ -480,65 +599,150 @@ class SlackSender:
             "type": "event_callback",
             "event_id": event_id or f"Ev{next(self._ids):08d}",
             "event_time": int(time.time()),
-            "authorizations": [{"enterprise_id": None, "team_id": team_id, "user_id": BOT_USER_ID,
-                                "is_bot": True, "is_enterprise_install": False}],
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": team_id,
+                    "user_id": BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
             "is_ext_shared_channel": False,
             "event_context": f"4-{team_id}-{next(self._ids)}",
         }
 
-    def event(self, event: dict, *, team_id: str = "T1", event_id: str | None = None, retry: int | None = None,
-              **kwargs: Any) -> Sent:
+    def event(
+        self, event: dict, *, team_id: str = "T1", event_id: str | None = None, retry: int | None = None, **kwargs: Any
+    ) -> Sent:
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
         body = json.dumps(self.envelope(event, team_id=team_id, event_id=event_id)).encode()
         return self.post(body, "application/json", headers=headers, **kwargs)
 
     def interaction(self, payload: dict, **kwargs: Any) -> Sent:
         """An interactivity request (a button click, a shortcut), form-encoded as `payload=JSON`."""
-        return self.post(urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded",
-                         **kwargs)
+        return self.post(
+            urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded", **kwargs
+        )
 
-    def click(self, message: dict, action_id: str, value: str, *, trigger_id: str, channel: str = "C1",
-              team_id: str = "T1", user: str = "U1", **kwargs: Any) -> Sent:
+    def click(
+        self,
+        message: dict,
+        action_id: str,
+        value: str,
+        *,
+        trigger_id: str,
+        channel: str = "C1",
+        team_id: str = "T1",
+        user: str = "U1",
+        **kwargs: Any,
+    ) -> Sent:
         """A click on a button of a message the app posted (`block_actions`)."""
-        return self.interaction({
-            "type": "block_actions", "team": {"id": team_id, "domain": "newsroom"},
-            "user": {"id": user, "team_id": team_id}, "api_app_id": self.api_app_id, "token": "legacy",
-            "container": {"type": "message", "message_ts": message.get("ts", ""), "channel_id": channel,
-                          "is_ephemeral": False},
-            "trigger_id": trigger_id, "channel": {"id": channel, "name": "desk"},
-            "message": message, "response_url": "http://127.0.0.1:9/never",
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "copydesk_report", "value": value,
-                         "action_ts": str(time.time())}],
-        }, **kwargs)
+        return self.interaction(
+            {
+                "type": "block_actions",
+                "team": {"id": team_id, "domain": "newsroom"},
+                "user": {"id": user, "team_id": team_id},
+                "api_app_id": self.api_app_id,
+                "token": "legacy",
+                "container": {
+                    "type": "message",
+                    "message_ts": message.get("ts", ""),
+                    "channel_id": channel,
+                    "is_ephemeral": False,
+                },
+                "trigger_id": trigger_id,
+                "channel": {"id": channel, "name": "desk"},
+                "message": message,
+                "response_url": "http://127.0.0.1:9/never",
+                "actions": [
+                    {
+                        "type": "button",
+                        "action_id": action_id,
+                        "block_id": "copydesk_report",
+                        "value": value,
+                        "action_ts": str(time.time()),
+                    }
+                ],
+            },
+            **kwargs,
+        )
 
-    def message_shortcut(self, callback_id: str, message: dict, *, trigger_id: str, response_url: str,
-                         channel: str = "C1", team_id: str = "T1", user: str = "U2", **kwargs: Any) -> Sent:
+    def message_shortcut(
+        self,
+        callback_id: str,
+        message: dict,
+        *,
+        trigger_id: str,
+        response_url: str,
+        channel: str = "C1",
+        team_id: str = "T1",
+        user: str = "U2",
+        **kwargs: Any,
+    ) -> Sent:
         """A message shortcut used on `message` (`message_action`)."""
-        return self.interaction({
-            "type": "message_action", "token": "legacy", "action_ts": str(time.time()),
-            "team": {"id": team_id, "domain": "newsroom"}, "user": {"id": user, "name": "editor", "team_id": team_id},
-            "channel": {"id": channel, "name": "desk"}, "is_enterprise_install": False,
-            "callback_id": callback_id, "trigger_id": trigger_id, "message_ts": message.get("ts"),
-            "message": message, "response_url": response_url,
-        }, **kwargs)
+        return self.interaction(
+            {
+                "type": "message_action",
+                "token": "legacy",
+                "action_ts": str(time.time()),
+                "team": {"id": team_id, "domain": "newsroom"},
+                "user": {"id": user, "name": "editor", "team_id": team_id},
+                "channel": {"id": channel, "name": "desk"},
+                "is_enterprise_install": False,
+                "callback_id": callback_id,
+                "trigger_id": trigger_id,
+                "message_ts": message.get("ts"),
+                "message": message,
+                "response_url": response_url,
+            },
+            **kwargs,
+        )
 
-    def command(self, command: str, text: str, *, response_url: str, team_id: str = "T1", channel_id: str = "C1",
-                user_id: str = "U1", **kwargs: Any) -> Sent:
+    def command(
+        self,
+        command: str,
+        text: str,
+        *,
+        response_url: str,
+        team_id: str = "T1",
+        channel_id: str = "C1",
+        user_id: str = "U1",
+        **kwargs: Any,
+    ) -> Sent:
         """A slash command, form-encoded as Slack sends it."""
         form = {
-            "token": "legacy-verification-token", "team_id": team_id, "team_domain": "newsroom",
-            "channel_id": channel_id, "channel_name": "desk", "user_id": user_id, "user_name": "reporter",
-            "command": command, "text": text, "api_app_id": self.api_app_id, "is_enterprise_install": "false",
-            "response_url": response_url, "trigger_id": f"{next(self._ids)}.1.abc",
+            "token": "legacy-verification-token",
+            "team_id": team_id,
+            "team_domain": "newsroom",
+            "channel_id": channel_id,
+            "channel_name": "desk",
+            "user_id": user_id,
+            "user_name": "reporter",
+            "command": command,
+            "text": text,
+            "api_app_id": self.api_app_id,
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": f"{next(self._ids)}.1.abc",
         }
         return self.post(urlencode(form).encode(), "application/x-www-form-urlencoded", **kwargs)
 
 
-def message(text: str, *, channel: str = "C1", ts: str, channel_type: str = "channel", user: str = "U1",
-            **extra: Any) -> dict:
+def message(
+    text: str, *, channel: str = "C1", ts: str, channel_type: str = "channel", user: str = "U1", **extra: Any
+) -> dict:
     """A `message` event as Slack sends it for a person's message."""
-    event = {"type": "message", "channel": channel, "user": user, "text": text, "ts": ts, "event_ts": ts,
-             "channel_type": channel_type, "client_msg_id": f"msg-{ts}"}
+    event = {
+        "type": "message",
+        "channel": channel,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": channel_type,
+        "client_msg_id": f"msg-{ts}",
+    }
     event.update(extra)
     return event
 
@@ -630,7 +834,6 @@ class ServedApp:
         self.runtime.close(drain=15)
 
 
-
 # ---------------------------------------------------------------- a real `copydesk serve` process
 def free_port() -> int:
     with socket.socket() as s:
@@ -646,8 +849,15 @@ class ServeProcess:
     def __init__(self, db: Any, fake: FakeSlack, *, secret: str, token: str, log: Any, **env: str) -> None:
         self.db, self.fake, self.log = str(db), fake, log
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPYDESK_"))}
-        self.env.update(SLACK_BOT_TOKEN=token, SLACK_SIGNING_SECRET=secret, COPYDESK_SLACK_API_URL=fake.url,
-                        COPYDESK_DB=self.db, COPYDESK_TZ="UTC", COPYDESK_FETCH_ALLOW_HOSTS="127.0.0.1", **env)
+        self.env.update(
+            SLACK_BOT_TOKEN=token,
+            SLACK_SIGNING_SECRET=secret,
+            COPYDESK_SLACK_API_URL=fake.url,
+            COPYDESK_DB=self.db,
+            COPYDESK_TZ="UTC",
+            COPYDESK_FETCH_ALLOW_HOSTS="127.0.0.1",
+            **env,
+        )
         self.proc: subprocess.Popen | None = None
         self.port = 0
 
@@ -655,13 +865,27 @@ class ServeProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 90.0) -> "ServeProcess":
+    def start(self, timeout: float = 90.0) -> ServeProcess:
         self.port = free_port()
         with open(self.log, "ab") as err:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "copydesk.bot.cli", "serve", "--http", "--host", "127.0.0.1",
-                 "--port", str(self.port)], env=self.env, cwd=os.path.dirname(self.db) or ".",
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+                [
+                    sys.executable,
+                    "-m",
+                    "copydesk.bot.cli",
+                    "serve",
+                    "--http",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                env=self.env,
+                cwd=os.path.dirname(self.db) or ".",
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+            )
         deadline = time.monotonic() + timeout
         while True:
             try:

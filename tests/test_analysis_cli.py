@@ -42,10 +42,14 @@ def test_attribution_shapes(cli, case):
     report = _analyze(cli, case["text"])
     found = report["attributions"]
     for att in found:
-        assert report["text"][att["start"]:att["end"]].strip()
+        assert report["text"][att["start"] : att["end"]].strip()
     for exp in case["expected"]:
-        assert any(a["speaker_key"] == exp["speaker_key"] and a["direct"] == exp["direct"]
-                   and exp["content_contains"].lower() in a["content"].lower() for a in found), (exp, found)
+        assert any(
+            a["speaker_key"] == exp["speaker_key"]
+            and a["direct"] == exp["direct"]
+            and exp["content_contains"].lower() in a["content"].lower()
+            for a in found
+        ), (exp, found)
     if not case["expected"]:
         assert found == [], found
 

@@ -6,17 +6,21 @@ import sqlite3
 
 import pytest
 
+from copydesk.bot.analysis import ingest
 from copydesk.bot.errors import ArchiveError
+from copydesk.bot.language import terms
 from copydesk.bot.model import Article, Scope
 from copydesk.storage import schema
 from copydesk.storage.archive import Archive
-from copydesk.bot.analysis import ingest
-from copydesk.bot.language import terms
 
-TEXT_A = ("The city council of Brennick approved a new tram line on Tuesday after a four-hour debate. "
-          "The line will connect the harbour with the university campus and cost 84 million euros.")
-TEXT_B = ("Farmers in the Oster valley reported the driest spring in forty years, and the regional water "
-          "board imposed limits on irrigation from the river for the first time since 2009.")
+TEXT_A = (
+    "The city council of Brennick approved a new tram line on Tuesday after a four-hour debate. "
+    "The line will connect the harbour with the university campus and cost 84 million euros."
+)
+TEXT_B = (
+    "Farmers in the Oster valley reported the driest spring in forty years, and the regional water "
+    "board imposed limits on irrigation from the river for the first time since 2009."
+)
 
 
 @pytest.fixture
@@ -76,8 +80,10 @@ def test_candidates_are_scoped_to_workspace_and_private_channel(archive):
 
 
 def test_candidates_rank_shared_sentences_first(archive):
-    ids = [ingest.add(archive, Article(text=f"Story {i} about the Brennick tram line and the harbour. " + TEXT_B))[0]
-           for i in range(5)]
+    ids = [
+        ingest.add(archive, Article(text=f"Story {i} about the Brennick tram line and the harbour. " + TEXT_B))[0]
+        for i in range(5)
+    ]
     target, _ = ingest.add(archive, Article(text=TEXT_A))
     assert archive.candidates(terms.query(TEXT_A), Scope(), limit=3)[0] == target
     both = archive.candidates(terms.query(TEXT_A + TEXT_B), Scope(), limit=3)

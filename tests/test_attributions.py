@@ -25,11 +25,15 @@ def extract(nlp, text: str) -> list[A.Attribution]:
 
 def covers(text: str, a: A.Attribution) -> bool:
     """text[start:end] holds the content: the quoted parts for a direct quote, else the clause."""
-    window = text[a.start:a.end]
+    window = text[a.start : a.end]
     if a.direct:
-        return bool(a.quotes) and a.quotes[0][0] == a.start and a.quotes[-1][1] == a.end \
-            and all(text[s:e] in window for s, e in a.quotes) \
+        return (
+            bool(a.quotes)
+            and a.quotes[0][0] == a.start
+            and a.quotes[-1][1] == a.end
+            and all(text[s:e] in window for s, e in a.quotes)
             and " ".join(text[s:e] for s, e in a.quotes).strip(" ,;:") == a.content
+        )
     return all(piece in " ".join(window.split()) for piece in a.content.split(" "))
 
 
@@ -42,6 +46,7 @@ def one(found: list[A.Attribution], direct: bool | None = None, contains: str = 
 # ---------------------------------------------------------------------------------------------
 # Direct quotes, shape by shape
 # ---------------------------------------------------------------------------------------------
+
 
 def test_quote_then_speaker_said(nlp):
     text = '"The bridge will reopen on Friday," Mayor Tomas Lind said.'
@@ -74,12 +79,14 @@ def test_split_quote_is_one_attribution(nlp):
     assert (a.speaker_key, a.cue, a.direct) == ("mayor", "say", True)
     assert a.content == "We will rebuild the pier, and we will do it before the summer."
     assert len(a.quotes) == 2 and covers(text, a)
-    assert "the mayor said" in text[a.start:a.end]
+    assert "the mayor said" in text[a.start : a.end]
 
 
 def test_quote_over_several_sentences(nlp):
-    text = ('"The inspection found three cracks in the hull. None of them was new. We reported all of them," '
-            'the operator\'s safety chief, Ines Moreau, said on Tuesday.')
+    text = (
+        '"The inspection found three cracks in the hull. None of them was new. We reported all of them," '
+        "the operator's safety chief, Ines Moreau, said on Tuesday."
+    )
     a = one(extract(nlp, text))
     assert (a.speaker_key, a.direct) == ("moreau", True)
     assert a.content.startswith("The inspection found") and a.content.endswith("We reported all of them")
@@ -87,8 +94,10 @@ def test_quote_over_several_sentences(nlp):
 
 
 def test_quote_over_paragraphs(nlp):
-    text = ('"We are asking every passenger to come forward," police spokeswoman Dana Cole said. '
-            '"Some of them may have seen the collision.\n\n"Any photograph could help."')
+    text = (
+        '"We are asking every passenger to come forward," police spokeswoman Dana Cole said. '
+        '"Some of them may have seen the collision.\n\n"Any photograph could help."'
+    )
     found = extract(nlp, text)
     assert [a.speaker_key for a in found] == ["cole", "cole"]
     second = one(found, contains="Any photograph")
@@ -100,15 +109,17 @@ def test_quote_over_paragraphs(nlp):
 @pytest.mark.parametrize("marks", [('"', '"'), ("“", "”"), ("«", "»"), ("‘", "’")])
 def test_curly_straight_and_guillemet_marks(nlp, marks):
     o, c = marks
-    text = f'{o}The timetable is unrealistic,{c} the opposition leader Marek Hall told the assembly.'
+    text = f"{o}The timetable is unrealistic,{c} the opposition leader Marek Hall told the assembly."
     a = one(extract(nlp, text))
     assert (a.speaker_key, a.cue, a.direct) == ("hall", "tell", True)
     assert a.content == "The timetable is unrealistic"
 
 
 def test_partial_quote_inside_indirect_speech(nlp):
-    text = ('Brightwater Ferries said on Monday that nobody had been hurt. The operator also expressed its hope '
-            'for a "swift and complete recovery" of the injured, according to the statement.')
+    text = (
+        "Brightwater Ferries said on Monday that nobody had been hurt. The operator also expressed its hope "
+        'for a "swift and complete recovery" of the injured, according to the statement.'
+    )
     found = extract(nlp, text)
     quote = one(found, direct=True)
     assert (quote.speaker_key, quote.cue) == ("brightwater ferries", "according to")
@@ -125,8 +136,10 @@ def test_speaker_in_next_sentence(nlp):
 
 
 def test_quote_carried_from_previous_attribution(nlp):
-    text = ('The harbour authority said in a statement on Sunday. "Safety remains our first priority. '
-            'The terminal stays closed."')
+    text = (
+        'The harbour authority said in a statement on Sunday. "Safety remains our first priority. '
+        'The terminal stays closed."'
+    )
     a = one(extract(nlp, text))
     assert (a.speaker_key, a.direct) == ("harbour authority", True)
     assert a.content.startswith("Safety remains") and covers(text, a)
@@ -154,39 +167,97 @@ def test_quote_without_any_speaker_is_not_attributed(nlp):
 # Indirect speech
 # ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, key, cue, content", [
-    ("The regional coastguard said that all 213 passengers had been taken ashore by noon.",
-     "regional coastguard", "say", "all 213 passengers had been taken ashore by noon"),
-    ("Police said the driver of the lorry was not injured.",
-     "police", "say", "the driver of the lorry was not injured"),
-    ("The ferry will be towed to Port Aldane on Tuesday, the operator said.",
-     "operator", "say", "The ferry will be towed to Port Aldane on Tuesday"),
-    ("According to Brightwater Ferries, the vessel had passed its inspection in January.",
-     "brightwater ferries", "according to", "the vessel had passed its inspection in January"),
-    ("Nine people were treated in hospital, according to the regional health authority.",
-     "regional health authority", "according to", "Nine people were treated in hospital"),
-    ("Petrova told Meridian Radio the government would pay for the repairs.",
-     "petrova", "tell", "the government would pay for the repairs"),
-    ("In a statement, the Maritime Safety Board confirmed that it had opened an investigation.",
-     "maritime safety board", "confirm", "it had opened an investigation"),
-    ("In a statement, the ministry expressed regret over the delays.",
-     "ministry", "statement", "the ministry expressed regret over the delays"),
-    ("The governor's office said the state of emergency would be lifted on Thursday.",
-     "governor:office", "say", "the state of emergency would be lifted on Thursday"),
-    ("The captain reportedly told investigators that the radar had failed.",
-     "captain", "tell", "the radar had failed"),
-    ("The repairs, the operator said, would cost about 2 million euros.",
-     "operator", "say", "The repairs would cost about 2 million euros"),
-])
+
+@pytest.mark.parametrize(
+    "text, key, cue, content",
+    [
+        (
+            "The regional coastguard said that all 213 passengers had been taken ashore by noon.",
+            "regional coastguard",
+            "say",
+            "all 213 passengers had been taken ashore by noon",
+        ),
+        (
+            "Police said the driver of the lorry was not injured.",
+            "police",
+            "say",
+            "the driver of the lorry was not injured",
+        ),
+        (
+            "The ferry will be towed to Port Aldane on Tuesday, the operator said.",
+            "operator",
+            "say",
+            "The ferry will be towed to Port Aldane on Tuesday",
+        ),
+        (
+            "According to Brightwater Ferries, the vessel had passed its inspection in January.",
+            "brightwater ferries",
+            "according to",
+            "the vessel had passed its inspection in January",
+        ),
+        (
+            "Nine people were treated in hospital, according to the regional health authority.",
+            "regional health authority",
+            "according to",
+            "Nine people were treated in hospital",
+        ),
+        (
+            "Petrova told Meridian Radio the government would pay for the repairs.",
+            "petrova",
+            "tell",
+            "the government would pay for the repairs",
+        ),
+        (
+            "In a statement, the Maritime Safety Board confirmed that it had opened an investigation.",
+            "maritime safety board",
+            "confirm",
+            "it had opened an investigation",
+        ),
+        (
+            "In a statement, the ministry expressed regret over the delays.",
+            "ministry",
+            "statement",
+            "the ministry expressed regret over the delays",
+        ),
+        (
+            "The governor's office said the state of emergency would be lifted on Thursday.",
+            "governor:office",
+            "say",
+            "the state of emergency would be lifted on Thursday",
+        ),
+        (
+            "The captain reportedly told investigators that the radar had failed.",
+            "captain",
+            "tell",
+            "the radar had failed",
+        ),
+        (
+            "The repairs, the operator said, would cost about 2 million euros.",
+            "operator",
+            "say",
+            "The repairs would cost about 2 million euros",
+        ),
+    ],
+)
 def test_indirect_speech(nlp, text, key, cue, content):
     a = one(extract(nlp, text))
     assert (a.speaker_key, a.cue, a.direct, a.content) == (key, cue, False, content)
     assert a.quotes == [] and covers(text, a)
 
 
-@pytest.mark.parametrize("verb, lemma", [("added", "add"), ("noted", "note"), ("insisted", "insist"),
-                                         ("warned", "warn"), ("confirmed", "confirm"), ("denied", "deny"),
-                                         ("claimed", "claim"), ("announced", "announce")])
+@pytest.mark.parametrize(
+    "verb, lemma",
+    [
+        ("added", "add"),
+        ("noted", "note"),
+        ("insisted", "insist"),
+        ("warned", "warn"),
+        ("confirmed", "confirm"),
+        ("denied", "deny"),
+        ("claimed", "claim"),
+        ("announced", "announce"),
+    ],
+)
 def test_speech_verbs_by_lemma(nlp, verb, lemma):
     text = f"The company {verb} that the ferry had been fully crewed."
     a = one(extract(nlp, text))
@@ -212,23 +283,24 @@ def test_quote_with_adding_that(nlp):
 # Speakers, pronouns, keys
 # ---------------------------------------------------------------------------------------------
 
+
 def test_pronoun_resolved_to_speaker_of_previous_paragraph(nlp):
-    text = ('"It is deep enough for any ferry," Harbourmaster Piet Vos said.\n\n'
-            '"We dredged it in March," he added.')
+    text = '"It is deep enough for any ferry," Harbourmaster Piet Vos said.\n\n"We dredged it in March," he added.'
     found = extract(nlp, text)
     assert [(a.speaker_key, a.cue) for a in found] == [("vos", "say"), ("vos", "add")]
     assert found[1].speaker == "Harbourmaster Piet Vos"
 
 
 def test_pronoun_resolved_to_subject_of_narration(nlp):
-    text = ('Transport Minister Anya Petrova visited the harbour on Sunday.\n\n'
-            '"We will review every rule," she said.')
+    text = 'Transport Minister Anya Petrova visited the harbour on Sunday.\n\n"We will review every rule," she said.'
     assert [a.speaker_key for a in extract(nlp, text)] == ["petrova"]
 
 
 def test_it_resolves_to_an_organisation_not_a_person(nlp):
-    text = ('Okafor met inspectors from the Maritime Safety Board on Monday. The Maritime Safety Board sent '
-            'three inspectors. It said a report would follow within 30 days.')
+    text = (
+        "Okafor met inspectors from the Maritime Safety Board on Monday. The Maritime Safety Board sent "
+        "three inspectors. It said a report would follow within 30 days."
+    )
     a = one(extract(nlp, text))
     assert a.speaker_key == "maritime safety board"
 
@@ -238,31 +310,50 @@ def test_unresolvable_pronoun_gives_no_attribution(nlp):
 
 
 def test_alias_table_maps_roles_to_names(nlp):
-    text = ('Russian President Vladimir Putin opened the new port on Monday.\n\n'
-            '"This is a great day," Mr. Putin said.\n\n'
-            'The Russian president told guests that a second terminal would follow.\n\n'
-            'Vladimir Putin also said the port would employ 2,000 people.')
+    text = (
+        "Russian President Vladimir Putin opened the new port on Monday.\n\n"
+        '"This is a great day," Mr. Putin said.\n\n'
+        "The Russian president told guests that a second terminal would follow.\n\n"
+        "Vladimir Putin also said the port would employ 2,000 people."
+    )
     found = extract(nlp, text)
     assert len(found) == 3
     assert {a.speaker_key for a in found} == {"putin"}
 
 
 def test_role_of_two_people_is_not_an_alias(nlp):
-    text = ('Tessalian Minister Ivo Maric and Aldanian Minister Petra Kos met on Friday. '
-            'The minister said the talks had gone well.')
+    text = (
+        "Tessalian Minister Ivo Maric and Aldanian Minister Petra Kos met on Friday. "
+        "The minister said the talks had gone well."
+    )
     a = one(extract(nlp, text))
     assert a.speaker_key == "minister"
 
 
-@pytest.mark.parametrize("name, key", [
-    ("Putin", "putin"), ("Vladimir Putin", "putin"), ("President Putin", "putin"), ("Mr. Putin", "putin"),
-    ("Russian President Vladimir Putin", "putin"), ("Kremlin spokesman Dmitry Peskov", "peskov"),
-    ("the Kremlin", "kremlin"), ("The Kremlin", "kremlin"), ("Trump's transition team", "trump:office"),
-    ("Trump’s office", "trump:office"), ("the Trump transition team", "trump:office"),
-    ("Trump's presidential transition team", "trump:office"), ("a spokesman for the ministry", "ministry:office"),
-    ("the ministry", "ministry"), ("officials", "officials"), ("the Foreign Ministry", "foreign ministry"),
-    ("President-elect Donald Trump", "trump"), ("a Kremlin press release", "kremlin"), ("", ""),
-])
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("Putin", "putin"),
+        ("Vladimir Putin", "putin"),
+        ("President Putin", "putin"),
+        ("Mr. Putin", "putin"),
+        ("Russian President Vladimir Putin", "putin"),
+        ("Kremlin spokesman Dmitry Peskov", "peskov"),
+        ("the Kremlin", "kremlin"),
+        ("The Kremlin", "kremlin"),
+        ("Trump's transition team", "trump:office"),
+        ("Trump’s office", "trump:office"),
+        ("the Trump transition team", "trump:office"),
+        ("Trump's presidential transition team", "trump:office"),
+        ("a spokesman for the ministry", "ministry:office"),
+        ("the ministry", "ministry"),
+        ("officials", "officials"),
+        ("the Foreign Ministry", "foreign ministry"),
+        ("President-elect Donald Trump", "trump"),
+        ("a Kremlin press release", "kremlin"),
+        ("", ""),
+    ],
+)
 def test_speaker_key(name, key):
     assert A.speaker_key(name) == key
 
@@ -285,17 +376,21 @@ def test_same_speaker():
 # Not attributions
 # ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "The MV Corrin Star struck a sandbank shortly after 6 a.m. while sailing to Hessel.",
-    "The said agreement between the two ferry companies expired in 2019.",
-    "Did the operator say when the ferry would sail again?",
-    "The ministry's statement came two days after the grounding.",
-    "The captain did not say why the ship had left the channel.",
-    "The minister will announce the results of the review next month.",
-    'The documentary "Lights on the Water" was filmed on Hessel in 2015.',
-    'The so-called "fog season" usually lasts from October to December.',
-    "Reporters asked the minister whether she would resign.",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The MV Corrin Star struck a sandbank shortly after 6 a.m. while sailing to Hessel.",
+        "The said agreement between the two ferry companies expired in 2019.",
+        "Did the operator say when the ferry would sail again?",
+        "The ministry's statement came two days after the grounding.",
+        "The captain did not say why the ship had left the channel.",
+        "The minister will announce the results of the review next month.",
+        'The documentary "Lights on the Water" was filmed on Hessel in 2015.',
+        'The so-called "fog season" usually lasts from October to December.',
+        "Reporters asked the minister whether she would resign.",
+    ],
+)
 def test_not_attributions(nlp, text):
     assert extract(nlp, text) == []
 
@@ -304,9 +399,11 @@ def test_not_attributions(nlp, text):
 # Quote spans and serialisation
 # ---------------------------------------------------------------------------------------------
 
+
 def test_quote_spans_marks_and_nesting():
-    text = ('He said "yes, \'maybe\' later" and “no”. She called it « absurd ». '
-            "Trump's aides' plans weren't 'final' then.")
+    text = (
+        "He said \"yes, 'maybe' later\" and “no”. She called it « absurd ». Trump's aides' plans weren't 'final' then."
+    )
     got = [text[s:e] for s, e in A.quote_spans(text)]
     assert got == ["yes, 'maybe' later", "maybe", "no", "absurd", "final"]
 
@@ -330,6 +427,7 @@ def test_empty_text(nlp):
 # ---------------------------------------------------------------------------------------------
 # The seed articles
 # ---------------------------------------------------------------------------------------------
+
 
 def _seed(nlp, n: int) -> tuple[str, list[A.Attribution]]:
     if not SEEDS.is_dir():
@@ -387,6 +485,7 @@ def test_seed_clinton_accusation(nlp):
 # ---------------------------------------------------------------------------------------------
 # The labelled evaluation set
 # ---------------------------------------------------------------------------------------------
+
 
 def test_eval_set_f1(nlp):
     spec = importlib.util.spec_from_file_location("attributions_eval", ROOT / "eval" / "attributions_eval.py")

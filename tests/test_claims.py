@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-
 pytestmark = pytest.mark.usefixtures("short_articles")  # the cases are a sentence or three
 
 
@@ -28,26 +27,46 @@ def _numbers(report: dict) -> list[dict]:
     return [c for c in report["contradictions"] if c["kind"] == "number"]
 
 
-QUAKE = ("The earthquake that struck the Varna valley on Monday killed 93 people in Tolmec City, "
-         "the regional civil protection agency said.")
+QUAKE = (
+    "The earthquake that struck the Varna valley on Monday killed 93 people in Tolmec City, "
+    "the regional civil protection agency said."
+)
 
 
-@pytest.mark.parametrize("article, expect", [
-    # the same city's count, told differently: a conflict
-    ("The earthquake that struck the Varna valley on Monday killed 97 people in Tolmec City, "
-     "the regional civil protection agency said.", "97"),
-    # another place's count is another quantity
-    ("The earthquake that struck the Varna valley on Monday killed 41 people in Ostrava Springs, "
-     "the regional civil protection agency said.", None),
-    # approximation: "about 90" fits 93
-    ("The earthquake that struck the Varna valley on Monday killed about 90 people in Tolmec City, "
-     "the regional civil protection agency said.", None),
-    # a lower bound fits any higher figure, and not a lower one
-    ("The earthquake that struck the Varna valley on Monday killed at least 80 people in Tolmec City, "
-     "the regional civil protection agency said.", None),
-    ("The earthquake that struck the Varna valley on Monday killed at least 95 people in Tolmec City, "
-     "the regional civil protection agency said.", "95"),
-])
+@pytest.mark.parametrize(
+    "article, expect",
+    [
+        # the same city's count, told differently: a conflict
+        (
+            "The earthquake that struck the Varna valley on Monday killed 97 people in Tolmec City, "
+            "the regional civil protection agency said.",
+            "97",
+        ),
+        # another place's count is another quantity
+        (
+            "The earthquake that struck the Varna valley on Monday killed 41 people in Ostrava Springs, "
+            "the regional civil protection agency said.",
+            None,
+        ),
+        # approximation: "about 90" fits 93
+        (
+            "The earthquake that struck the Varna valley on Monday killed about 90 people in Tolmec City, "
+            "the regional civil protection agency said.",
+            None,
+        ),
+        # a lower bound fits any higher figure, and not a lower one
+        (
+            "The earthquake that struck the Varna valley on Monday killed at least 80 people in Tolmec City, "
+            "the regional civil protection agency said.",
+            None,
+        ),
+        (
+            "The earthquake that struck the Varna valley on Monday killed at least 95 people in Tolmec City, "
+            "the regional civil protection agency said.",
+            "95",
+        ),
+    ],
+)
 def test_counts_per_place_and_bounds(cli, tmp_path, article, expect):
     found = _numbers(_report(cli, tmp_path, [QUAKE], article))
     if expect is None:
@@ -70,25 +89,35 @@ def test_one_digit_apart_is_a_conflict(cli, tmp_path):
 
 
 def test_conversions_compare_currency_with_currency(cli, tmp_path):
-    earlier = ("Corvale Athletic paid Marsden Rovers 210 million euros ($250 million) for forward Ilan Petrov, "
-               "the club said on Friday.")
-    same_fee = ("Corvale Athletic paid Marsden Rovers 210 million euros ($249.6 million) for forward Ilan Petrov, "
-                "the club said on Friday.")
+    earlier = (
+        "Corvale Athletic paid Marsden Rovers 210 million euros ($250 million) for forward Ilan Petrov, "
+        "the club said on Friday."
+    )
+    same_fee = (
+        "Corvale Athletic paid Marsden Rovers 210 million euros ($249.6 million) for forward Ilan Petrov, "
+        "the club said on Friday."
+    )
     assert _numbers(_report(cli, tmp_path, [earlier], same_fee)) == []
 
 
 def test_conversions_at_other_rates_agree(cli, tmp_path):
-    earlier = ("Corvale Athletic paid Marsden Rovers 210 million euros ($250 million) for forward Ilan Petrov, "
-               "the club said on Friday.")
-    other = ("Corvale Athletic paid Marsden Rovers 210 million euros ($236 million) for forward Ilan Petrov, "
-             "the club said on Friday.")
+    earlier = (
+        "Corvale Athletic paid Marsden Rovers 210 million euros ($250 million) for forward Ilan Petrov, "
+        "the club said on Friday."
+    )
+    other = (
+        "Corvale Athletic paid Marsden Rovers 210 million euros ($236 million) for forward Ilan Petrov, "
+        "the club said on Friday."
+    )
     assert _numbers(_report(cli, tmp_path, [earlier], other)) == []
 
 
 def test_dollars_against_a_conversion_to_dollars(cli, tmp_path):
-    earlier = ("Corvale Athletic paid Marsden Rovers $262 million for forward Ilan Petrov, the club said on Friday.")
-    other = ("Corvale Athletic paid Marsden Rovers 210 million euros ($250 million) for forward Ilan Petrov, "
-             "the club said on Friday.")
+    earlier = "Corvale Athletic paid Marsden Rovers $262 million for forward Ilan Petrov, the club said on Friday."
+    other = (
+        "Corvale Athletic paid Marsden Rovers 210 million euros ($250 million) for forward Ilan Petrov, "
+        "the club said on Friday."
+    )
     found = _numbers(_report(cli, tmp_path, [earlier], other))
     assert len(found) == 1 and "262" in found[0]["explanation"] and "250" in found[0]["explanation"], found
 

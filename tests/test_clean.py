@@ -42,8 +42,14 @@ SEED_EXPECTATIONS = {
         count=14,
         first="Russian President Vladimir Putin had a phone",
         last="“The Russian Parliament will welcome",
-        gone=["Fact checked by", "About Edmondo Burr", "3498 Articles", "BA Economics", "Edmondo Burr",
-              "Make Contact Over The Phone"],
+        gone=[
+            "Fact checked by",
+            "About Edmondo Burr",
+            "3498 Articles",
+            "BA Economics",
+            "Edmondo Burr",
+            "Make Contact Over The Phone",
+        ],
         not_paragraphs=[],
     ),
     1: dict(
@@ -51,9 +57,20 @@ SEED_EXPECTATIONS = {
         count=6,
         first="The scheduled phone conversation",
         last="Lastly, both have agreed",
-        gone=["BREAKING", "0 0 vote", "Article Rating", "Help us grow", "Patreon", "The statements, views",
-              "What do you think?", "Notify of", "Inline Feedbacks", "View all comments", "MUST WATCH",
-              "Julian Assange"],
+        gone=[
+            "BREAKING",
+            "0 0 vote",
+            "Article Rating",
+            "Help us grow",
+            "Patreon",
+            "The statements, views",
+            "What do you think?",
+            "Notify of",
+            "Inline Feedbacks",
+            "View all comments",
+            "MUST WATCH",
+            "Julian Assange",
+        ],
         not_paragraphs=["in ,"],
     ),
     2: dict(
@@ -77,8 +94,17 @@ SEED_EXPECTATIONS = {
         count=11,
         first="Russian President Vladimir Putin and US President-elect",
         last="No one in the intelligence community",
-        gone=["1 comment", "Leave a Reply", "Your email address", "Required fields", "You May Also Like",
-              "The middle class that vanished", "giants of the South", "TB pandemic", "tuberculosis"],
+        gone=[
+            "1 comment",
+            "Leave a Reply",
+            "Your email address",
+            "Required fields",
+            "You May Also Like",
+            "The middle class that vanished",
+            "giants of the South",
+            "TB pandemic",
+            "tuberculosis",
+        ],
         not_paragraphs=[],
     ),
 }
@@ -156,14 +182,22 @@ def test_no_seed_strings_in_the_module():
 # Fictional pages
 # ---------------------------------------------------------------------------------------------
 
-P1 = ("The harbour authority of Vellmar said on Thursday that the northern pier would close for six "
-      "weeks of repairs, after divers found cracks in three of its concrete pillars.")
-P2 = ("Ships that normally dock at the pier will be sent to the southern terminal, which the authority "
-      "said could take the extra traffic without delays for passengers.")
-P3 = ("A spokesman said the repairs would cost about 2.4 million crowns and would be paid from the "
-      "port's maintenance fund, not from higher fees.")
-P4 = ("Fishermen who use the pier's northern berths said they had not been consulted and asked the "
-      "authority to keep at least two berths open during the work.")
+P1 = (
+    "The harbour authority of Vellmar said on Thursday that the northern pier would close for six "
+    "weeks of repairs, after divers found cracks in three of its concrete pillars."
+)
+P2 = (
+    "Ships that normally dock at the pier will be sent to the southern terminal, which the authority "
+    "said could take the extra traffic without delays for passengers."
+)
+P3 = (
+    "A spokesman said the repairs would cost about 2.4 million crowns and would be paid from the "
+    "port's maintenance fund, not from higher fees."
+)
+P4 = (
+    "Fishermen who use the pier's northern berths said they had not been consulted and asked the "
+    "authority to keep at least two berths open during the work."
+)
 P5 = "“We were told on Wednesday evening, by text message,” said Anika Strand, who runs two trawlers."
 ARTICLE = [P1, P2, P3, P4, P5]
 
@@ -183,24 +217,33 @@ def test_hard_wrapped_lines_are_joined():
 def test_short_lines_in_one_block_are_not_joined():
     """Lines broken on purpose (labels, teaser headlines) stay apart, so furniture stays
     recognisable and goes."""
-    raw = page(*ARTICLE) + "\n\nMore stories\nCouncil votes on the new ferry timetable for the summer\nStorm damages the old lighthouse at Kesk Point on Friday\n"
+    raw = (
+        page(*ARTICLE)
+        + "\n\nMore stories\nCouncil votes on the new ferry timetable for the summer\nStorm damages the old lighthouse at Kesk Point on Friday\n"
+    )
     cleaned = clean_article(raw)
     assert cleaned.text == page(*ARTICLE)
     assert "Storm damages the old lighthouse at Kesk Point on Friday" in cleaned.removed
 
 
 def test_crlf_nbsp_tabs_and_zero_width_are_normalised():
-    raw = ("\ufeffThe harbour\u00a0authority of Vellmar said\t on Thursday that the\u200b northern pier "
-           "would close.\r\n\r\n“It’s overdue,” said  the \"mayor\".\r\nShe added that it would reopen in May.\r\n")
+    raw = (
+        "\ufeffThe harbour\u00a0authority of Vellmar said\t on Thursday that the\u200b northern pier "
+        'would close.\r\n\r\n“It’s overdue,” said  the "mayor".\r\nShe added that it would reopen in May.\r\n'
+    )
     cleaned = clean_article(raw)
-    assert cleaned.text == ("The harbour authority of Vellmar said on Thursday that the northern pier would close."
-                            "\n\n“It’s overdue,” said the \"mayor\"."
-                            "\n\nShe added that it would reopen in May.")
+    assert cleaned.text == (
+        "The harbour authority of Vellmar said on Thursday that the northern pier would close."
+        '\n\n“It’s overdue,” said the "mayor".'
+        "\n\nShe added that it would reopen in May."
+    )
 
 
 def test_article_mentioning_related_and_comment_mid_text_is_kept_whole():
-    middle = ("The closure is related to a comment the port director made last year, when she said the pier "
-              "would need repairs; readers can comment on the plan at the town hall until Friday.")
+    middle = (
+        "The closure is related to a comment the port director made last year, when she said the pier "
+        "would need repairs; readers can comment on the plan at the town hall until Friday."
+    )
     related = "Related works on the southern terminal will start in the autumn, the authority said."
     read_more = "Read more about the history of the pier in the town archive, the director said."
     body = [P1, middle, P2, related, P3, read_more, P4]
@@ -210,10 +253,17 @@ def test_article_mentioning_related_and_comment_mid_text_is_kept_whole():
 
 
 def test_share_bar_related_and_teasers_after_the_article_are_removed():
-    tail = ["Share this:", "Click to share on Twitter (Opens in new window)",
-            "Click to share on Facebook (Opens in new window)", "WhatsApp", "Email", "Related",
-            "Council votes on new ferry timetable", "Storm damages lighthouse at Kesk Point",
-            "Fishermen protest against quota cuts"]
+    tail = [
+        "Share this:",
+        "Click to share on Twitter (Opens in new window)",
+        "Click to share on Facebook (Opens in new window)",
+        "WhatsApp",
+        "Email",
+        "Related",
+        "Council votes on new ferry timetable",
+        "Storm damages lighthouse at Kesk Point",
+        "Fishermen protest against quota cuts",
+    ]
     raw = page("Pier to close for six weeks", *ARTICLE, *tail)
     cleaned = clean_article(raw)
     assert cleaned.title == "Pier to close for six weeks"
@@ -254,10 +304,15 @@ def test_given_title_not_repeated_keeps_the_first_paragraph():
 
 
 def test_head_furniture_removed_and_headline_detected():
-    raw = page("ADVERTISEMENT", "in ,", "Pier to close for six weeks",
-               "Divers found cracks in three pillars of the northern pier",
-               "By Jana Holm, Harbour Correspondent\nMarch 3, 2025\nVELLMAR GAZETTE", "Fact checked by the Gazette desk",
-               *ARTICLE)
+    raw = page(
+        "ADVERTISEMENT",
+        "in ,",
+        "Pier to close for six weeks",
+        "Divers found cracks in three pillars of the northern pier",
+        "By Jana Holm, Harbour Correspondent\nMarch 3, 2025\nVELLMAR GAZETTE",
+        "Fact checked by the Gazette desk",
+        *ARTICLE,
+    )
     cleaned = clean_article(raw)
     assert cleaned.title == "Pier to close for six weeks"
     assert cleaned.text == page(*ARTICLE)
@@ -278,8 +333,9 @@ def test_article_without_headline_gets_no_title():
 
 def test_short_colon_paragraph_and_long_unpunctuated_paragraph_stay():
     colon = "The harbour master says:"
-    unpunctuated = ("Ships will be sent to the southern terminal for six weeks while divers and engineers "
-                    "repair the pillars")
+    unpunctuated = (
+        "Ships will be sent to the southern terminal for six weeks while divers and engineers repair the pillars"
+    )
     body = [P1, colon, P2, unpunctuated, P3]
     assert clean_article(page(*body)).text == page(*body)
     # Also when the page starts with it.
@@ -302,24 +358,31 @@ def test_byline_block_before_the_headline_is_not_the_headline():
 
 
 def test_teasers_that_read_like_questions_go_with_their_marker():
-    tail = ["Related",
-            "Why did it take the harbour authority three years to notice the cracks in the northern pier pillars?",
-            "Fishermen protest against quota cuts"]
+    tail = [
+        "Related",
+        "Why did it take the harbour authority three years to notice the cracks in the northern pier pillars?",
+        "Fishermen protest against quota cuts",
+    ]
     cleaned = clean_article(page(*ARTICLE, *tail))
     assert cleaned.text == page(*ARTICLE)
 
 
 def test_everything_after_a_stop_marker_goes_when_none_of_it_reads_like_the_story():
-    tail = ["4 Comments",
-            "Is the pier safe enough for the heavy trawlers that use it every single day of the year?",
-            "What the harbour authority did not tell the fishermen about the cracks in the northern pier!"]
+    tail = [
+        "4 Comments",
+        "Is the pier safe enough for the heavy trawlers that use it every single day of the year?",
+        "What the harbour authority did not tell the fishermen about the cracks in the northern pier!",
+    ]
     cleaned = clean_article(page(*ARTICLE, *tail))
     assert cleaned.text == page(*ARTICLE)
 
 
 def test_trailing_teaser_headlines_without_a_marker_are_trimmed():
-    tail = ["Pier repairs: what happens next?", "Fishermen protest against quota cuts",
-            "Is Vellmar's port ready for winter?"]
+    tail = [
+        "Pier repairs: what happens next?",
+        "Fishermen protest against quota cuts",
+        "Is Vellmar's port ready for winter?",
+    ]
     cleaned = clean_article(page(*ARTICLE, *tail))
     assert cleaned.text == page(*ARTICLE)
 
@@ -331,8 +394,10 @@ def test_short_last_sentences_after_a_plea_are_kept():
 
 
 def test_marker_on_the_line_after_a_wrapped_paragraph_is_not_joined_to_it():
-    last = ("Anika Strand said the fishermen would meet the harbour authority on Monday to ask for two "
-            "berths to be kept open for them.")
+    last = (
+        "Anika Strand said the fishermen would meet the harbour authority on Monday to ask for two "
+        "berths to be kept open for them."
+    )
     lines = textwrap.wrap(last, 64)
     width = max(len(line) for line in lines)
     assert len(lines[-1]) + 1 + len("Related") > width  # "Related" would not have fitted: a wrap candidate
@@ -342,37 +407,56 @@ def test_marker_on_the_line_after_a_wrapped_paragraph_is_not_joined_to_it():
 
 
 def test_comment_form_and_comment_count_are_removed():
-    tail = ["2 Comments", "Leave a Reply",
-            "Your email address will not be published. Required fields are marked *",
-            "This site uses Akismet to reduce spam. Learn how your comment data is processed."]
+    tail = [
+        "2 Comments",
+        "Leave a Reply",
+        "Your email address will not be published. Required fields are marked *",
+        "This site uses Akismet to reduce spam. Learn how your comment data is processed.",
+    ]
     cleaned = clean_article(page(*ARTICLE, *tail))
     assert cleaned.text == page(*ARTICLE)
     assert cleaned.removed == tail
 
 
 def test_readers_comment_thread_is_removed():
-    thread = ["3 Comments", "Marta K. says:\nNovember 3, 2025 at 9:14 am",
-              "This is the third time this year the pier has been closed and nobody has been held responsible.",
-              "Reply", "Ole B. says:\nNovember 3, 2025 at 10:02 am",
-              "The southern terminal cannot take the traffic, as anyone who has waited there knows.", "Reply"]
+    thread = [
+        "3 Comments",
+        "Marta K. says:\nNovember 3, 2025 at 9:14 am",
+        "This is the third time this year the pier has been closed and nobody has been held responsible.",
+        "Reply",
+        "Ole B. says:\nNovember 3, 2025 at 10:02 am",
+        "The southern terminal cannot take the traffic, as anyone who has waited there knows.",
+        "Reply",
+    ]
     cleaned = clean_article(page(*ARTICLE, *thread))
     assert cleaned.text == page(*ARTICLE)
 
 
 def test_author_box_rating_widget_and_disclaimer_are_removed():
-    tail = ["Jana Holm", "About Jana Holm 412 Articles", "Harbour Correspondent",
-            "Jana Holm has covered the port of Vellmar since 2015.", "1 2 votes", "Article Rating",
-            "Help us grow. Support the Gazette on Patreon!",
-            "The views expressed in this column are solely those of the author and do not necessarily "
-            "reflect those of the Gazette."]
+    tail = [
+        "Jana Holm",
+        "About Jana Holm 412 Articles",
+        "Harbour Correspondent",
+        "Jana Holm has covered the port of Vellmar since 2015.",
+        "1 2 votes",
+        "Article Rating",
+        "Help us grow. Support the Gazette on Patreon!",
+        "The views expressed in this column are solely those of the author and do not necessarily "
+        "reflect those of the Gazette.",
+    ]
     cleaned = clean_article(page(*ARTICLE, *tail))
     assert cleaned.text == page(*ARTICLE)
 
 
 def test_all_furniture_input_falls_back_to_normalised_input():
-    raw = "Share this:\r\nTwitter\r\nFacebook\r\n\r\nLeave a\u00a0Reply\r\n\r\nYour email address will not be published."
+    raw = (
+        "Share this:\r\nTwitter\r\nFacebook\r\n\r\nLeave a\u00a0Reply\r\n\r\nYour email address will not be published."
+    )
     cleaned = clean_article(raw)
-    assert cleaned.text == "Share this:\n\nTwitter\n\nFacebook\n\nLeave a Reply\n\nYour email address will not be published."
+    assert (
+        cleaned.text
+        == "Share this:\n\nTwitter\n\nFacebook\n\nLeave a Reply\n\nYour email address will not be published."
+    )
     assert cleaned.title is None
 
 
@@ -391,8 +475,10 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 def _rewrap(body: str, width: int) -> str:
     """Every line of `body` hard-wrapped at `width`, its line breaks and blank lines kept."""
-    return "\n".join(textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
-                     if line.strip() else line for line in body.split("\n"))
+    return "\n".join(
+        textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) if line.strip() else line
+        for line in body.split("\n")
+    )
 
 
 def _shared_articles() -> list[Path]:
@@ -448,7 +534,7 @@ def test_hard_wrapped_wire_copy_is_read_back_into_paragraphs():
         "pipeline from the Orvel river, which engineers expect to finish by the end of next year.",
         "Shares of the pipe maker Halden Steel ( HLDS.K ) rose 4 percent on the news, while the board's "
         "bonds were little changed.",
-        "\"We would rather have done this in better times,\" Mirren said.",
+        '"We would rather have done this in better times," Mirren said.',
     ]
     assert paras(cleaned)[0].startswith("KESTRELFORD")
     assert cleaned.removed == ["By Tomas Reyhill"]
@@ -456,29 +542,33 @@ def test_hard_wrapped_wire_copy_is_read_back_into_paragraphs():
 
 def test_wrapped_paragraph_ending_in_a_date_or_a_label_word_keeps_its_end():
     """A wrapped sentence whose last line is a lone date or a word that alone would be furniture."""
-    raw = "\n".join([
-        "The harbour authority of Vellmar said the northern pier would close",
-        "for six weeks of repairs, after divers found cracks in its pillars on",
-        "Wednesday.",
-        "Fishermen who use the pier's northern berths asked to be heard in the",
-        "conversation.",
-        "A spokesman said the repairs would cost about 2.4 million crowns and",
-        "would be paid from the port's maintenance fund, not from higher fees.",
-    ])
+    raw = "\n".join(
+        [
+            "The harbour authority of Vellmar said the northern pier would close",
+            "for six weeks of repairs, after divers found cracks in its pillars on",
+            "Wednesday.",
+            "Fishermen who use the pier's northern berths asked to be heard in the",
+            "conversation.",
+            "A spokesman said the repairs would cost about 2.4 million crowns and",
+            "would be paid from the port's maintenance fund, not from higher fees.",
+        ]
+    )
     cleaned = clean_article(raw)
     assert paras(cleaned)[0].endswith("cracks in its pillars on Wednesday.")
     assert paras(cleaned)[1].endswith("asked to be heard in the conversation.")
 
 
 def test_bullets_after_a_lead_in_stay_items_and_their_wraps_are_joined():
-    raw = "\n".join([
-        "The harbour authority of Vellmar listed three reasons for closing the pier:",
-        "- divers found cracks in three of the concrete pillars that carry the",
-        "  northern berths and the crane rails",
-        "- the insurer refused to renew its cover for the old crane rails",
-        "- a ferry operator asked to move to the southern terminal in May",
-        "A spokesman said the pier would reopen in the autumn, after the repairs.",
-    ])
+    raw = "\n".join(
+        [
+            "The harbour authority of Vellmar listed three reasons for closing the pier:",
+            "- divers found cracks in three of the concrete pillars that carry the",
+            "  northern berths and the crane rails",
+            "- the insurer refused to renew its cover for the old crane rails",
+            "- a ferry operator asked to move to the southern terminal in May",
+            "A spokesman said the pier would reopen in the autumn, after the repairs.",
+        ]
+    )
     cleaned = clean_article(raw)
     assert paras(cleaned) == [
         "The harbour authority of Vellmar listed three reasons for closing the pier:",
@@ -490,16 +580,22 @@ def test_bullets_after_a_lead_in_stay_items_and_their_wraps_are_joined():
 
 
 def test_typewriter_quotes_are_read_as_the_marks_they_stand_for():
-    raw = ("The harbour master said the pier was \"unsafe'' and had to close.\n\n"
-           "``We had no choice,'' she said of the port”s decision.")
+    raw = (
+        "The harbour master said the pier was \"unsafe'' and had to close.\n\n"
+        "``We had no choice,'' she said of the port”s decision."
+    )
     cleaned = clean_article(raw)
-    assert cleaned.text == ("The harbour master said the pier was \"unsafe” and had to close.\n\n"
-                            "“We had no choice,” she said of the port’s decision.")
+    assert cleaned.text == (
+        'The harbour master said the pier was "unsafe” and had to close.\n\n'
+        "“We had no choice,” she said of the port’s decision."
+    )
 
 
 def test_timestamp_glued_to_the_first_paragraph_is_removed_and_a_date_sentence_kept():
-    cleaned = clean_article(" date 2026-02-11 VELLMAR — The harbour authority closed the northern pier on "
-                            "Wednesday for six weeks of repairs.\n\nA spokesman said it would reopen in May.")
+    cleaned = clean_article(
+        " date 2026-02-11 VELLMAR — The harbour authority closed the northern pier on "
+        "Wednesday for six weeks of repairs.\n\nA spokesman said it would reopen in May."
+    )
     assert cleaned.text.startswith("VELLMAR — The harbour authority closed")
     assert cleaned.removed == ["date 2026-02-11"]
     kept = clean_article("2026-02-11 is the day the harbour authority of Vellmar closed the northern pier.")

@@ -31,7 +31,7 @@ def report_of(result) -> dict:
     for key in ("claims", "attributions", "copied", "shared_quotes", "contradictions", "corroborated", "new"):
         for item in report[key]:
             if "text" in item:
-                assert report["text"][item["start"]:item["end"]] == item["text"], (key, item)
+                assert report["text"][item["start"] : item["end"]] == item["text"], (key, item)
             else:
                 assert 0 <= item["start"] <= item["end"] <= len(report["text"])
     return report
@@ -57,8 +57,9 @@ def test_demo_shows_copied_contradicted_shared_quote_and_new(cli):
     coastline = by_outlet["Coastline Daily"]
     quotes = [c for c in coastline["contradictions"] if c["kind"] == "quote"]
     assert quotes and "taking on water" in quotes[0]["text"] and "not taking on water" in quotes[0]["other_text"]
-    assert any("deeply sorry" in q["text"] and q["source"]["outlet"] == "The Harbour Post"
-               for q in coastline["shared_quotes"])
+    assert any(
+        "deeply sorry" in q["text"] and q["source"]["outlet"] == "The Harbour Post" for q in coastline["shared_quotes"]
+    )
     assert not any("deeply sorry" in c["text"] for c in coastline["copied"])
 
     times = by_outlet["The Tessaly Times"]
@@ -93,7 +94,9 @@ def test_verbatim_copy_has_similarity_one(cli, tmp_path):
     wire = (QUAKE / "01_wire.txt").read_text()
     body = wire.split("---\n", 1)[1]
     copy = tmp_path / "copy.txt"
-    copy.write_text("outlet: Copycat News\n---\n" + body.split("\n\n")[0] + "\n\nA sentence of our own follows here today.\n")
+    copy.write_text(
+        "outlet: Copycat News\n---\n" + body.split("\n\n")[0] + "\n\nA sentence of our own follows here today.\n"
+    )
     cli("ingest", QUAKE / "01_wire.txt")
     report = report_of(cli("analyze", copy, "--json"))
     assert report["copied"][0]["similarity"] == 1.0
@@ -172,17 +175,23 @@ def _bad_inputs(tmp: Path) -> dict[str, Path | str]:
     (tmp / "latin1.txt").write_bytes("Le caf\xe9 de la gare a ferm\xe9 ses portes hier soir.".encode("latin-1"))
     (tmp / "french.txt").write_text(
         "Le gouvernement a annoncé mardi une nouvelle réforme des retraites qui doit entrer en vigueur "
-        "l'année prochaine, selon un communiqué publié par le ministère du Travail à Paris.")
+        "l'année prochaine, selon un communiqué publié par le ministère du Travail à Paris."
+    )
     (tmp / "header_only.txt").write_text("title: A headline\noutlet: Somewhere\n---\n\n")
     return {
-        "missing": tmp / "no-such-file.txt", "empty": tmp / "empty.txt", "binary": tmp / "binary.txt",
-        "20MB": big, "invalid-utf8": tmp / "latin1.txt", "non-English": tmp / "french.txt",
+        "missing": tmp / "no-such-file.txt",
+        "empty": tmp / "empty.txt",
+        "binary": tmp / "binary.txt",
+        "20MB": big,
+        "invalid-utf8": tmp / "latin1.txt",
+        "non-English": tmp / "french.txt",
         "header-no-body": tmp / "header_only.txt",
     }
 
 
-@pytest.mark.parametrize("kind", ["missing", "empty", "binary", "20MB", "invalid-utf8", "non-English",
-                                  "header-no-body"])
+@pytest.mark.parametrize(
+    "kind", ["missing", "empty", "binary", "20MB", "invalid-utf8", "non-English", "header-no-body"]
+)
 @pytest.mark.parametrize("command", ["analyze", "ingest"])
 def test_bad_input_exit_2_and_archive_unchanged(cli, tmp_path, kind, command):
     cli("ingest", QUAKE / "01_wire.txt")
@@ -192,7 +201,7 @@ def test_bad_input_exit_2_and_archive_unchanged(cli, tmp_path, kind, command):
     args = ("analyze", path, "--store") if command == "analyze" else ("ingest", path)
     result = cli(*args)
     assert result.exit_code == 2, (kind, result.stdout, result.stderr)
-    lines = [l for l in result.stderr.splitlines() if l.strip()]
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert archive_dump(tmp_path / "archive.db") == before
 
@@ -232,8 +241,9 @@ def test_usage_error_exit_2(cli):
 def test_console_script_installed(tmp_path):
     """The installed `copydesk` command itself: a bad input is exit 2 with one line, no traceback."""
     exe = Path(sys.executable).with_name("copydesk")
-    result = subprocess.run([str(exe), "analyze", str(tmp_path / "nope.txt")], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [str(exe), "analyze", str(tmp_path / "nope.txt")], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "nope.txt" in result.stderr
 

@@ -15,20 +15,20 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
+from slack_fake import FakeSlack
 from slack_sdk import WebClient
 
 from copydesk.bot.analysis import digest as digestmod
+from copydesk.bot.analysis import ingest
+from copydesk.bot.analysis.engine import Analyzer
+from copydesk.bot.app.scheduler import Subscription, start_scheduler
+from copydesk.bot.model import CLI_SCOPE, Article, Scope
 from copydesk.bot.present import limits
 from copydesk.bot.present.digest import slack_message
 from copydesk.bot.reading import reader
-from copydesk.bot.analysis.engine import Analyzer
-from copydesk.bot.model import CLI_SCOPE, Article, Scope
-from copydesk.bot.app.scheduler import Subscription, start_scheduler
 from copydesk.bot.settings import Settings
 from copydesk.handlers.digest import handle_digest
 from copydesk.storage.archive import Archive
-from copydesk.bot.analysis import ingest
-from slack_fake import FakeSlack
 
 COVERAGE = Path(__file__).resolve().parent / "fixtures" / "coverage"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -62,8 +62,13 @@ def db(tmp_path) -> Path:
 
 @pytest.fixture
 def settings(db, slack) -> Settings:
-    return Settings(db_path=str(db), tz="Europe/Berlin", digest_time="09:00", slack_api_url=slack.url,
-                    slack_bot_token="xoxb-test-token")
+    return Settings(
+        db_path=str(db),
+        tz="Europe/Berlin",
+        digest_time="09:00",
+        slack_api_url=slack.url,
+        slack_bot_token="xoxb-test-token",
+    )
 
 
 @pytest.fixture
@@ -127,9 +132,12 @@ def command(text: str, channel: str = CHANNEL, team: str = TEAM) -> dict:
 def slash(text: str, archive, analyzer, settings, channel: str = CHANNEL, team: str = TEAM) -> dict:
     """Run /digest as Bolt would; returns what was sent through respond (acknowledged first)."""
     acked, said = [], []
-    handle_digest(ack=lambda *a, **k: acked.append(True), respond=lambda **kw: said.append(kw),
-                  command=command(text, channel, team),
-                  context={"archive": archive, "analyzer": analyzer, "settings": settings})
+    handle_digest(
+        ack=lambda *a, **k: acked.append(True),
+        respond=lambda **kw: said.append(kw),
+        command=command(text, channel, team),
+        context={"archive": archive, "analyzer": analyzer, "settings": settings},
+    )
     assert acked == [True] and len(said) == 1
     assert said[0]["response_type"] == "ephemeral"
     return said[0]
@@ -149,8 +157,20 @@ def test_json_shape_ranking_copying_contradictions_and_new(archive, analyzer):
     assert set(digest) == {"date", "tz", "team_id", "channel_id", "generated_at", "articles", "outlets", "stories"}
     assert (digest["date"], digest["tz"], digest["articles"]) == ("2026-03-14", "Europe/Berlin", 14)
     assert digest["outlets"] == 9 and len(digest["stories"]) == 5
-    story_keys = {"story_id", "title", "articles", "outlets", "first", "timeline", "analysed", "copied_share",
-                  "most_copied", "contradictions", "new", "counts"}
+    story_keys = {
+        "story_id",
+        "title",
+        "articles",
+        "outlets",
+        "first",
+        "timeline",
+        "analysed",
+        "copied_share",
+        "most_copied",
+        "contradictions",
+        "new",
+        "counts",
+    }
     source_keys = {"article_id", "outlet", "url", "title", "published"}
     for story in digest["stories"]:
         assert set(story) == story_keys
@@ -171,7 +191,9 @@ def test_json_shape_ranking_copying_contradictions_and_new(archive, analyzer):
     assert 0 < tram["most_copied"]["share"] <= tram["copied_share"]
     numbers = [c for c in tram["contradictions"] if c["kind"] == "number"]
     assert numbers and "92 million" in numbers[0]["text"] and "84 million" in numbers[0]["other_text"]
-    assert numbers[0]["article"]["outlet"] == "The Civic Ledger" and numbers[0]["source"]["outlet"] == "Brennick Gazette"
+    assert (
+        numbers[0]["article"]["outlet"] == "The Civic Ledger" and numbers[0]["source"]["outlet"] == "Brennick Gazette"
+    )
     assert any("petition" in n["text"] and n["article"]["outlet"] == "The Civic Ledger" for n in tram["new"])
     dam = next(s for s in digest["stories"] if "Velkor" in s["title"] or "Sarn" in s["title"])
     assert dam["articles"] == 3  # the merged story
@@ -232,17 +254,41 @@ def test_private_channel_articles_only_in_that_channels_digest(archive, analyzer
 
 def test_slack_message_stays_within_limits_and_escapes():
     long = "A sentence about the <council> & its budget, repeated. " * 80
-    entry = {"article_id": "1", "outlet": "Outlet <&>", "url": "https://example.test/a", "title": "T",
-             "published": None, "at": "2026-03-14T08:00:00+00:00"}
-    story = {"story_id": 1, "title": "Title <b>bold</b> & more " * 10, "articles": 30,
-             "outlets": [f"Outlet {i}" for i in range(30)], "first": entry, "timeline": [entry] * 20,
-             "analysed": 25, "copied_share": 0.5, "most_copied": {**entry, "words": 100, "share": 0.2, "articles": 3},
-             "contradictions": [{"kind": "number", "text": long, "other_text": long, "explanation": "x",
-                                 "article": entry, "source": entry}] * 10,
-             "new": [{"text": long, "article": entry}] * 10, "counts": {"contradictions": 14, "new": 40}}
-    digest = {"date": "2026-03-14", "tz": "Europe/Berlin", "team_id": TEAM, "channel_id": CHANNEL,
-              "generated_at": "2026-03-14T08:00:00+00:00", "articles": 1800, "outlets": 90,
-              "stories": [dict(story, story_id=i) for i in range(60)]}
+    entry = {
+        "article_id": "1",
+        "outlet": "Outlet <&>",
+        "url": "https://example.test/a",
+        "title": "T",
+        "published": None,
+        "at": "2026-03-14T08:00:00+00:00",
+    }
+    story = {
+        "story_id": 1,
+        "title": "Title <b>bold</b> & more " * 10,
+        "articles": 30,
+        "outlets": [f"Outlet {i}" for i in range(30)],
+        "first": entry,
+        "timeline": [entry] * 20,
+        "analysed": 25,
+        "copied_share": 0.5,
+        "most_copied": {**entry, "words": 100, "share": 0.2, "articles": 3},
+        "contradictions": [
+            {"kind": "number", "text": long, "other_text": long, "explanation": "x", "article": entry, "source": entry}
+        ]
+        * 10,
+        "new": [{"text": long, "article": entry}] * 10,
+        "counts": {"contradictions": 14, "new": 40},
+    }
+    digest = {
+        "date": "2026-03-14",
+        "tz": "Europe/Berlin",
+        "team_id": TEAM,
+        "channel_id": CHANNEL,
+        "generated_at": "2026-03-14T08:00:00+00:00",
+        "articles": 1800,
+        "outlets": 90,
+        "stories": [dict(story, story_id=i) for i in range(60)],
+    }
     text, blocks = slack_message(digest)
     assert 0 < len(text) <= 3000 and len(blocks) <= 50
     assert blocks[0]["type"] == "header" and len(blocks[0]["text"]["text"]) <= 150
@@ -317,7 +363,8 @@ def test_subscribe_posts_at_the_time_to_the_right_channel(archive, analyzer, set
         assert "18:00" in said["text"] and "Europe/Berlin" in said["text"]
         assert "<#CNEWS> at 18:00" in slash("list", archive, analyzer, settings)["text"]
         assert slash("list", archive, analyzer, settings, team="T2")["text"] == (
-            "No channel in this workspace has a daily digest.")
+            "No channel in this workspace has a daily digest."
+        )
         assert not slack.posts()
         clock.move_to(at(18, 0, 1))
         sched.scheduler.wakeup()
@@ -419,7 +466,9 @@ def test_unsubscribe_stops_the_digest(archive, analyzer, settings, client, slack
     assert not slack.posts() and archive.digest_post(TEAM, CHANNEL, "2026-03-14") is None
 
 
-def test_a_day_without_articles_posts_a_note_or_nothing_when_quiet(archive, analyzer, settings, client, slack, scheduled):
+def test_a_day_without_articles_posts_a_note_or_nothing_when_quiet(
+    archive, analyzer, settings, client, slack, scheduled
+):
     with time_machine.travel(at(17, 0), tick=True) as clock:
         sched = scheduled.start(settings, archive, analyzer, client)
         slash("subscribe 18:00", archive, analyzer, settings, channel="CNOTE")

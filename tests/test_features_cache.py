@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.bot.analysis import engine
+from copydesk.bot.analysis import engine, ingest
 from copydesk.bot.analysis.engine import Analyzer
 from copydesk.bot.reading import reader
 from copydesk.storage.archive import Archive
-from copydesk.bot.analysis import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

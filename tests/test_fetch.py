@@ -32,7 +32,7 @@ from copydesk.bot.reading.fetch import (
 
 LOCAL = {"127.0.0.1"}
 
-ARTICLE = """<!DOCTYPE html>
+ARTICLE = b"""<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
@@ -53,7 +53,7 @@ ARTICLE = """<!DOCTYPE html>
   <footer>&copy; The Coastal Herald</footer>
 </body>
 </html>
-""".encode("utf-8")
+"""
 
 # ~5 KB on the wire, 5 MB once decompressed.
 GZIP_BOMB = gzip.compress(b"<html>" + b" " * 5_000_000, compresslevel=9)
@@ -65,7 +65,7 @@ PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
 
     def log_message(self, format: str, *args) -> None:  # keep test output quiet
         pass
@@ -84,8 +84,13 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client hung up, as it is meant to for several routes
 
     # helpers
-    def _send(self, status: int, body: bytes, content_type: str | None = "text/html; charset=utf-8",
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str | None = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -179,8 +184,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, ARTICLE, "application/xhtml+xml")
 
     def route_latin1(self, path, query):
-        self._send(200, "<html><body><p>Café crème, 5 €</p></body></html>".replace(" €", "")
-                   .encode("iso-8859-1"), "text/html; charset=ISO-8859-1")
+        self._send(
+            200,
+            "<html><body><p>Café crème, 5 €</p></body></html>".replace(" €", "").encode("iso-8859-1"),
+            "text/html; charset=ISO-8859-1",
+        )
 
     def route_meta_charset(self, path, query):
         body = '<html><head><meta charset="windows-1252"></head><body>\u201cQuoted\u201d</body></html>'
@@ -205,7 +213,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             if self.server.stop.wait(0.05):
                 return
-
 
     def route_drip_headers(self, path, query):
         """Sends its headers a byte every 50 ms: the stall is inside the HTTP library's header
@@ -279,12 +286,43 @@ def tls_files(tmp_path_factory):
         "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n"
     )
     commands = [
-        ["openssl", "req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-         "-subj", "/CN=Copydesk test CA", "-addext", "basicConstraints=critical,CA:TRUE",
-         "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+        [
+            "openssl",
+            "req",
+            "-x509",
+            *ec,
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Copydesk test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
         ["openssl", "req", *ec, "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=news.example"],
-        ["openssl", "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-         "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext"],
+        [
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
+        ],
     ]
     for command in commands:
         if subprocess.run(command, cwd=d, capture_output=True).returncode != 0:
@@ -356,7 +394,8 @@ def dns(monkeypatch):
         table.lookups.append(name)
         addresses = table[name]() if callable(table[name]) else table[name]
         return [
-            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, port, 0, 0)) if ":" in a
+            (socket.AF_INET6, socket.SOCK_STREAM, 6, "", (a, port, 0, 0))
+            if ":" in a
             else (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
             for a in addresses
         ]
@@ -414,32 +453,35 @@ def test_allow_list_names_hosts_not_addresses(server, connections):
     assert server.requests == [] and connections == []
 
 
-@pytest.mark.parametrize("url", [
-    "http://localhost/",
-    "http://LOCALHOST./admin",
-    "http://10.0.0.1/",
-    "http://172.16.5.4/",
-    "http://192.168.1.1/",
-    "http://169.254.169.254/latest/meta-data/",
-    "http://[::1]/",
-    "http://[::1]:8080/",
-    "http://0.0.0.0/",
-    "http://127.1/",
-    "http://2130706433/",  # 127.0.0.1 written as one number
-    "http://0x7f000001/",
-    "http://100.64.0.1/",  # shared address space
-    "http://198.18.0.1/",
-    "http://224.0.0.1/",
-    "http://255.255.255.255/",
-    "http://[::ffff:127.0.0.1]/",  # IPv4-mapped
-    "http://[::ffff:a9fe:a9fe]/",  # IPv4-mapped 169.254.169.254
-    "http://[64:ff9b::a9fe:a9fe]/",  # NAT64 of 169.254.169.254
-    "http://[2002:7f00:1::1]/",  # 6to4 of 127.0.0.1
-    "http://[fe80::1]/",
-    "http://[fd12:3456::1]/",
-    "http://[ff02::1]/",
-    "https://[::]/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost/",
+        "http://LOCALHOST./admin",
+        "http://10.0.0.1/",
+        "http://172.16.5.4/",
+        "http://192.168.1.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "http://[::1]:8080/",
+        "http://0.0.0.0/",
+        "http://127.1/",
+        "http://2130706433/",  # 127.0.0.1 written as one number
+        "http://0x7f000001/",
+        "http://100.64.0.1/",  # shared address space
+        "http://198.18.0.1/",
+        "http://224.0.0.1/",
+        "http://255.255.255.255/",
+        "http://[::ffff:127.0.0.1]/",  # IPv4-mapped
+        "http://[::ffff:a9fe:a9fe]/",  # IPv4-mapped 169.254.169.254
+        "http://[64:ff9b::a9fe:a9fe]/",  # NAT64 of 169.254.169.254
+        "http://[2002:7f00:1::1]/",  # 6to4 of 127.0.0.1
+        "http://[fe80::1]/",
+        "http://[fd12:3456::1]/",
+        "http://[ff02::1]/",
+        "https://[::]/",
+    ],
+)
 def test_private_and_local_addresses_refused_before_connecting(url, connections):
     error = refused(url)
     assert error.reason == "not_allowed", str(error)
@@ -462,15 +504,35 @@ def test_public_addresses_pass_the_check(dns, connections):
     assert connections == [("93.184.216.34", 80), ("2606:4700:4700::1111", 443)]
 
 
-@pytest.mark.parametrize("address, public", [
-    ("93.184.216.34", True), ("8.8.8.8", True), ("2606:4700:4700::1111", True),
-    ("::ffff:8.8.8.8", True), ("64:ff9b::808:808", True),
-    ("127.0.0.1", False), ("10.0.0.1", False), ("100.100.100.100", False), ("169.254.0.1", False),
-    ("192.0.2.10", False), ("203.0.113.5", False), ("240.0.0.1", False), ("0.0.0.0", False),
-    ("::1", False), ("::", False), ("::ffff:10.0.0.1", False), ("fe80::1", False), ("fc00::1", False),
-    ("fec0::1", False), ("ff0e::1", False), ("2001:db8::1", False), ("2002:a00:1::", False),
-    ("64:ff9b::a00:1", False), ("::127.0.0.1", False),
-])
+@pytest.mark.parametrize(
+    "address, public",
+    [
+        ("93.184.216.34", True),
+        ("8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+        ("::ffff:8.8.8.8", True),
+        ("64:ff9b::808:808", True),
+        ("127.0.0.1", False),
+        ("10.0.0.1", False),
+        ("100.100.100.100", False),
+        ("169.254.0.1", False),
+        ("192.0.2.10", False),
+        ("203.0.113.5", False),
+        ("240.0.0.1", False),
+        ("0.0.0.0", False),
+        ("::1", False),
+        ("::", False),
+        ("::ffff:10.0.0.1", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("fec0::1", False),
+        ("ff0e::1", False),
+        ("2001:db8::1", False),
+        ("2002:a00:1::", False),
+        ("64:ff9b::a00:1", False),
+        ("::127.0.0.1", False),
+    ],
+)
 def test_is_public_address(address, public):
     assert is_public_address(ipaddress.ip_address(address)) is public
 
@@ -539,13 +601,16 @@ def test_too_many_redirects(server):
     assert refused(server.url("/redirect/0"), allow_hosts=LOCAL, max_redirects=0).reason == "too_many_redirects"
 
 
-@pytest.mark.parametrize("target", [
-    "http://169.254.169.254/latest/meta-data/",
-    "http://localhost:{port}/article",
-    "http://[::1]:{port}/article",
-    "http://10.0.0.1/",
-    "//192.168.0.1/admin",  # scheme-relative
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://localhost:{port}/article",
+        "http://[::1]:{port}/article",
+        "http://10.0.0.1/",
+        "//192.168.0.1/admin",  # scheme-relative
+    ],
+)
 def test_redirect_to_refused_address_never_connects(server, connections, target):
     start = server.url("/to?url=" + quote(target.format(port=server.port), safe=""))
     error = refused(start, allow_hosts=LOCAL)
@@ -555,12 +620,15 @@ def test_redirect_to_refused_address_never_connects(server, connections, target)
     assert connections == [("127.0.0.1", server.port)]
 
 
-@pytest.mark.parametrize("target", [
-    "file:///etc/passwd",
-    "ftp://127.0.0.1/pub/",
-    "gopher://127.0.0.1:6379/_INFO",
-    "http://user:pw@127.0.0.1:{port}/article",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/pub/",
+        "gopher://127.0.0.1:6379/_INFO",
+        "http://user:pw@127.0.0.1:{port}/article",
+    ],
+)
 def test_redirect_to_bad_url_refused(server, connections, target):
     start = server.url("/to?url=" + quote(target.format(port=server.port), safe=""))
     assert refused(start, allow_hosts=LOCAL).reason == "bad_url"
@@ -606,8 +674,9 @@ def test_gzip_decoded_and_bounded(server):
     assert refused(server.url("/gzip-bomb"), allow_hosts=LOCAL, max_bytes=100_000).reason == "too_large"
 
 
-@pytest.mark.parametrize("path, shown", [("/pdf", "application/pdf"), ("/json", "application/json"),
-                                         ("/untyped-pdf", None)])
+@pytest.mark.parametrize(
+    "path, shown", [("/pdf", "application/pdf"), ("/json", "application/json"), ("/untyped-pdf", None)]
+)
 def test_not_html_refused(server, path, shown):
     error = refused(server.url(path), allow_hosts=LOCAL)
     assert error.reason == "not_html"
@@ -630,9 +699,18 @@ def test_unknown_path_is_not_found(server):
     assert refused(server.url("/no/such/page"), allow_hosts=LOCAL).reason == "not_found"
 
 
-@pytest.mark.parametrize("status, words", [(401, "refused access"), (402, "refused access"),
-                                           (403, "refused access"), (429, "429"), (500, "HTTP 500"),
-                                           (503, "HTTP 503"), (304, "HTTP 304")])
+@pytest.mark.parametrize(
+    "status, words",
+    [
+        (401, "refused access"),
+        (402, "refused access"),
+        (403, "refused access"),
+        (429, "429"),
+        (500, "HTTP 500"),
+        (503, "HTTP 503"),
+        (304, "HTTP 304"),
+    ],
+)
 def test_http_errors(server, status, words):
     error = refused(server.url(f"/status/{status}"), allow_hosts=LOCAL)
     assert (error.reason, error.status) == ("http_error", status)
@@ -702,23 +780,26 @@ def test_closed_port_is_a_network_error(server):
 # --------------------------------------------------------------------------- bad links
 
 
-@pytest.mark.parametrize("url", [
-    "ftp://127.0.0.1/file",
-    "file:///etc/passwd",
-    "javascript:alert(1)",
-    "127.0.0.1/article",  # no scheme
-    "http:///article",  # no host
-    "http://user:pw@127.0.0.1:{port}/article",
-    "http://user@127.0.0.1:{port}/article",
-    "http://127.0.0.1:{port}/article\r\nX-Injected: 1",
-    "http://127.0.0.1:{port}/\tarticle",
-    "http://[::1",
-    "http://exa mple.com/",
-    "http://127.0.0.1:99999/",
-    "http://127.0.0.1:0/",
-    "http://%31%32%37.0.0.1:{port}/article",
-    "",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://127.0.0.1/file",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "127.0.0.1/article",  # no scheme
+        "http:///article",  # no host
+        "http://user:pw@127.0.0.1:{port}/article",
+        "http://user@127.0.0.1:{port}/article",
+        "http://127.0.0.1:{port}/article\r\nX-Injected: 1",
+        "http://127.0.0.1:{port}/\tarticle",
+        "http://[::1",
+        "http://exa mple.com/",
+        "http://127.0.0.1:99999/",
+        "http://127.0.0.1:0/",
+        "http://%31%32%37.0.0.1:{port}/article",
+        "",
+    ],
+)
 def test_bad_urls(server, connections, url):
     error = refused(url.format(port=server.port), allow_hosts=LOCAL)
     assert error.reason == "bad_url", str(error)
@@ -749,17 +830,20 @@ def test_fetch_error_rejects_unknown_reasons():
     assert str(FetchError("timeout")) == "the site took too long to answer"
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, set()),
-    ("", set()),
-    (" , ,", set()),
-    ("Intranet.Example", {"intranet.example"}),
-    (" a.example , B.example:8080,,c.example. ", {"a.example", "b.example", "c.example"}),
-    ("10.0.0.5, 10.0.0.6:80", {"10.0.0.5", "10.0.0.6"}),
-    ("[::1]:8443, [FD00::1], ::1", {"::1", "fd00::1"}),
-    ("http://wiki.example:8080/path", {"wiki.example"}),
-    ("bücher.example", {"xn--bcher-kva.example"}),
-    ("bad host, ok.example", {"ok.example"}),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, set()),
+        ("", set()),
+        (" , ,", set()),
+        ("Intranet.Example", {"intranet.example"}),
+        (" a.example , B.example:8080,,c.example. ", {"a.example", "b.example", "c.example"}),
+        ("10.0.0.5, 10.0.0.6:80", {"10.0.0.5", "10.0.0.6"}),
+        ("[::1]:8443, [FD00::1], ::1", {"::1", "fd00::1"}),
+        ("http://wiki.example:8080/path", {"wiki.example"}),
+        ("bücher.example", {"xn--bcher-kva.example"}),
+        ("bad host, ok.example", {"ok.example"}),
+    ],
+)
 def test_allow_hosts_from_env(value, expected):
     assert allow_hosts_from_env(value) == frozenset(expected)

@@ -98,8 +98,14 @@ def test_analyze_reads_a_link_to_a_local_page(tmp_path):
 
     site = Pages({"/story": (ROOT / "tests" / "fixtures" / "slack" / "courier_bridge.html").read_text()})
     try:
-        result = _copydesk("analyze", site.url("/story"), "--json", cwd=tmp_path,
-                           COPYDESK_DB=str(tmp_path / "a.db"), COPYDESK_FETCH_ALLOW_HOSTS="127.0.0.1")
+        result = _copydesk(
+            "analyze",
+            site.url("/story"),
+            "--json",
+            cwd=tmp_path,
+            COPYDESK_DB=str(tmp_path / "a.db"),
+            COPYDESK_FETCH_ALLOW_HOSTS="127.0.0.1",
+        )
     finally:
         site.close()
     assert result.returncode == 0, result.stderr
@@ -132,7 +138,13 @@ def _commands_and_options():
     from copydesk.bot.cli import cli
 
     for name, command in sorted(cli.commands.items()):
-        opts = [o for p in command.params if not getattr(p, "hidden", False) for o in getattr(p, "opts", []) if o.startswith("--")]
+        opts = [
+            o
+            for p in command.params
+            if not getattr(p, "hidden", False)
+            for o in getattr(p, "opts", [])
+            if o.startswith("--")
+        ]
         yield name, opts
 
 

@@ -91,11 +91,14 @@ def test_manifest_is_valid_against_slacks_schema(manifest):
     assert _problem(manifest) is None
 
 
-@pytest.mark.parametrize("path, value", [
-    (("display_information", "name"), "C" * 36),  # names are at most 35 characters
-    (("features", "slash_commands", 0, "command"), "compare"),  # commands start with /
-    (("settings", "unknown_key"), True),  # no unknown keys
-])
+@pytest.mark.parametrize(
+    "path, value",
+    [
+        (("display_information", "name"), "C" * 36),  # names are at most 35 characters
+        (("features", "slash_commands", 0, "command"), "compare"),  # commands start with /
+        (("settings", "unknown_key"), True),  # no unknown keys
+    ],
+)
 def test_the_schema_check_is_real(manifest, path, value):
     broken = json.loads(json.dumps(manifest))
     node = broken
@@ -117,7 +120,9 @@ def test_each_bot_event_has_its_scope_and_no_scope_is_unused(manifest):
 
 def test_the_message_shortcut_is_declared_as_the_app_answers_it(manifest):
     shortcuts = manifest["features"]["shortcuts"]
-    assert [(s["type"], s["callback_id"], s["name"]) for s in shortcuts] == [("message", CHECK_COVERAGE, "Check coverage")]
+    assert [(s["type"], s["callback_id"], s["name"]) for s in shortcuts] == [
+        ("message", CHECK_COVERAGE, "Check coverage")
+    ]
     assert "commands" in manifest["oauth_config"]["scopes"]["bot"]  # shortcuts need it
     broken = json.loads(json.dumps(manifest))
     broken["features"]["shortcuts"][0]["type"] = "message_action"  # the payload's name, not the manifest's
@@ -136,13 +141,13 @@ def test_urls_socket_mode_and_commands_settings(manifest):
 
 def test_the_commands_are_exactly_those_the_app_answers(manifest, tmp_path):
     from slack_bolt import BoltRequest
+    from slack_fake import FakeSlack, signature
 
     from copydesk.bot.analysis.engine import Analyzer
     from copydesk.bot.app.bolt import build_app
     from copydesk.bot.app.workers import Workers
     from copydesk.bot.settings import Settings
     from copydesk.storage.archive import Archive
-    from slack_fake import FakeSlack, signature
 
     names = [c["command"] for c in manifest["features"]["slash_commands"]]
     assert sorted(names) == sorted((*COMMANDS, SETTINGS_COMMAND))
@@ -150,16 +155,32 @@ def test_the_commands_are_exactly_those_the_app_answers(manifest, tmp_path):
     archive = Archive.open(tmp_path / "m.db")
     workers = Workers()
     try:
-        settings = Settings(db_path=str(tmp_path / "m.db"), slack_bot_token="xoxb-1-2-manifest",
-                            slack_signing_secret="manifest-secret", slack_api_url=fake.url, tz="UTC")
+        settings = Settings(
+            db_path=str(tmp_path / "m.db"),
+            slack_bot_token="xoxb-1-2-manifest",
+            slack_signing_secret="manifest-secret",
+            slack_api_url=fake.url,
+            tz="UTC",
+        )
         app = build_app(settings, archive, Analyzer(archive, settings), workers=workers)
 
         def dispatch(command: str) -> int:
-            body = urlencode({"team_id": "T1", "channel_id": "C1", "user_id": "U1", "command": command,
-                              "text": "help", "response_url": fake.response_url(command.strip("/"))})
+            body = urlencode(
+                {
+                    "team_id": "T1",
+                    "channel_id": "C1",
+                    "user_id": "U1",
+                    "command": command,
+                    "text": "help",
+                    "response_url": fake.response_url(command.strip("/")),
+                }
+            )
             ts = str(int(time.time()))
-            headers = {"content-type": ["application/x-www-form-urlencoded"], "x-slack-request-timestamp": [ts],
-                       "x-slack-signature": [signature("manifest-secret", ts, body.encode())]}
+            headers = {
+                "content-type": ["application/x-www-form-urlencoded"],
+                "x-slack-request-timestamp": [ts],
+                "x-slack-signature": [signature("manifest-secret", ts, body.encode())],
+            }
             return app.dispatch(BoltRequest(body=body, headers=headers)).status
 
         assert [dispatch(name) for name in names] == [200] * len(names)

@@ -11,15 +11,15 @@ import json
 import re
 import sqlite3
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from cryptography.fernet import Fernet
+from slack_fake import CLIENT_ID, CLIENT_SECRET, FakeSlack, ServedApp, SlackSender, message, slack_escape
 
 from copydesk.bot.settings import Settings
-from slack_fake import CLIENT_ID, CLIENT_SECRET, FakeSlack, ServedApp, SlackSender, message, slack_escape
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "slack"
 SECRET = "0a6c0c6e3f1d4b8e9a7b5c3d2e1f0a9b"
@@ -44,9 +44,17 @@ def db(tmp_path) -> Path:
 
 @pytest.fixture
 def settings(db, fake) -> Settings:
-    return Settings(db_path=str(db), slack_signing_secret=SECRET, slack_client_id=CLIENT_ID,
-                    slack_client_secret=CLIENT_SECRET, secret_key=KEY, public_url=PUBLIC, slack_api_url=fake.url,
-                    fetch_allow_hosts=frozenset({"127.0.0.1"}), tz="UTC")
+    return Settings(
+        db_path=str(db),
+        slack_signing_secret=SECRET,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+        secret_key=KEY,
+        public_url=PUBLIC,
+        slack_api_url=fake.url,
+        fetch_allow_hosts=frozenset({"127.0.0.1"}),
+        tz="UTC",
+    )
 
 
 @pytest.fixture
@@ -105,9 +113,14 @@ def pasted(name: str) -> str:
 
 def reply_to(fake: FakeSlack, ts: str, channel: str = "C1"):
     """The accepted thread reply to message `ts` and the call that posted it (waits for it)."""
+
     def found():
-        return [c for c in fake.recorded("chat.postMessage")
-                if c.payload.get("thread_ts") == ts and c.payload.get("channel") == channel and c.status == 200]
+        return [
+            c
+            for c in fake.recorded("chat.postMessage")
+            if c.payload.get("thread_ts") == ts and c.payload.get("channel") == channel and c.status == 200
+        ]
+
     call = fake.wait_for(found)[0]
     return call.payload, call
 
@@ -141,13 +154,28 @@ def interact(slack: SlackSender, payload: dict):
 
 
 def press_edit(slack: SlackSender, user: str, value: str = "", team: str = "T1"):
-    return interact(slack, {
-        "type": "block_actions", "team": {"id": team, "domain": "newsroom"}, "user": {"id": user, "team_id": team},
-        "api_app_id": "ACOPYDESK", "trigger_id": f"{time.time()}.trigger", "container": {"type": "view", "view_id": "VHOME"},
-        "actions": [{"type": "button", "action_id": "copydesk_edit_settings", "block_id": "b1", "value": value,
-                     "action_ts": str(time.time())}],
-        "is_enterprise_install": False, "enterprise": None,
-    })
+    return interact(
+        slack,
+        {
+            "type": "block_actions",
+            "team": {"id": team, "domain": "newsroom"},
+            "user": {"id": user, "team_id": team},
+            "api_app_id": "ACOPYDESK",
+            "trigger_id": f"{time.time()}.trigger",
+            "container": {"type": "view", "view_id": "VHOME"},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": "copydesk_edit_settings",
+                    "block_id": "b1",
+                    "value": value,
+                    "action_ts": str(time.time()),
+                }
+            ],
+            "is_enterprise_install": False,
+            "enterprise": None,
+        },
+    )
 
 
 def submit_settings(slack: SlackSender, user: str, fields: dict, *, team: str = "T1", target: str = ""):
@@ -159,13 +187,26 @@ def submit_settings(slack: SlackSender, user: str, fields: dict, *, team: str = 
             values[name] = {"value": {"type": "conversations_select", "selected_conversation": value}}
         else:
             values[name] = {"value": {"type": "number_input", "value": None if value is None else str(value)}}
-    return interact(slack, {
-        "type": "view_submission", "team": {"id": team, "domain": "newsroom"}, "user": {"id": user, "team_id": team},
-        "api_app_id": "ACOPYDESK", "trigger_id": f"{time.time()}.trigger", "is_enterprise_install": False,
-        "view": {"id": "VMODAL", "team_id": team, "type": "modal", "callback_id": "copydesk_settings",
-                 "private_metadata": json.dumps({"team": team, "target": target}), "state": {"values": values},
-                 "hash": "h"},
-    })
+    return interact(
+        slack,
+        {
+            "type": "view_submission",
+            "team": {"id": team, "domain": "newsroom"},
+            "user": {"id": user, "team_id": team},
+            "api_app_id": "ACOPYDESK",
+            "trigger_id": f"{time.time()}.trigger",
+            "is_enterprise_install": False,
+            "view": {
+                "id": "VMODAL",
+                "team_id": team,
+                "type": "modal",
+                "callback_id": "copydesk_settings",
+                "private_metadata": json.dumps({"team": team, "target": target}),
+                "state": {"values": values},
+                "hash": "h",
+            },
+        },
+    )
 
 
 def stored_installations(db: Path) -> list[dict]:
@@ -205,8 +246,7 @@ def test_install_round_trip_stores_the_installation_encrypted_and_answers_with_i
 def test_a_bad_missing_or_replayed_state_is_refused(served, slack, fake, db):
     # a state never issued, with a cookie to match
     code = fake.grant("T1")
-    status, _, _ = get(served, f"/slack/oauth_redirect?code={code}&state=forged",
-                       "slack-app-oauth-state=forged")
+    status, _, _ = get(served, f"/slack/oauth_redirect?code={code}&state=forged", "slack-app-oauth-state=forged")
     assert status == 401
     # a real state without the browser's cookie
     _, state, _ = start_install(served)
@@ -236,7 +276,7 @@ def test_install_states_expire_and_are_single_use(tmp_path):
         assert fresh != old and len(fresh) >= 40
         assert store.consume(fresh) and not store.consume(fresh)
         assert not store.consume("") and not store.consume("never-issued")
-        with time_machine.travel(datetime.now(timezone.utc) + timedelta(seconds=601)):
+        with time_machine.travel(datetime.now(UTC) + timedelta(seconds=601)):
             assert not store.consume(old)
     finally:
         archive.close()
@@ -282,8 +322,9 @@ def test_an_expired_token_is_refreshed_with_its_refresh_token_before_use(served,
     saved = store.find_installation(enterprise_id=None, team_id="T1")
     assert saved.bot_token == new and saved.bot_refresh_token != installed.bot_refresh_token
     assert saved.bot_token_expires_at > time.time() + 3600
-    assert not [c for c in fake.recorded() if fake.token_of(c) == old and c.method != "oauth.v2.access"
-                and c.at > refresh[0].at]
+    assert not [
+        c for c in fake.recorded() if fake.token_of(c) == old and c.method != "oauth.v2.access" and c.at > refresh[0].at
+    ]
 
 
 @pytest.mark.parametrize("order", [("app_uninstalled", "tokens_revoked"), ("tokens_revoked", "app_uninstalled")])
@@ -297,16 +338,21 @@ def test_uninstalling_in_either_order_leaves_no_installation_and_no_data(served,
     settingstore.save(served.runtime.archive, "T1", "", {"recency_days": 30})
     settingstore.save(served.runtime.archive, "T1", "C1", {"answer_mode": "mention"})
     served.runtime.archive.subscribe_digest("T1", "C1", "18:00", None, False)
-    events = {"app_uninstalled": {"type": "app_uninstalled"},
-              "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UCOPYDESK"]}}}
+    events = {
+        "app_uninstalled": {"type": "app_uninstalled"},
+        "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UCOPYDESK"]}},
+    }
     for name in order:
         assert slack.event(events[name], team_id="T1").status == 200
         assert not [r for r in stored_installations(db) if r["team_id"] == "T1"]  # gone before the ack
     settle(served)
     with sqlite3.connect(db) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        holding = {t: conn.execute(f"SELECT count(*) FROM {t} WHERE team_id = 'T1'").fetchone()[0]
-                   for t in tables if "team_id" in {c[1] for c in conn.execute(f"PRAGMA table_info({t})")}}
+        holding = {
+            t: conn.execute(f"SELECT count(*) FROM {t} WHERE team_id = 'T1'").fetchone()[0]
+            for t in tables
+            if "team_id" in {c[1] for c in conn.execute(f"PRAGMA table_info({t})")}
+        }
         left = {t: conn.execute(f"SELECT * FROM {t} WHERE team_id = 'T1'").fetchall() for t, n in holding.items() if n}
     assert holding and not any(holding.values()), left
     assert count(db, "articles", "team_id = 'T2'") == 1 and [r["team_id"] for r in stored_installations(db)] == ["T2"]
@@ -319,8 +365,10 @@ def test_uninstalling_in_either_order_leaves_no_installation_and_no_data(served,
 
 # ---------------------------------------------------------------- App Home
 def home_opened(slack: SlackSender, user: str, team: str = "T1"):
-    return slack.event({"type": "app_home_opened", "user": user, "channel": "DHOME", "tab": "home",
-                        "event_ts": str(time.time())}, team_id=team)
+    return slack.event(
+        {"type": "app_home_opened", "user": user, "channel": "DHOME", "tab": "home", "event_ts": str(time.time())},
+        team_id=team,
+    )
 
 
 def test_app_home_is_published_within_100_blocks(served, slack, fake, db):
@@ -355,8 +403,7 @@ def test_app_home_is_published_within_100_blocks(served, slack, fake, db):
 
 
 def compare(slack: SlackSender, fake: FakeSlack, name: str, key: str, team: str = "T1") -> dict:
-    sent = slack.command("/compare", (FIXTURES / name).read_text(), response_url=fake.response_url(key),
-                         team_id=team)
+    sent = slack.command("/compare", (FIXTURES / name).read_text(), response_url=fake.response_url(key), team_id=team)
     assert sent.status == 200
     return fake.wait_for(lambda: fake.responses(key))[0]
 
@@ -364,7 +411,7 @@ def compare(slack: SlackSender, fake: FakeSlack, name: str, key: str, team: str 
 def test_an_admin_sets_a_recency_window_and_older_coverage_is_left_out(served, slack, fake, db):
     install(served, fake, "T1")
     post_article(slack, fake, "gazette_bridge.txt", team="T1")
-    month_ago = (datetime.now(timezone.utc) - timedelta(days=30)).date().isoformat()
+    month_ago = (datetime.now(UTC) - timedelta(days=30)).date().isoformat()
     with sqlite3.connect(db) as conn:  # the earlier report is a month old
         conn.execute("UPDATE articles SET published = ?", (month_ago,))
     assert "Contradicted" in everything(compare(slack, fake, "herald_bridge.txt", "before"))
@@ -411,7 +458,9 @@ def test_a_channel_override_picks_the_channel_and_the_answer_mode_applies(served
     assert press_edit(slack, "UADMIN", "pick").status == 200
     modal = fake.wait_for(lambda: fake.opened)[0]["view"]
     assert modal["blocks"][0]["block_id"] == "channel"
-    assert submit_settings(slack, "UADMIN", {"answer_mode": "never"}, target="pick").json()["response_action"] == "errors"
+    assert (
+        submit_settings(slack, "UADMIN", {"answer_mode": "never"}, target="pick").json()["response_action"] == "errors"
+    )
     sent = submit_settings(slack, "UADMIN", {"channel": "CQUIET", "answer_mode": "never"}, target="pick")
     assert sent.status == 200 and not sent.body.strip()
     sent = submit_settings(slack, "UADMIN", {"channel": "CMENTION", "answer_mode": "mention"}, target="pick")
@@ -426,15 +475,25 @@ def test_a_channel_override_picks_the_channel_and_the_answer_mode_applies(served
     # a mention is answered where the mode is "mention", and gets a note where it is "never"
     for channel in ("CMENTION", "CQUIET"):
         ts = slack.next_ts()
-        slack.event({"type": "app_mention", "channel": channel, "user": "U1", "ts": ts, "event_ts": ts,
-                     "text": "<@UCOPYDESK> " + pasted("gazette_bridge.txt")}, team_id="T1")
+        slack.event(
+            {
+                "type": "app_mention",
+                "channel": channel,
+                "user": "U1",
+                "ts": ts,
+                "event_ts": ts,
+                "text": "<@UCOPYDESK> " + pasted("gazette_bridge.txt"),
+            },
+            team_id="T1",
+        )
         post, _ = reply_to(fake, ts, channel)
         if channel == "CMENTION":
             assert "Marlow Street bridge" in post["text"]
         else:
             assert "answer mode is _never_" in post["text"]
-    shown = slack.command("/copydesk", "settings", response_url=fake.response_url("s"), team_id="T1",
-                          channel_id="CQUIET").body.decode()
+    shown = slack.command(
+        "/copydesk", "settings", response_url=fake.response_url("s"), team_id="T1", channel_id="CQUIET"
+    ).body.decode()
     assert "Answer mode*: never (never) _(channel)_" in shown and "Recency window*: all coverage _(default)_" in shown
     assert "Usage" in slack.command("/copydesk", "", response_url=fake.response_url("u"), team_id="T1").body.decode()
 
@@ -447,12 +506,20 @@ def _serve(tmp_path: Path, **env: str):
 
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPYDESK_"))}
     base.update(COPYDESK_DB=str(tmp_path / "s.db"), **env)
-    return subprocess.run([sys.executable, "-m", "copydesk.bot.cli", "serve", "--http", "--port", "1"],
-                          cwd=tmp_path, env=base, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "copydesk.bot.cli", "serve", "--http", "--port", "1"],
+        cwd=tmp_path,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize("key, says", [(None, "COPYDESK_SECRET_KEY is not set"),
-                                       ("not-a-fernet-key", "COPYDESK_SECRET_KEY is not a valid Fernet key")])
+@pytest.mark.parametrize(
+    "key, says",
+    [(None, "COPYDESK_SECRET_KEY is not set"), ("not-a-fernet-key", "COPYDESK_SECRET_KEY is not a valid Fernet key")],
+)
 def test_oauth_mode_refuses_to_start_without_a_valid_secret_key(tmp_path, key, says):
     env = {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET, "SLACK_SIGNING_SECRET": SECRET}
     if key:
@@ -467,9 +534,15 @@ def test_oauth_mode_refuses_to_start_without_a_valid_secret_key(tmp_path, key, s
 def test_single_workspace_mode_ignores_client_credentials_in_the_environment(tmp_path, fake, nlp, monkeypatch):
     monkeypatch.setenv("SLACK_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("SLACK_CLIENT_SECRET", CLIENT_SECRET)
-    settings = Settings(db_path=str(tmp_path / "one.db"), slack_bot_token="xoxb-single-workspace-token",
-                        slack_signing_secret=SECRET, slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET,
-                        slack_api_url=fake.url, tz="UTC")
+    settings = Settings(
+        db_path=str(tmp_path / "one.db"),
+        slack_bot_token="xoxb-single-workspace-token",
+        slack_signing_secret=SECRET,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+        slack_api_url=fake.url,
+        tz="UTC",
+    )
     assert not settings.oauth_mode
     app = ServedApp(settings, nlp=nlp)
     try:
@@ -488,7 +561,7 @@ def test_single_workspace_mode_ignores_client_credentials_in_the_environment(tmp
 def test_the_cli_shows_and_applies_a_workspaces_settings(cli, tmp_path):
     first, second = FIXTURES / "gazette_bridge.txt", FIXTURES / "herald_bridge.txt"
     assert cli("ingest", first).exit_code == 0
-    month_ago = (datetime.now(timezone.utc) - timedelta(days=30)).date().isoformat()
+    month_ago = (datetime.now(UTC) - timedelta(days=30)).date().isoformat()
     with sqlite3.connect(tmp_path / "archive.db") as conn:
         conn.execute("UPDATE articles SET published = ?", (month_ago,))
     shown = cli("settings")
@@ -501,8 +574,10 @@ def test_the_cli_shows_and_applies_a_workspaces_settings(cli, tmp_path):
     # the CLI's archive is workspace "": T1's settings apply with --team, the defaults without
     body = first.read_text().split("---\n", 1)[1]
     reprint = tmp_path / "reprint.txt"
-    reprint.write_text("outlet: Brennick Post\nurl: https://brennickpost.example/bridge\n---\n"
-                       "Drivers in Brennick face long detours this spring.\n\n" + body)
+    reprint.write_text(
+        "outlet: Brennick Post\nurl: https://brennickpost.example/bridge\n---\n"
+        "Drivers in Brennick face long detours this spring.\n\n" + body
+    )
     plain = json.loads(cli("analyze", reprint, "--json").stdout)
     tuned = json.loads(cli("analyze", reprint, "--json", "--team", "T1").stdout)
     assert plain["copied"] and not tuned["copied"]  # no sentence of the reprint has 60 words
@@ -513,13 +588,29 @@ def test_the_cli_shows_and_applies_a_workspaces_settings(cli, tmp_path):
 
 
 # ---------------------------------------------------------------- the stores
-def _installation(team_id: str | None, token: str, *, enterprise_id: str | None = None, org: bool = False,
-                  expires_at: int | None = None, refresh: str | None = None):
+def _installation(
+    team_id: str | None,
+    token: str,
+    *,
+    enterprise_id: str | None = None,
+    org: bool = False,
+    expires_at: int | None = None,
+    refresh: str | None = None,
+):
     from slack_sdk.oauth.installation_store import Installation
 
-    return Installation(app_id="ACOPYDESK", enterprise_id=enterprise_id, team_id=team_id, bot_token=token,
-                        bot_user_id="UCOPYDESK", bot_scopes="chat:write", user_id="UINSTALLER",
-                        is_enterprise_install=org, bot_refresh_token=refresh, bot_token_expires_at=expires_at)
+    return Installation(
+        app_id="ACOPYDESK",
+        enterprise_id=enterprise_id,
+        team_id=team_id,
+        bot_token=token,
+        bot_user_id="UCOPYDESK",
+        bot_scopes="chat:write",
+        user_id="UINSTALLER",
+        is_enterprise_install=org,
+        bot_refresh_token=refresh,
+        bot_token_expires_at=expires_at,
+    )
 
 
 def test_one_installation_per_workspace_and_per_organisation(tmp_path):
@@ -542,8 +633,10 @@ def test_one_installation_per_workspace_and_per_organisation(tmp_path):
         assert store.find_installation(enterprise_id=None, team_id="T7") is None
         assert store.find_installation(enterprise_id=None, team_id="T1", user_id="USOMEONE") is None
         # another key cannot read them; a rotated key list (new first, old after) still can
-        assert SQLiteInstallationStore(archive, Fernet(Fernet.generate_key())).find_bot(
-            enterprise_id=None, team_id="T1") is None
+        assert (
+            SQLiteInstallationStore(archive, Fernet(Fernet.generate_key())).find_bot(enterprise_id=None, team_id="T1")
+            is None
+        )
         from cryptography.fernet import MultiFernet
 
         rotated = SQLiteInstallationStore(archive, MultiFernet([Fernet(Fernet.generate_key()), Fernet(KEY.encode())]))
@@ -566,8 +659,11 @@ def test_the_digest_scheduler_gets_each_workspaces_client_refreshed(tmp_path, fa
         fake.grant("T1", rotation=True)  # let the fake know the app
         code = next(iter(fake.codes))
         answer = web_client(settings).oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=code)
-        pieces.store.save(_installation("T1", answer["access_token"], refresh=answer["refresh_token"],
-                                        expires_at=int(time.time()) + 60))  # expires within the rotation margin
+        pieces.store.save(
+            _installation(
+                "T1", answer["access_token"], refresh=answer["refresh_token"], expires_at=int(time.time()) + 60
+            )
+        )  # expires within the rotation margin
         clients = oauth.TeamClients(pieces, lambda token: web_client(settings, token))
         client = clients("T1")
         assert client.token != answer["access_token"] and fake.team_of_token(client.token) == "T1"
@@ -632,8 +728,17 @@ def test_a_linked_article_shorter_than_the_channels_minimum_gets_no_automatic_an
         assert count(db, "articles") == 0
         # asked for by a mention, the same link is answered
         ts = slack.next_ts()
-        slack.event({"type": "app_mention", "channel": "C1", "user": "U1", "ts": ts, "event_ts": ts,
-                     "text": f"<@UCOPYDESK> <{site.url('/news/marlow-bridge')}>"}, team_id="T1")
+        slack.event(
+            {
+                "type": "app_mention",
+                "channel": "C1",
+                "user": "U1",
+                "ts": ts,
+                "event_ts": ts,
+                "text": f"<@UCOPYDESK> <{site.url('/news/marlow-bridge')}>",
+            },
+            team_id="T1",
+        )
         post, _ = reply_to(fake, ts)
         assert "Marlow" in post["text"]
     finally:

@@ -14,51 +14,83 @@ from copydesk.bot.analysis.quotes import quote_diff
 pytestmark = pytest.mark.usefixtures("short_articles")  # the cases are a sentence or three
 
 
-@pytest.mark.parametrize("a, b", [
-    ("We will rebuild the harbour wall before the winter storms arrive.",
-     "We will rebuild the harbor wall before the winter storms arrive."),  # spelling
-    ("The skipper's plan (was) to reach the harbour before dark",
-     "The skipper's plan to reach the harbour before dark"),  # an editor's word
-    ("The skipper's plan [was] to reach the harbour before dark",
-     "The skipper's plan was to reach the harbour before dark"),
-    ("We will rebuild the pier ... before the summer season begins",
-     "We will rebuild the pier and the harbour wall before the summer season begins"),  # ellipsis
-    ("the talks covered trade between the United Kingdom and Norway and the fishing quotas",
-     "the talks covered trade between the UK and Norway and the fishing quotas"),  # abbreviation
-    ("the crews are worried both by the tides and by the fog on the channel",
-     "the crews are worried by both the tides and the fog on the channel"),  # function words
-    ("Ferry passengers were waiting for hours, and the company said nothing to them at all",
-     "the company said nothing to them at all"),  # a shorter excerpt
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (
+            "We will rebuild the harbour wall before the winter storms arrive.",
+            "We will rebuild the harbor wall before the winter storms arrive.",
+        ),  # spelling
+        (
+            "The skipper's plan (was) to reach the harbour before dark",
+            "The skipper's plan to reach the harbour before dark",
+        ),  # an editor's word
+        (
+            "The skipper's plan [was] to reach the harbour before dark",
+            "The skipper's plan was to reach the harbour before dark",
+        ),
+        (
+            "We will rebuild the pier ... before the summer season begins",
+            "We will rebuild the pier and the harbour wall before the summer season begins",
+        ),  # ellipsis
+        (
+            "the talks covered trade between the United Kingdom and Norway and the fishing quotas",
+            "the talks covered trade between the UK and Norway and the fishing quotas",
+        ),  # abbreviation
+        (
+            "the crews are worried both by the tides and by the fog on the channel",
+            "the crews are worried by both the tides and the fog on the channel",
+        ),  # function words
+        (
+            "Ferry passengers were waiting for hours, and the company said nothing to them at all",
+            "the company said nothing to them at all",
+        ),  # a shorter excerpt
+    ],
+)
 def test_light_edits_are_the_same_wording(a, b):
     d = quote_diff(a, b)
     assert d.same_remark and not d.reworded, d
 
 
-@pytest.mark.parametrize("a, b", [
-    ("If the port closes, the fishermen and their families will suffer this winter.",
-     "If the port closes, the fishermen and their communities will suffer this winter."),
-    ("I do not think it would be wise for me to try to lead the council next year.",
-     "I do not think it would be wise for me to lead the council next year."),
-    ("I think it will be a difficult winter for the island and its ferries.",
-     "This will be a difficult winter for the island and its ferries."),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (
+            "If the port closes, the fishermen and their families will suffer this winter.",
+            "If the port closes, the fishermen and their communities will suffer this winter.",
+        ),
+        (
+            "I do not think it would be wise for me to try to lead the council next year.",
+            "I do not think it would be wise for me to lead the council next year.",
+        ),
+        (
+            "I think it will be a difficult winter for the island and its ferries.",
+            "This will be a difficult winter for the island and its ferries.",
+        ),
+    ],
+)
 def test_the_same_remark_in_other_words(a, b):
     d = quote_diff(a, b)
     assert d.same_remark and d.reworded, d
 
 
 def test_different_remarks_are_not_compared():
-    d = quote_diff("We have a meeting with the harbour board in the future",
-                   "It was agreed to keep in touch by phone and to arrange a meeting in the future, with a date to be set")
+    d = quote_diff(
+        "We have a meeting with the harbour board in the future",
+        "It was agreed to keep in touch by phone and to arrange a meeting in the future, with a date to be set",
+    )
     assert not d.same_remark
 
 
 def test_one_rewording_in_a_long_quotation_is_light_editing():
-    a = ("During the visit, the two ministers discussed a range of subjects including the fishing quotas of "
-         "Norway and Iceland, the ferry links and the long Norway-Iceland partnership that dates back centuries")
-    b = ("During the visit, the two ministers discussed a range of subjects including the fishing quotas of "
-         "Norway and Iceland, the ferry links and the two countries' partnership that dates back centuries")
+    a = (
+        "During the visit, the two ministers discussed a range of subjects including the fishing quotas of "
+        "Norway and Iceland, the ferry links and the long Norway-Iceland partnership that dates back centuries"
+    )
+    b = (
+        "During the visit, the two ministers discussed a range of subjects including the fishing quotas of "
+        "Norway and Iceland, the ferry links and the two countries' partnership that dates back centuries"
+    )
     d = quote_diff(a, b)
     assert d.same_remark and not d.reworded
 
@@ -69,14 +101,22 @@ def _article(path, outlet, date, body):
 
 
 def test_reworded_quote_is_a_quote_contradiction_and_edited_one_a_shared_quote(cli, tmp_path):
-    first = _article(tmp_path / "a.txt", "Harbour Gazette", "2026-03-01",
-                     "Mayor Tomas Lind spoke to reporters on Monday about the closure of the port at Hessel.\n\n"
-                     "\"If the port closes, the fishermen and their families will suffer this winter,\" Lind said.\n\n"
-                     "\"We will rebuild the harbour wall before the winter storms arrive,\" he added.")
-    second = _article(tmp_path / "b.txt", "Island Post", "2026-03-02",
-                      "The mayor of Hessel, Tomas Lind, met reporters on Monday to talk about the port.\n\n"
-                      "\u201cIf the port closes, the fishermen and their communities will suffer this winter,\u201d "
-                      "Lind said.\n\n\u201cWe will rebuild the harbor wall before the winter storms arrive,\u201d he added.")
+    first = _article(
+        tmp_path / "a.txt",
+        "Harbour Gazette",
+        "2026-03-01",
+        "Mayor Tomas Lind spoke to reporters on Monday about the closure of the port at Hessel.\n\n"
+        '"If the port closes, the fishermen and their families will suffer this winter," Lind said.\n\n'
+        '"We will rebuild the harbour wall before the winter storms arrive," he added.',
+    )
+    second = _article(
+        tmp_path / "b.txt",
+        "Island Post",
+        "2026-03-02",
+        "The mayor of Hessel, Tomas Lind, met reporters on Monday to talk about the port.\n\n"
+        "\u201cIf the port closes, the fishermen and their communities will suffer this winter,\u201d "
+        "Lind said.\n\n\u201cWe will rebuild the harbor wall before the winter storms arrive,\u201d he added.",
+    )
     assert cli("analyze", first, "--store").exit_code == 0
     result = cli("analyze", second, "--json")
     assert result.exit_code == 0
@@ -91,12 +131,20 @@ def test_reworded_quote_is_a_quote_contradiction_and_edited_one_a_shared_quote(c
 
 
 def test_a_first_name_used_alone_is_the_same_speaker(cli, tmp_path):
-    first = _article(tmp_path / "a.txt", "Harbour Gazette", "2026-03-01",
-                     "\"The ferries will run again on Friday, whatever the weather brings,\" said Anya Petrova Lindqvist, "
-                     "the harbour master.")
-    second = _article(tmp_path / "b.txt", "Island Post", "2026-03-02",
-                      "Anya Petrova, the harbour master, spoke at the pier.\n\n"
-                      "\"The ferries will run again on Friday, whatever the weather brings,\" Petrova said.")
+    first = _article(
+        tmp_path / "a.txt",
+        "Harbour Gazette",
+        "2026-03-01",
+        '"The ferries will run again on Friday, whatever the weather brings," said Anya Petrova Lindqvist, '
+        "the harbour master.",
+    )
+    second = _article(
+        tmp_path / "b.txt",
+        "Island Post",
+        "2026-03-02",
+        "Anya Petrova, the harbour master, spoke at the pier.\n\n"
+        '"The ferries will run again on Friday, whatever the weather brings," Petrova said.',
+    )
     assert cli("analyze", first, "--store").exit_code == 0
     report = json.loads(cli("analyze", second, "--json").stdout)
     assert not [c for c in report["contradictions"] if c["kind"] == "speaker"], report["contradictions"]

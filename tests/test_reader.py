@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from copydesk.bot.reading import reader
 from copydesk.bot.errors import BadInput
+from copydesk.bot.reading import reader
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -16,7 +16,9 @@ def test_header_keys_and_metadata():
     art = reader.read_text(
         "url: https://x.example/a\noutlet: X Daily\ntitle: A title\npublished: 3 June 2026\n"
         "author: Jo Bloggs\ndesk: metro\n---\nThe council approved the budget on Monday after a long debate "
-        "about the new bus lanes in the city centre.\n", "a.txt")
+        "about the new bus lanes in the city centre.\n",
+        "a.txt",
+    )
     assert (art.url, art.outlet, art.title, art.author) == ("https://x.example/a", "X Daily", "A title", "Jo Bloggs")
     assert art.published == "2026-06-03"
     assert art.meta == {"desk": "metro"}
@@ -31,8 +33,11 @@ def test_no_header_means_whole_file_is_text():
 
 
 def test_outlet_from_url_host():
-    art = reader.read_text("url: https://www.northwire.example/x\n---\nThe council approved the budget on Monday "
-                           "after a long debate about the new bus lanes.", "c.txt")
+    art = reader.read_text(
+        "url: https://www.northwire.example/x\n---\nThe council approved the budget on Monday "
+        "after a long debate about the new bus lanes.",
+        "c.txt",
+    )
     assert art.outlet == "northwire.example"
 
 
@@ -43,8 +48,14 @@ def test_html_page_extracted_with_metadata():
     assert art.published and art.published.startswith("2026-06-03")
     assert "three cracks in its eastern wall" in art.text
     assert "damp patches" in art.text
-    for junk in ("cookies", "Share on Facebook", "Related stories", "Leave a comment", "All rights reserved",
-                 "Spring floods cost farmers"):
+    for junk in (
+        "cookies",
+        "Share on Facebook",
+        "Related stories",
+        "Leave a comment",
+        "All rights reserved",
+        "Spring floods cost farmers",
+    ):
         assert junk not in art.text
 
 

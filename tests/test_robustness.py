@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
+from slack_fake import FakeSlack, ServedApp, ServeProcess, SlackSender, message
 
 from copydesk.bot.settings import Settings
-from slack_fake import FakeSlack, ServedApp, ServeProcess, SlackSender, message
 
 SECRET = "5e1f0c2a9b8d7e6f5a4b3c2d1e0f9a8b"
 TOKEN = "xoxb-fake-robustness-token"
@@ -55,8 +55,9 @@ def story(i: int, words: int = 90) -> str:
 # ---------------------------------------------------------------- the CLI: a busy archive
 def hold_lock(db: Path, seconds: float) -> subprocess.Popen:
     """Another process holding the archive's write lock for `seconds` (waits until it holds it)."""
-    proc = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(db), str(seconds)], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "locked"
     return proc
 
@@ -179,8 +180,13 @@ def test_a_5_mb_text_is_refused_quickly_and_cheaply(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("COPYDESK_")}
     env["COPYDESK_DB"] = str(tmp_path / "big.db")
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "copydesk.bot.cli", "analyze", str(big), "--store"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "copydesk.bot.cli", "analyze", str(big), "--store"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     stderr = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)  # this process's own peak memory
     seconds, rss_mb = time.monotonic() - start, usage.ru_maxrss / 1024
@@ -203,8 +209,14 @@ def replies_per_message(fake: FakeSlack) -> dict[str, int]:
     return out
 
 
-def send_all(slack: SlackSender, events: list[tuple[str, dict]], acked: dict[str, bool], threads: int = 2,
-             retry: int | None = None, pace: float = 0.0) -> None:
+def send_all(
+    slack: SlackSender,
+    events: list[tuple[str, dict]],
+    acked: dict[str, bool],
+    threads: int = 2,
+    retry: int | None = None,
+    pace: float = 0.0,
+) -> None:
     """Send (event_id, event) pairs from `threads` threads, each waiting `pace` seconds between
     two; `acked[event_id]` is whether the app answered 200 (a refused connection or a reset: not
     acknowledged)."""
@@ -274,9 +286,11 @@ def test_kill_9_during_a_burst_then_restart_answers_every_acknowledged_event_onc
     answered = [e["ts"] for eid, e in events if eid in acknowledged and per_message.get(e["ts"])]
     duplicated = [ts for ts, n in per_message.items() if n > 1]
     with capsys.disabled():
-        print(f"\nkill -9 during a burst of 20: acknowledged {len(acknowledged)} before the kill, "
-              f"answered {answered_before} before the kill; after restart: acknowledged answered "
-              f"{len(answered)}, duplicated {len(duplicated)}, all 20 answered: {len(per_message) == 20}")
+        print(
+            f"\nkill -9 during a burst of 20: acknowledged {len(acknowledged)} before the kill, "
+            f"answered {answered_before} before the kill; after restart: acknowledged answered "
+            f"{len(answered)}, duplicated {len(duplicated)}, all 20 answered: {len(per_message) == 20}"
+        )
     assert acknowledged and len(answered) == len(acknowledged)
     assert duplicated == [] and len(per_message) == 20
     assert jobs_left(served.db) == 0
@@ -302,7 +316,7 @@ def test_sigterm_during_work_then_restart_loses_nothing(tmp_path, fake):
     finally:
         served.kill()
     assert stopped_with < 10, "the stop came after all the work: nothing was tested"
-    restarted = (tmp_path / "serve.log").read_text()[len(log):]
+    restarted = (tmp_path / "serve.log").read_text()[len(log) :]
     assert f"resuming {10 - stopped_with} job(s) from an earlier run (0 of them" in restarted
     assert all(n == 1 for n in replies_per_message(fake).values()) and len(replies_per_message(fake)) == 10
     assert jobs_left(served.db) == 0
@@ -325,17 +339,22 @@ def test_a_job_resumed_after_posting_its_reply_does_not_post_it_again(tmp_path, 
     request = {"text": story(1), "link": None, "links": 0}
     for ts in ("1700000000.000100", "1700000000.000200"):
         payload = {"channel_type": "channel", "thread_ts": ts, "request": request}
-        assert queue.enqueue("answer", payload, team_id="T1", channel_id="C1", message_ts=ts,
-                             seen_keys=[f"msg:T1:C1:{ts}"])
+        assert queue.enqueue(
+            "answer", payload, team_id="T1", channel_id="C1", message_ts=ts, seen_keys=[f"msg:T1:C1:{ts}"]
+        )
         job = queue.take("a-host-that-is-gone:1")
         assert job.prepare_reply({"text": f"the reply to {ts}", "blocks": None})
     archive.close()
     # the first reply reached Slack before the crash
     WebClient(token=TOKEN, base_url=fake.url).chat_postMessage(
-        channel="C1", thread_ts="1700000000.000100", text="the reply to 1700000000.000100",
-        metadata={"event_type": REPLY_EVENT, "event_payload": {"message_ts": "1700000000.000100"}})
-    settings = Settings(db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                        slack_api_url=fake.url, tz="UTC")
+        channel="C1",
+        thread_ts="1700000000.000100",
+        text="the reply to 1700000000.000100",
+        metadata={"event_type": REPLY_EVENT, "event_payload": {"message_ts": "1700000000.000100"}},
+    )
+    settings = Settings(
+        db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url, tz="UTC"
+    )
     app = ServedApp(settings, nlp=nlp)
     try:
         assert app.workers.wait_idle(30)
@@ -343,7 +362,8 @@ def test_a_job_resumed_after_posting_its_reply_does_not_post_it_again(tmp_path, 
         app.close()
     assert [(p["thread_ts"], p["text"]) for p in fake.posts()] == [
         ("1700000000.000100", "the reply to 1700000000.000100"),
-        ("1700000000.000200", "the reply to 1700000000.000200")]
+        ("1700000000.000200", "the reply to 1700000000.000200"),
+    ]
     assert len(fake.recorded("conversations.replies")) == 2
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT state, payload, reply, reply_ts FROM jobs ORDER BY id").fetchall()
@@ -353,8 +373,9 @@ def test_a_job_resumed_after_posting_its_reply_does_not_post_it_again(tmp_path, 
 # ---------------------------------------------------------------- Slack: a purge leaves nothing
 def test_a_purge_leaves_no_trace_of_the_workspace(tmp_path, fake, nlp):
     db = tmp_path / "purge.db"
-    settings = Settings(db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                        slack_api_url=fake.url, tz="UTC")
+    settings = Settings(
+        db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url, tz="UTC"
+    )
     team, other = "TPURGEME7", "TKEEP0001"
     secret_words = "Zorvathian quaymaster Belquorra"
     app = ServedApp(settings, nlp=nlp)
@@ -383,7 +404,7 @@ def test_a_purge_leaves_no_trace_of_the_workspace(tmp_path, fake, nlp):
     with sqlite3.connect(db) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
-            for row in conn.execute(f"SELECT * FROM \"{table}\""):
+            for row in conn.execute(f'SELECT * FROM "{table}"'):
                 assert team not in repr(row) and "CPURGE01" not in repr(row) and "Zorvathian" not in repr(row)
         fts = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'zorvathian'"
         assert conn.execute(fts).fetchone()[0] == 0
@@ -408,7 +429,9 @@ def test_the_jobs_migration_gives_seen_events_their_workspace(tmp_path):
     archive = Archive.open(db)
     try:
         assert archive.query("SELECT key, team_id FROM events ORDER BY key") == [
-            {"key": "event:Ev1", "team_id": ""}, {"key": "msg:T9:C1:1.0", "team_id": "T9"}]
+            {"key": "event:Ev1", "team_id": ""},
+            {"key": "msg:T9:C1:1.0", "team_id": "T9"},
+        ]
         archive.purge_team("T9")
         assert [r["key"] for r in archive.query("SELECT key FROM events")] == ["event:Ev1"]
     finally:
@@ -430,8 +453,9 @@ def test_a_job_that_stopped_the_process_three_times_is_answered_with_an_apology(
         job = queue.take("a-host-that-is-gone:1")
         queue.requeue_abandoned(lambda owner: False)
     archive.close()
-    settings = Settings(db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET,
-                        slack_api_url=fake.url, tz="UTC")
+    settings = Settings(
+        db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url, tz="UTC"
+    )
     app = ServedApp(settings, nlp=nlp)
     try:
         assert app.workers.wait_idle(30)

@@ -35,10 +35,14 @@ def _dump(path: Path) -> dict:
     try:
         return {
             "articles": conn.execute("SELECT id, title, outlet, text_hash, words FROM articles ORDER BY id").fetchall(),
-            "sentences": conn.execute('SELECT article_id, idx, start, "end", fp FROM sentences ORDER BY 1, 2').fetchall(),
+            "sentences": conn.execute(
+                'SELECT article_id, idx, start, "end", fp FROM sentences ORDER BY 1, 2'
+            ).fetchall(),
             "terms": conn.execute("SELECT term, docs FROM term_docs ORDER BY term").fetchall(),
             "stories": conn.execute("SELECT article_id, story_id FROM story_articles ORDER BY 1").fetchall(),
-            "fts": conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'tram' ORDER BY rowid").fetchall(),
+            "fts": conn.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'tram' ORDER BY rowid"
+            ).fetchall(),
         }
     finally:
         conn.close()
@@ -71,8 +75,10 @@ def test_term_counts_are_the_fts_vocabulary_counts(tmp_path):
         for article in _coverage():
             ingest.store(archive, article)
         ours = {r["term"]: r["docs"] for r in archive.query("SELECT term, docs FROM term_docs")}
-        vocab = {r["term"]: r["doc"] for r in archive.query(
-            "SELECT term, doc FROM articles_fts_vocab WHERE length(term) >= 3")}
+        vocab = {
+            r["term"]: r["doc"]
+            for r in archive.query("SELECT term, doc FROM articles_fts_vocab WHERE length(term) >= 3")
+        }
         assert ours == {t: n for t, n in vocab.items() if t not in terms.STOPWORDS}
     finally:
         archive.close()
@@ -91,10 +97,14 @@ def test_an_archive_of_the_previous_schema_migrates_and_keeps_its_candidates(tmp
     articles = _coverage()
     for i, a in enumerate(articles, start=1):
         index = terms.index(a)
-        conn.execute("INSERT INTO articles (id, title, text, text_hash, words, added_at) VALUES (?,?,?,?,?,?)",
-                     (i, a.title, a.text, index.text_hash, a.words, "2026-03-01T10:00:00+00:00"))
-        conn.executemany('INSERT INTO sentences (article_id, idx, start, "end", fp) VALUES (?,?,?,?,?)',
-                         [(i, k, s, e, fp) for k, (s, e, fp) in enumerate(index.sentences)])
+        conn.execute(
+            "INSERT INTO articles (id, title, text, text_hash, words, added_at) VALUES (?,?,?,?,?,?)",
+            (i, a.title, a.text, index.text_hash, a.words, "2026-03-01T10:00:00+00:00"),
+        )
+        conn.executemany(
+            'INSERT INTO sentences (article_id, idx, start, "end", fp) VALUES (?,?,?,?,?)',
+            [(i, k, s, e, fp) for k, (s, e, fp) in enumerate(index.sentences)],
+        )
     conn.close()
     migrated = Archive.open(old)
     fresh = Archive.open(tmp_path / "new.db")
@@ -157,7 +167,9 @@ def test_after_enrichment_an_analysis_parses_only_its_own_article(tmp_path, nlp,
         assert enrichmod.enrich(analyzer) == len(articles) - 1
         parsed = []
         original = docmod.parse
-        monkeypatch.setattr(docmod, "parse", lambda text, nlp_, *a, **k: parsed.append(text) or original(text, nlp_, *a, **k))
+        monkeypatch.setattr(
+            docmod, "parse", lambda text, nlp_, *a, **k: parsed.append(text) or original(text, nlp_, *a, **k)
+        )
         report = analyzer.analyze(articles[-1])
         assert report.compared_with > 0
         assert parsed == [articles[-1].text]
@@ -175,8 +187,10 @@ def test_old_json_features_rows_are_still_read(tmp_path, nlp):
         import json
 
         with archive.transaction() as conn:
-            conn.execute("INSERT INTO article_nlp (article_id, version, data) VALUES (?, ?, ?)",
-                         (article_id, analyzer.version, json.dumps(feats.to_dict())))
+            conn.execute(
+                "INSERT INTO article_nlp (article_id, version, data) VALUES (?, ?, ?)",
+                (article_id, analyzer.version, json.dumps(feats.to_dict())),
+            )
         got = analyzer.features_for([archive.get(article_id)])[article_id]
         assert got.to_dict() == feats.to_dict() and isinstance(got, Features)
     finally:
@@ -261,7 +275,7 @@ def test_the_integrity_check_at_open_is_skipped_only_for_a_large_archive(tmp_pat
     archive.close()
     data = bytearray(path.read_bytes())
     last = (pages - 2) * page_size  # a page near the end (FTS or index data), not the schema
-    data[last:last + page_size] = b"\xff" * page_size
+    data[last : last + page_size] = b"\xff" * page_size
     path.write_bytes(bytes(data))
     from copydesk.bot.errors import ArchiveError
 

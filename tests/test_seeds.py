@@ -13,12 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED
 
 SCORER = SHARED / "eval" / "score.py"
 # Checks that must pass on every run: raise it when the analysis improves, never lower it.
-MIN_PASSED = 81
+MIN_PASSED = 84
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +26,9 @@ def seed_run(seeds_dir):
         pytest.skip("../shared/eval/score.py is not beside the project")
     command = str(Path(sys.executable).with_name("copydesk"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPYDESK_"))}
-    done = subprocess.run([sys.executable, str(SCORER), "--seeds", "--cmd", command], capture_output=True,
-                          text=True, env=env, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(SCORER), "--seeds", "--cmd", command], capture_output=True, text=True, env=env, timeout=600
+    )
     lines = done.stdout.splitlines()
     summary = next((line for line in reversed(lines) if line.startswith("seeds:")), "")
     return lines, summary
@@ -43,8 +43,10 @@ def test_seed_checks_run_without_errors(seed_run):
     assert passed >= MIN_PASSED, "\n".join(line for line in lines if line.startswith("FAIL")) or summary
 
 
-@pytest.mark.parametrize("kind", ["boilerplate absent", "no boilerplate in any copied passage", ": not copied",
-                                  "not flagged:", "attribution "])
+@pytest.mark.parametrize(
+    "kind",
+    ["boilerplate absent", "no boilerplate in any copied passage", ": not copied", "not flagged:", "attribution "],
+)
 def test_every_check_of_a_kind_passes(seed_run, kind):
     lines, _ = seed_run
     checks = [line for line in lines if line.startswith(("PASS", "FAIL")) and kind in line]

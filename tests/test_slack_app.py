@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 
 import pytest
+from slack_fake import BOT_USER_ID, FakeSlack, Pages, ServedApp, SlackSender, message, slack_escape
 
 from copydesk.bot.settings import Settings
 from copydesk.handlers.common import HINT
-from slack_fake import BOT_USER_ID, FakeSlack, Pages, ServedApp, SlackSender, message, slack_escape
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "slack"
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,8 +48,14 @@ def db(tmp_path) -> Path:
 
 @pytest.fixture
 def settings(db, fake) -> Settings:
-    return Settings(db_path=str(db), slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
-                    slack_api_url=fake.url, fetch_allow_hosts=frozenset({"127.0.0.1"}), tz="UTC")
+    return Settings(
+        db_path=str(db),
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SECRET,
+        slack_api_url=fake.url,
+        fetch_allow_hosts=frozenset({"127.0.0.1"}),
+        tz="UTC",
+    )
 
 
 @pytest.fixture
@@ -66,10 +72,12 @@ def slack(served) -> SlackSender:
 
 @pytest.fixture
 def pages():
-    site = Pages({
-        "/news/marlow-bridge": (FIXTURES / "courier_bridge.html").read_text(),
-        "/2026/04/08/bridge-cost": (FIXTURES / "herald_bridge.html").read_text(),
-    })
+    site = Pages(
+        {
+            "/news/marlow-bridge": (FIXTURES / "courier_bridge.html").read_text(),
+            "/2026/04/08/bridge-cost": (FIXTURES / "herald_bridge.html").read_text(),
+        }
+    )
     yield site
     site.close()
 
@@ -109,8 +117,15 @@ def count(db: Path, table: str, where: str = "1=1", params: tuple = ()) -> int:
         return conn.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchone()[0]
 
 
-def post_article(slack: SlackSender, fake: FakeSlack, name: str, *, channel: str = "C1", team: str = "T1",
-                 channel_type: str = "channel") -> tuple[str, dict]:
+def post_article(
+    slack: SlackSender,
+    fake: FakeSlack,
+    name: str,
+    *,
+    channel: str = "C1",
+    team: str = "T1",
+    channel_type: str = "channel",
+) -> tuple[str, dict]:
     """Post a fixture article as a channel message; returns its ts and the thread reply."""
     ts = slack.next_ts()
     sent = slack.event(message(pasted(name), channel=channel, ts=ts, channel_type=channel_type), team_id=team)
@@ -125,8 +140,16 @@ def settle(served: ServedApp) -> None:
 
 # ---------------------------------------------------------------- requests and signatures
 def test_url_verification(slack):
-    sent = slack.post(json.dumps({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
-                                  "type": "url_verification"}).encode(), "application/json")
+    sent = slack.post(
+        json.dumps(
+            {
+                "token": "x",
+                "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+                "type": "url_verification",
+            }
+        ).encode(),
+        "application/json",
+    )
     assert sent.status == 200
     assert sent.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
 
@@ -140,8 +163,9 @@ def test_bad_missing_and_stale_signatures_get_401_and_change_nothing(slack, serv
         slack.post(body, "application/json", timestamp=str(now - 301)),
         slack.post(body, "application/json", timestamp=str(now + 400)),
         slack.post(body, "application/json", headers={"X-Slack-Signature": "v0=" + "0" * 64}),
-        slack.command("/compare", plain("herald_bridge.txt"), response_url=fake.response_url("x"),
-                      secret="not-the-secret"),
+        slack.command(
+            "/compare", plain("herald_bridge.txt"), response_url=fake.response_url("x"), secret="not-the-secret"
+        ),
     ]
     assert [s.status for s in refused] == [401] * len(refused)
     settle(served)
@@ -211,8 +235,12 @@ def test_a_mention_without_an_article_gets_a_hint(slack, served, fake):
     ts = slack.next_ts()
     text = f"<@{BOT_USER_ID}> what can you do?"
     assert slack.event(message(text, ts=ts)).status == 200
-    assert slack.event({"type": "app_mention", "user": "U1", "text": text, "ts": ts, "channel": "C1",
-                        "event_ts": ts}).status == 200
+    assert (
+        slack.event(
+            {"type": "app_mention", "user": "U1", "text": text, "ts": ts, "channel": "C1", "event_ts": ts}
+        ).status
+        == 200
+    )
     reply = reply_to(fake, ts)
     settle(served)
     assert reply["text"] == HINT and len(fake.posts()) == 1
@@ -223,16 +251,29 @@ def test_bots_edits_joins_other_subtypes_and_chatter_get_no_reply(slack, served,
     ignored = [
         message(article, ts=slack.next_ts(), subtype="bot_message", bot_id="BOTHER", username="wire-bot"),
         message(article, ts=slack.next_ts(), bot_id="BOTHER", app_id="AOTHER"),
-        {"type": "message", "subtype": "message_changed", "channel": "C1", "channel_type": "channel", "hidden": True,
-         "ts": slack.next_ts(), "event_ts": slack.next_ts(),
-         "message": {"type": "message", "user": "U1", "text": article, "ts": slack.next_ts(),
-                     "edited": {"user": "U1", "ts": slack.next_ts()}},
-         "previous_message": {"type": "message", "user": "U1", "text": "draft", "ts": slack.next_ts()}},
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "channel": "C1",
+            "channel_type": "channel",
+            "hidden": True,
+            "ts": slack.next_ts(),
+            "event_ts": slack.next_ts(),
+            "message": {
+                "type": "message",
+                "user": "U1",
+                "text": article,
+                "ts": slack.next_ts(),
+                "edited": {"user": "U1", "ts": slack.next_ts()},
+            },
+            "previous_message": {"type": "message", "user": "U1", "text": "draft", "ts": slack.next_ts()},
+        },
         message("<@U1> has joined the channel", ts=slack.next_ts(), subtype="channel_join"),
         message("<@U1> has left the channel", ts=slack.next_ts(), subtype="channel_leave"),
         message(article, ts=slack.next_ts(), subtype="channel_topic", topic="bridge"),
-        message("Anyone know when the council meets next? I heard Thursday &amp; it's about the bridge.",
-                ts=slack.next_ts()),
+        message(
+            "Anyone know when the council meets next? I heard Thursday &amp; it's about the bridge.", ts=slack.next_ts()
+        ),
         message("Lovely photo of the bridge <https://photos.example/marlow-bridge.jpg>", ts=slack.next_ts()),
     ]
     for event in ignored:
@@ -336,9 +377,12 @@ def test_acknowledgements_never_wait_for_busy_workers(slack, served, fake):
 
 
 def test_compare_usage_and_refusals_come_with_the_acknowledgement(slack, served, fake, pages):
-    for text, expected in [("", "Usage: `/compare"), ("help", "Usage"),
-                           ("https://a.example/1 https://b.example/2 https://c.example/3", "not 3"),
-                           ("the bridge", "too short")]:
+    for text, expected in [
+        ("", "Usage: `/compare"),
+        ("help", "Usage"),
+        ("https://a.example/1 https://b.example/2 https://c.example/3", "not 3"),
+        ("the bridge", "too short"),
+    ]:
         sent = slack.command("/compare", text, response_url=fake.response_url("u"))
         assert sent.status == 200 and sent.seconds < ACK_LIMIT and expected in sent.body.decode()
     slack.command("/compare", "http://127.0.0.2:9/x", response_url=fake.response_url("refused"))
@@ -382,8 +426,16 @@ def test_text_first_seen_in_a_private_channel_stays_there(slack, fake):
     _, private = post_article(slack, fake, "herald_bridge.txt", channel="GPRIV", channel_type="group")
     assert GAZETTE_OUTLET in everything(private) and "3.6 million pounds" in everything(private)
     ts = slack.next_ts()
-    slack.event({"type": "app_mention", "user": "U1", "ts": ts, "channel": "GPRIV", "event_ts": ts,
-                 "text": f"<@{BOT_USER_ID}> " + pasted("herald_bridge.txt")})
+    slack.event(
+        {
+            "type": "app_mention",
+            "user": "U1",
+            "ts": ts,
+            "channel": "GPRIV",
+            "event_ts": ts,
+            "text": f"<@{BOT_USER_ID}> " + pasted("herald_bridge.txt"),
+        }
+    )
     assert GAZETTE_OUTLET in everything(reply_to(fake, ts, "GPRIV"))
     slack.command("/compare", plain("herald_bridge.txt"), channel_id="GPRIV", response_url=fake.response_url("priv"))
     assert GAZETTE_OUTLET in everything(fake.wait_for(lambda: fake.responses("priv"))[0])
@@ -393,20 +445,46 @@ def test_text_first_seen_in_a_private_channel_stays_there(slack, fake):
 def test_a_deleted_message_forgets_its_article(slack, served, fake, db):
     ts, _ = post_article(slack, fake, "gazette_bridge.txt")
     assert count(db, "articles") == 1
-    deleted = slack.event({"type": "message", "subtype": "message_deleted", "hidden": True, "channel": "C1",
-                           "channel_type": "channel", "ts": slack.next_ts(), "deleted_ts": ts,
-                           "event_ts": slack.next_ts(),
-                           "previous_message": {"type": "message", "user": "U1", "text": "…", "ts": ts}})
+    deleted = slack.event(
+        {
+            "type": "message",
+            "subtype": "message_deleted",
+            "hidden": True,
+            "channel": "C1",
+            "channel_type": "channel",
+            "ts": slack.next_ts(),
+            "deleted_ts": ts,
+            "event_ts": slack.next_ts(),
+            "previous_message": {"type": "message", "user": "U1", "text": "…", "ts": ts},
+        }
+    )
     assert deleted.status == 200
     assert count(db, "articles") == 0 and count(db, "sightings") == 0
     assert count(db, "reply_reports") == 0 and count(db, "shared_messages") == 0  # its reply's full report too
     # a message with a thread (every answered one) is deleted as a tombstone
     ts, _ = post_article(slack, fake, "gazette_bridge.txt")
     assert count(db, "articles") == 1
-    slack.event({"type": "message", "subtype": "message_changed", "hidden": True, "channel": "C1",
-                 "channel_type": "channel", "ts": slack.next_ts(), "event_ts": slack.next_ts(),
-                 "message": {"type": "message", "subtype": "tombstone", "text": "This message was deleted.",
-                             "user": "USLACKBOT", "hidden": True, "ts": ts, "thread_ts": ts, "reply_count": 1}})
+    slack.event(
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": "C1",
+            "channel_type": "channel",
+            "ts": slack.next_ts(),
+            "event_ts": slack.next_ts(),
+            "message": {
+                "type": "message",
+                "subtype": "tombstone",
+                "text": "This message was deleted.",
+                "user": "USLACKBOT",
+                "hidden": True,
+                "ts": ts,
+                "thread_ts": ts,
+                "reply_count": 1,
+            },
+        }
+    )
     assert count(db, "articles") == 0
     _, later = post_article(slack, fake, "herald_bridge.txt")
     assert GAZETTE_OUTLET not in everything(later)
@@ -416,8 +494,10 @@ def test_a_deleted_message_forgets_its_article(slack, served, fake, db):
 def test_uninstalling_purges_the_workspace(slack, served, fake, db):
     post_article(slack, fake, "gazette_bridge.txt", team="T1")
     post_article(slack, fake, "herald_bridge.txt", team="T2")
-    assert slack.event({"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [BOT_USER_ID]}},
-                       team_id="T1").status == 200
+    assert (
+        slack.event({"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [BOT_USER_ID]}}, team_id="T1").status
+        == 200
+    )
     assert slack.event({"type": "app_uninstalled"}, team_id="T1").status == 200
     settle(served)
     assert count(db, "articles", "team_id = 'T1'") == 0 and count(db, "articles", "team_id = 'T2'") == 1
@@ -483,8 +563,8 @@ def test_the_log_handler_redacts_secrets(settings, capsys):
 
 # ---------------------------------------------------------------- starting up
 def test_a_token_slack_refuses_stops_the_start(settings, fake, nlp):
-    from copydesk.bot.errors import BadInput
     from copydesk.bot.app.server import Runtime
+    from copydesk.bot.errors import BadInput
 
     fake.auth_error = "invalid_auth"
     with pytest.raises(BadInput, match=r"^Slack refused SLACK_BOT_TOKEN \(auth.test: invalid_auth\)$"):
@@ -494,17 +574,26 @@ def test_a_token_slack_refuses_stops_the_start(settings, fake, nlp):
 def _serve(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPYDESK_"))}
     clean.update(COPYDESK_DB=str(tmp_path / "serve.db"), COPYDESK_SLACK_API_URL="http://127.0.0.1:9/api/", **env)
-    return subprocess.run([sys.executable, "-m", "copydesk.bot.cli", "serve", *args], cwd=tmp_path, env=clean,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "copydesk.bot.cli", "serve", *args],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
-@pytest.mark.parametrize("args, env, variable", [
-    (("--socket",), {"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_APP_TOKEN"),
-    (("--socket",), {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": "xoxb-not-an-app-token"}, "SLACK_APP_TOKEN"),
-    (("--http",), {"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_SIGNING_SECRET"),
-    (("--http",), {"SLACK_SIGNING_SECRET": SECRET}, "SLACK_BOT_TOKEN"),
-    (("--socket",), {"SLACK_BOT_TOKEN": "xoxp-a-user-token", "SLACK_APP_TOKEN": "xapp-1-A-2-b"}, "SLACK_BOT_TOKEN"),
-])
+@pytest.mark.parametrize(
+    "args, env, variable",
+    [
+        (("--socket",), {"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_APP_TOKEN"),
+        (("--socket",), {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": "xoxb-not-an-app-token"}, "SLACK_APP_TOKEN"),
+        (("--http",), {"SLACK_BOT_TOKEN": BOT_TOKEN}, "SLACK_SIGNING_SECRET"),
+        (("--http",), {"SLACK_SIGNING_SECRET": SECRET}, "SLACK_BOT_TOKEN"),
+        (("--socket",), {"SLACK_BOT_TOKEN": "xoxp-a-user-token", "SLACK_APP_TOKEN": "xapp-1-A-2-b"}, "SLACK_BOT_TOKEN"),
+    ],
+)
 def test_serve_refuses_to_start_without_its_tokens(tmp_path, args, env, variable):
     result = _serve(tmp_path, *args, **env)
     assert result.returncode == 2
@@ -522,12 +611,20 @@ def test_run_http_serves_logs_without_secrets_and_stops_on_sigterm(tmp_path, fak
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPYDESK_"))}
-    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET, COPYDESK_SLACK_API_URL=fake.url,
-               COPYDESK_DB=str(tmp_path / "served.db"), COPYDESK_TZ="UTC")
-    code = ("from copydesk.bot.app.server import run_http; from copydesk.bot.settings import Settings; "
-            f"run_http(Settings.from_env(), {port}, host='127.0.0.1')")
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        COPYDESK_SLACK_API_URL=fake.url,
+        COPYDESK_DB=str(tmp_path / "served.db"),
+        COPYDESK_TZ="UTC",
+    )
+    code = (
+        "from copydesk.bot.app.server import run_http; from copydesk.bot.settings import Settings; "
+        f"run_http(Settings.from_env(), {port}, host='127.0.0.1')"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -549,7 +646,7 @@ def test_run_http_serves_logs_without_secrets_and_stops_on_sigterm(tmp_path, fak
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
-    assert "serving Slack on http://127.0.0.1" in err and "POST /slack/events HTTP/1.1\" 200" in err
+    assert "serving Slack on http://127.0.0.1" in err and 'POST /slack/events HTTP/1.1" 200' in err
     assert BOT_TOKEN not in out + err and SECRET not in out + err
 
 
@@ -585,7 +682,9 @@ def test_a_repost_in_another_channel_is_answered_with_seen_before_and_a_permalin
     settle(served)
     assert len(fake.posts("C3")) == 1
     opening = blocks_of(reply)[0]["text"]["text"]
-    assert opening.startswith(f"*Seen before:* <{permalink_of('C2', first_ts)}|first shared> in <#C2> by <@U2> on <!date^")
+    assert opening.startswith(
+        f"*Seen before:* <{permalink_of('C2', first_ts)}|first shared> in <#C2> by <@U2> on <!date^"
+    )
     assert reply["text"].startswith("Seen before: first shared in <#C2>")
     # compared with the rest of the coverage, not with itself: copied from the wire, not 100% from itself
     shown = everything(reply)
@@ -637,8 +736,9 @@ def test_the_message_shortcut_is_answered_in_the_messages_thread(slack, served, 
     post_as(slack, fake, "gazette_bridge.txt", channel="C1", user="U1")
     parent, ts = slack.next_ts(), slack.next_ts()
     target = {"type": "message", "user": "U5", "ts": ts, "thread_ts": parent, "text": pasted("herald_bridge.txt")}
-    sent = slack.message_shortcut(CHECK_COVERAGE, target, trigger_id=fake.issue_trigger(),
-                                  response_url=fake.response_url("sc"), channel="C1")
+    sent = slack.message_shortcut(
+        CHECK_COVERAGE, target, trigger_id=fake.issue_trigger(), response_url=fake.response_url("sc"), channel="C1"
+    )
     assert sent.status == 200 and sent.seconds < ACK_LIMIT
     reply = fake.wait_for(lambda: [p for p in fake.posts("C1") if p.get("thread_ts") == parent])[0]
     shown = everything(reply)
@@ -646,15 +746,17 @@ def test_the_message_shortcut_is_answered_in_the_messages_thread(slack, served, 
     assert count(db, "sightings", "channel_id = 'C1' AND message_ts = ?", (ts,)) == 1
     # used on chatter, it says so to the user only
     chatter = {"type": "message", "user": "U5", "ts": slack.next_ts(), "text": "lunch?"}
-    slack.message_shortcut(CHECK_COVERAGE, chatter, trigger_id=fake.issue_trigger(),
-                           response_url=fake.response_url("chat"), channel="C1")
+    slack.message_shortcut(
+        CHECK_COVERAGE, chatter, trigger_id=fake.issue_trigger(), response_url=fake.response_url("chat"), channel="C1"
+    )
     note = fake.wait_for(lambda: fake.responses("chat"))[0]
     assert note["response_type"] == "ephemeral" and note["text"].startswith("Nothing to check")
     # in a channel the bot is not in, Slack refuses the reply: the user is told what to do
     fake.refuse.add("C8")
     elsewhere = {"type": "message", "user": "U5", "ts": slack.next_ts(), "text": pasted("herald_bridge.txt")}
-    slack.message_shortcut(CHECK_COVERAGE, elsewhere, trigger_id=fake.issue_trigger(),
-                           response_url=fake.response_url("c8"), channel="C8")
+    slack.message_shortcut(
+        CHECK_COVERAGE, elsewhere, trigger_id=fake.issue_trigger(), response_url=fake.response_url("c8"), channel="C8"
+    )
     assert "invite me first" in fake.wait_for(lambda: fake.responses("c8"))[0]["text"]
     settle(served)
     assert len([p for p in fake.posts("C1") if p.get("thread_ts") == parent]) == 1
@@ -666,8 +768,11 @@ def test_a_bad_signature_request_leaves_no_body_in_the_logs(settings, nlp, fake,
     app = ServedApp(settings, nlp=nlp)
     try:
         slack = SlackSender(app.url + "/slack/events", SECRET)
-        body = json.dumps(slack.envelope(message(pasted("reprint_bridge.txt"), channel="GPRIV", ts=slack.next_ts(),
-                                                 channel_type="group"))).encode()
+        body = json.dumps(
+            slack.envelope(
+                message(pasted("reprint_bridge.txt"), channel="GPRIV", ts=slack.next_ts(), channel_type="group")
+            )
+        ).encode()
         assert slack.post(body, "application/json", secret="not-the-secret").status == 401
         assert app.workers.wait_idle(30)
         refused = [r.getMessage() for r in caplog.records if "Invalid request signature" in r.getMessage()]
@@ -695,11 +800,22 @@ def test_a_link_is_answered_from_an_html_page_with_the_installed_dependencies(tm
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPYDESK_"))}
-    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET, COPYDESK_SLACK_API_URL=fake.url,
-               COPYDESK_DB=str(tmp_path / "served.db"), COPYDESK_FETCH_ALLOW_HOSTS="127.0.0.1")
+    env.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        COPYDESK_SLACK_API_URL=fake.url,
+        COPYDESK_DB=str(tmp_path / "served.db"),
+        COPYDESK_FETCH_ALLOW_HOSTS="127.0.0.1",
+    )
     exe = Path(sys.executable).with_name("copydesk")
-    proc = subprocess.Popen([str(exe), "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], cwd=tmp_path,
-                            env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -732,8 +848,14 @@ def test_socket_mode_client_imports_and_builds(settings, fake, tmp_path, nlp):
 
     from copydesk.bot.app.server import Runtime
 
-    socket_settings = Settings(**{**settings.__dict__, "slack_app_token": "xapp-1-A1-1-fake",
-                                  "slack_signing_secret": None, "db_path": str(tmp_path / "socket.db")})
+    socket_settings = Settings(
+        **{
+            **settings.__dict__,
+            "slack_app_token": "xapp-1-A1-1-fake",
+            "slack_signing_secret": None,
+            "db_path": str(tmp_path / "socket.db"),
+        }
+    )
     runtime = Runtime(socket_settings, socket_mode=True, nlp=nlp)
     try:
         handler = SocketModeHandler(runtime.app, socket_settings.slack_app_token)

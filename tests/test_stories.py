@@ -7,17 +7,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from copydesk.bot.reading import reader
-
-from copydesk.bot.analysis import stories
+from copydesk.bot.analysis import ingest, stories
 from copydesk.bot.model import Article, Scope
+from copydesk.bot.reading import reader
 from copydesk.storage.archive import Archive
-from copydesk.bot.analysis import ingest
 
 COVERAGE = Path(__file__).resolve().parent / "fixtures" / "coverage"
 
@@ -83,14 +81,22 @@ def test_the_same_names_eleven_days_later_open_a_new_story(archive):
 def test_title_first_outlet_and_timeline(archive):
     for article in coverage():
         add(archive, article)
-    tram_id = next(r["story_id"] for r in archive.query(
-        "SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE a.title LIKE 'Tram vote%'"))
+    tram_id = next(
+        r["story_id"]
+        for r in archive.query(
+            "SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id WHERE a.title LIKE 'Tram vote%'"
+        )
+    )
     story = stories.stories(archive, [tram_id], Scope())[tram_id]
     assert story.title == "Brennick council approves harbour to campus tram line"
     assert story.first.outlet == "Brennick Gazette"
     # the timeline is in publication order although The Brennick Post's article arrived last
-    assert [e.outlet for e in story.entries] == ["Brennick Gazette", "Nordwind Radio", "The Civic Ledger",
-                                                   "Brennick Post"]
+    assert [e.outlet for e in story.entries] == [
+        "Brennick Gazette",
+        "Nordwind Radio",
+        "The Civic Ledger",
+        "Brennick Post",
+    ]
     assert story.outlets() == ["Brennick Gazette", "Nordwind Radio", "The Civic Ledger", "Brennick Post"]
     assert story.first.source()["at"] == "2026-03-12T19:10:00+00:00"
 
@@ -115,7 +121,7 @@ def test_assignment_is_idempotent_and_backfills_an_unassigned_archive(archive):
     assigned = stories.stories_of(archive, ids)
     assert set(assigned) == set(ids)
     assert stories.assign_story(archive, ids[0]) == assigned[ids[0]]
-    groups = partition([(a.meta["event"], assigned[i]) for a, i in zip(articles, ids)])
+    groups = partition([(a.meta["event"], assigned[i]) for a, i in zip(articles, ids, strict=True)])
     assert len(groups) == 5 and all(len(g) == 1 for g in groups)
 
 
@@ -159,7 +165,8 @@ def test_deleting_and_purging_leave_no_story_rows(archive):
 def test_names_and_figures_ignore_sentence_openers_and_calendar_words():
     keys = stories.extract_keys(
         "Critics said the plan was late. Mayor Ilse Varga said on Monday that 1,250 homes and 12.5 km "
-        "of road were affected. Varga spoke in March. Okafor's team arrived; Okafor said 7 boats left.")
+        "of road were affected. Varga spoke in March. Okafor's team arrived; Okafor said 7 boats left."
+    )
     assert {"ilse", "varga", "okafor", "#1250", "#12.5"} <= set(keys)
     assert not {"critics", "monday", "march", "#7", "mayor"} & set(keys)  # a title names no one
 
@@ -225,7 +232,9 @@ def test_an_undated_report_archived_long_after_opens_a_story_of_its_own(archive)
     later = stories.iso(datetime.fromisoformat(first_added) + timedelta(days=11))
     archive.conn.execute("UPDATE articles SET added_at = ? WHERE id = ?", (later, article_id))
     assert stories.assign_story(archive, article_id) != story
-    soon_id, _ = ingest.add(archive, reader.read_text(UNDATED_FIRE.replace("Harbour Weekly", "Bay Times") + "More soon.", "x"))
+    soon_id, _ = ingest.add(
+        archive, reader.read_text(UNDATED_FIRE.replace("Harbour Weekly", "Bay Times") + "More soon.", "x")
+    )
     soon = stories.iso(datetime.fromisoformat(first_added) + timedelta(days=3))
     archive.conn.execute("UPDATE articles SET added_at = ? WHERE id = ?", (soon, soon_id))
     assert stories.assign_story(archive, soon_id) == story
@@ -233,9 +242,9 @@ def test_an_undated_report_archived_long_after_opens_a_story_of_its_own(archive)
 
 def test_publication_dates_are_read_from_the_start_of_a_header_value():
     when = stories.published_time
-    assert when("2026-03-12 (from the link)") == (datetime(2026, 3, 12, tzinfo=timezone.utc), False)
-    assert when("2026-03-12T09:30:00+01:00") == (datetime(2026, 3, 12, 8, 30, tzinfo=timezone.utc), True)
-    assert when("2026-03-12 09:30 (local)") == (datetime(2026, 3, 12, 9, 30, tzinfo=timezone.utc), True)
+    assert when("2026-03-12 (from the link)") == (datetime(2026, 3, 12, tzinfo=UTC), False)
+    assert when("2026-03-12T09:30:00+01:00") == (datetime(2026, 3, 12, 8, 30, tzinfo=UTC), True)
+    assert when("2026-03-12 09:30 (local)") == (datetime(2026, 3, 12, 9, 30, tzinfo=UTC), True)
     for value in (None, "", "unknown", "2026-03", "2026-03 (month only)", "12 March", "2026-13-40"):
         assert when(value) is None, value
 
@@ -259,15 +268,21 @@ def test_an_archive_assigned_before_time_axes_migrates_and_keeps_matching(tmp_pa
             conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {mine}")
     fire = [a for a in coverage() if a.meta["event"] == "fire"]
-    conn.execute("INSERT INTO articles (id, team_id, text, text_hash, words, added_at, published) "
-                 "VALUES (1, '', ?, 'h1', 50, '2026-03-13T03:00:00+00:00', '2026-03-13T02:30:00+00:00')",
-                 (fire[0].text,))
+    conn.execute(
+        "INSERT INTO articles (id, team_id, text, text_hash, words, added_at, published) "
+        "VALUES (1, '', ?, 'h1', 50, '2026-03-13T03:00:00+00:00', '2026-03-13T02:30:00+00:00')",
+        (fire[0].text,),
+    )
     conn.execute("INSERT INTO stories (id, team_id, created_at) VALUES (1, '', '2026-03-13T03:00:00+00:00')")
-    conn.execute("INSERT INTO story_articles (article_id, story_id, team_id, channel, at, keys, score) "
-                 "VALUES (1, 1, '', '', '2026-03-13T02:30:00+00:00', 4, 1.0)")
-    conn.executemany("INSERT INTO story_keys (team_id, key, at, article_id, channel) "
-                     "VALUES ('', ?, '2026-03-13T02:30:00+00:00', 1, '')",
-                     [(k,) for k in ("lindqvist", "logistics", "weller", "tomasz", "brennick", "#60")])
+    conn.execute(
+        "INSERT INTO story_articles (article_id, story_id, team_id, channel, at, keys, score) "
+        "VALUES (1, 1, '', '', '2026-03-13T02:30:00+00:00', 4, 1.0)"
+    )
+    conn.executemany(
+        "INSERT INTO story_keys (team_id, key, at, article_id, channel) "
+        "VALUES ('', ?, '2026-03-13T02:30:00+00:00', 1, '')",
+        [(k,) for k in ("lindqvist", "logistics", "weller", "tomasz", "brennick", "#60")],
+    )
     conn.close()
     archive = Archive.open(path)
     try:
@@ -322,9 +337,14 @@ def test_one_leader_and_one_country_in_common_do_not_make_one_story(archive):
 
 
 def test_words_written_together_are_one_name():
-    keys, names = stories._keys_and_names([
-        "President Ivo Maric of Tessalia met Adaeze Okonjo.", "Maric and Okonjo spoke in Quellin.",
-        "Ivo Maric said the United States agreed.", "The United States sent Okonjo a letter."])
+    keys, names = stories._keys_and_names(
+        [
+            "President Ivo Maric of Tessalia met Adaeze Okonjo.",
+            "Maric and Okonjo spoke in Quellin.",
+            "Ivo Maric said the United States agreed.",
+            "The United States sent Okonjo a letter.",
+        ]
+    )
     assert names["ivo"] == names["maric"] and names["united"] == names["states"]
     assert len({names["maric"], names["okonjo"], names["united"], names["tessalia"], names["quellin"]}) == 5
     assert "president" not in keys
@@ -338,8 +358,11 @@ def test_cli_digest_groups_undated_reports_with_their_dated_coverage(cli, tmp_pa
     for src in sorted(COVERAGE.iterdir()):
         if "_fire_" in src.name or "_drought_" in src.name:
             (folder / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
-    for name, text in (("20_fire_undated.txt", UNDATED_FIRE), ("21_drought_undated.txt", UNDATED_DROUGHT),
-                       ("22_library_undated.txt", UNDATED_OTHER)):
+    for name, text in (
+        ("20_fire_undated.txt", UNDATED_FIRE),
+        ("21_drought_undated.txt", UNDATED_DROUGHT),
+        ("22_library_undated.txt", UNDATED_OTHER),
+    ):
         (folder / name).write_text(text, encoding="utf-8")
     assert cli("ingest", str(folder)).exit_code == 0
     result = cli("digest", "--json")

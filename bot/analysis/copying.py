@@ -71,9 +71,14 @@ class _Tokens:
     def text(self) -> str:
         return " ".join(self.words)
 
-    def __add__(self, other: "_Tokens") -> "_Tokens":
-        return _Tokens(self.words + other.words, self.starts + other.starts, self.ends + other.ends,
-                       self.sentences + other.sentences, self.total + other.total)
+    def __add__(self, other: _Tokens) -> _Tokens:
+        return _Tokens(
+            self.words + other.words,
+            self.starts + other.starts,
+            self.ends + other.ends,
+            self.sentences + other.sentences,
+            self.total + other.total,
+        )
 
 
 def _inside(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
@@ -83,8 +88,11 @@ def _inside(pos: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
 
 def tokens(text: str, span: Span, quotes: list[tuple[int, int]], index: int = 0) -> _Tokens:
     """The sentence's words outside third-party quotations (of three words or more) and tickers."""
-    cut = [(qs, qe) for qs, qe in quotes
-           if qe > span.start and qs < span.end and word_count(text[qs:qe]) >= QUOTE_MIN_WORDS]
+    cut = [
+        (qs, qe)
+        for qs, qe in quotes
+        if qe > span.start and qs < span.end and word_count(text[qs:qe]) >= QUOTE_MIN_WORDS
+    ]
     cut += [(m.start(), m.end()) for m in _TICKER_RE.finditer(text, span.start, span.end)]
     cut.sort()
     starts = [s for s, _ in cut]
@@ -94,7 +102,7 @@ def tokens(text: str, span: Span, quotes: list[tuple[int, int]], index: int = 0)
         if cut and _inside(m.start(), cut, starts):
             continue
         word = m.group()
-        for w in ((word.lower(),) if word.isascii() and word.isalnum() else normalize(word).split()):
+        for w in (word.lower(),) if word.isascii() and word.isalnum() else normalize(word).split():
             out.words.append(w)
             out.starts.append(m.start())
             out.ends.append(m.end())
@@ -157,8 +165,11 @@ def _score(q: _Tokens, c: _Tokens, threshold: float = COPY_THRESHOLD) -> tuple[f
     # the sentence adds words of its own to a copied stretch: an earlier sentence whole, or a long
     # stretch of one, making up most of this sentence
     n = qhi - qlo
-    if (c.sentences[clo] != c.sentences[chi - 1] or n < PART_MIN_SHARE * len(q.words)
-            or n < (FRAGMENT_MIN_WORDS if whole_source else PART_MIN_WORDS)):
+    if (
+        c.sentences[clo] != c.sentences[chi - 1]
+        or n < PART_MIN_SHARE * len(q.words)
+        or n < (FRAGMENT_MIN_WORDS if whole_source else PART_MIN_WORDS)
+    ):
         return None
     part = similarity(" ".join(q.words[qlo:qhi]), theirs)
     return (part, qlo, qhi, clo, chi) if part >= PART_THRESHOLD else None
@@ -172,8 +183,15 @@ def _whole_sentences(c: _Tokens, lo: int, hi: int, slack: int = 2) -> bool:
     return before <= slack and after <= slack
 
 
-def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[str, list[Span], list]], *,
-         threshold: float = COPY_THRESHOLD, min_words: int = MIN_WORDS) -> list[Match]:
+def find(
+    new_text: str,
+    new_sents: list[Span],
+    new_quotes,
+    earlier: list[tuple[str, list[Span], list]],
+    *,
+    threshold: float = COPY_THRESHOLD,
+    min_words: int = MIN_WORDS,
+) -> list[Match]:
     """Copy matches of the new sentences (several per sentence: one per source stretch that is
     similar enough). `earlier` is [(text, sentences, quote spans)] per source. `threshold`: the
     similarity (0-100) from which a sentence counts as copied; `min_words`: shorter sentences
@@ -189,9 +207,13 @@ def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[s
     if not owners:
         return []
     usable = [len(q.words) >= min_words and len(q.words) >= FRAME_SHARE * q.total for q in queries]
-    matrix = process.cdist([q.text if ok else "" for q, ok in zip(queries, usable)],
-                           [source_tokens[a][j].text for a, j in owners],
-                           scorer=fuzz.token_set_ratio, score_cutoff=70, workers=-1)
+    matrix = process.cdist(
+        [q.text if ok else "" for q, ok in zip(queries, usable, strict=True)],
+        [source_tokens[a][j].text for a, j in owners],
+        scorer=fuzz.token_set_ratio,
+        score_cutoff=70,
+        workers=-1,
+    )
     out = []
     for i, q in enumerate(queries):
         if not usable[i]:
@@ -217,8 +239,16 @@ def find(new_text: str, new_sents: list[Span], new_quotes, earlier: list[tuple[s
     return out
 
 
-def _match(i: int, q: _Tokens, a: int, c: _Tokens, new_text: str, new_sents: list[Span], source,
-           threshold: float = COPY_THRESHOLD) -> Match | None:
+def _match(
+    i: int,
+    q: _Tokens,
+    a: int,
+    c: _Tokens,
+    new_text: str,
+    new_sents: list[Span],
+    source,
+    threshold: float = COPY_THRESHOLD,
+) -> Match | None:
     scored = _score(q, c, threshold)
     if scored is None or scored[0] < threshold:
         return None
@@ -234,14 +264,13 @@ def _match(i: int, q: _Tokens, a: int, c: _Tokens, new_text: str, new_sents: lis
         m.start = new_sents[i].start if qlo == 0 else q.starts[qlo]
         m.end = new_sents[i].end if qhi == len(q.words) else extend_end(new_text, q.ends[qhi - 1])
         m.covered = (qhi - qlo) / len(q.words)
-    mine = new_text[new_sents[i].start if m.start is None else m.start:new_sents[i].end if m.end is None else m.end]
-    if similarity(normalize(mine), normalize(text[m.source_start:m.source_end])) < PASSAGE_MIN:
+    mine = new_text[new_sents[i].start if m.start is None else m.start : new_sents[i].end if m.end is None else m.end]
+    if similarity(normalize(mine), normalize(text[m.source_start : m.source_end])) < PASSAGE_MIN:
         return None  # with its quotations the passage no longer reads like its source
     return m
 
 
-def passages(matches: list[Match], earliest, new_sents: list[Span],
-             source_texts: list[str]) -> list[list[Match]]:
+def passages(matches: list[Match], earliest, new_sents: list[Span], source_texts: list[str]) -> list[list[Match]]:
     """The best match per sentence (the earliest source among the near-best: `earliest(list of
     article positions) -> position`), neighbouring sentences merged into passages when their
     stretches follow each other in the same source."""
@@ -269,10 +298,11 @@ def _follows(prev: Match, m: Match, new_sents: list[Span], source_texts: list[st
     source right after prev's stretch, with no words of their own between them."""
     if prev.sentence != m.sentence - 1 or prev.article != m.article or m.source_start < prev.source_start:
         return False
-    if (prev.end is not None and prev.end < new_sents[prev.sentence].end) or \
-            (m.start is not None and m.start > new_sents[m.sentence].start):
+    if (prev.end is not None and prev.end < new_sents[prev.sentence].end) or (
+        m.start is not None and m.start > new_sents[m.sentence].start
+    ):
         return False
-    gap = source_texts[m.article][prev.source_end:m.source_start]
+    gap = source_texts[m.article][prev.source_end : m.source_start]
     return m.source_start <= prev.source_end or word_count(gap) <= PASSAGE_GAP_WORDS
 
 
@@ -281,4 +311,5 @@ _CLOSING_RE = re.compile(r"[^\w\s]*")
 
 def extend_end(text: str, end: int) -> int:
     """`end` moved past the punctuation and closing quotes that follow the last word."""
-    return _CLOSING_RE.match(text, end).end()
+    found = _CLOSING_RE.match(text, end)
+    return found.end() if found else end

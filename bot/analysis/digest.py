@@ -27,12 +27,11 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from copydesk.storage.archive import Archive, utcnow
-
 from copydesk.bot.analysis import stories as storiesmod
-from copydesk.bot.errors import BadInput, CopydeskError
-from copydesk.bot.model import Article, Scope
+from copydesk.bot.errors import BadInput
 from copydesk.bot.language.text import normalize, word_count
+from copydesk.bot.model import Article, Scope
+from copydesk.storage.archive import Archive, utcnow
 
 if TYPE_CHECKING:
     from copydesk.bot.analysis.engine import Analyzer
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
 MAX_ANALYSED = 50  # the first articles (in digest order) whose missing reports a digest computes
 MAX_ITEMS = 10  # contradictions and new claims listed per story
 MAX_TIMELINE = 20  # the day's articles listed per story
-
 
 
 # ---------------------------------------------------------------- days and zones
@@ -170,8 +168,9 @@ def build_digest(archive: Archive, analyzer: Analyzer, scope: Scope, day: date, 
     }
 
 
-def _story(view: storiesmod.Story, arts: list[Article], times: dict[int, storiesmod.Entry],
-           reports: list[tuple[Article, dict]]) -> dict:
+def _story(
+    view: storiesmod.Story, arts: list[Article], times: dict[int, storiesmod.Entry], reports: list[tuple[Article, dict]]
+) -> dict:
     """One story's entry. Contradictions count when the other version belongs to the same story
     (a "contradiction" with another event's coverage is a different fact); new claims are listed
     taking each article's in turn, so that every outlet's addition shows, not only the opener's."""
@@ -194,10 +193,17 @@ def _story(view: storiesmod.Story, arts: list[Article], times: dict[int, stories
             if not in_story & {s["article_id"] for s in c.get("sources") or [c["source"]]}:
                 continue
             key = (normalize(c["text"]), normalize(c["other_text"]))
-            contradictions.setdefault(key, {
-                "kind": c["kind"], "text": c["text"], "other_text": c["other_text"],
-                "explanation": c["explanation"], "article": here, "source": c["source"],
-            })
+            contradictions.setdefault(
+                key,
+                {
+                    "kind": c["kind"],
+                    "text": c["text"],
+                    "other_text": c["other_text"],
+                    "explanation": c["explanation"],
+                    "article": here,
+                    "source": c["source"],
+                },
+            )
         new_by_article.append([{"text": n["text"], "article": here} for n in report.get("new", [])])
     new: dict[str, dict] = {}
     for rank in range(max((len(x) for x in new_by_article), default=0)):
@@ -207,8 +213,12 @@ def _story(view: storiesmod.Story, arts: list[Article], times: dict[int, stories
     most_copied = None
     if by_source:
         top = max(by_source.values(), key=lambda e: (e["words"], len(e["articles"])))
-        most_copied = {**top["source"], "words": top["words"],
-                       "share": round(top["words"] / max(1, words), 4), "articles": len(top["articles"])}
+        most_copied = {
+            **top["source"],
+            "words": top["words"],
+            "share": round(top["words"] / max(1, words), 4),
+            "articles": len(top["articles"]),
+        }
     return {
         "story_id": view.id,
         "title": view.title,

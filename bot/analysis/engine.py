@@ -17,25 +17,25 @@ import inspect
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC
 from functools import cache
 from pathlib import Path
-from typing import Iterable
 
 from rapidfuzz import fuzz
 
+from copydesk.bot.analysis import copying, ingest, quotes
 from copydesk.bot.language import attributions as attrib
 from copydesk.bot.language import claims as claimsmod
-from copydesk.bot.analysis import copying, quotes
 from copydesk.bot.language import doc as docmod
 from copydesk.bot.language import lexicon
-from copydesk.bot.analysis import ingest
 from copydesk.bot.language import nlp as nlpmod
 from copydesk.bot.language import terms as termsmod
+from copydesk.bot.language.text import Span, normalize, word_count
 from copydesk.bot.model import CLI_SCOPE, DEFAULT_SETTINGS, Article, ChannelSettings, Scope
 from copydesk.bot.settings import Settings
-from copydesk.bot.language.text import Span, normalize, word_count
 
 
 def _code_digest(*modules) -> str:
@@ -74,7 +74,7 @@ class Features:
         }
 
     @classmethod
-    def from_dict(cls, text: str, d: dict) -> "Features":
+    def from_dict(cls, text: str, d: dict) -> Features:
         return cls(
             sentences=[Span(s, e, text[s:e], p) for s, e, p in d["sentences"]],
             attributions=[attrib.Attribution.from_dict(a) for a in d["attributions"]],
@@ -92,8 +92,10 @@ def features_version() -> str:
 
     # the claims package's modules by name (the package re-exports functions of the same names)
     extract = importlib.import_module("copydesk.bot.language.claims.extract")
-    return _code_digest(attributions, extract, doc, lexicon, nlp, text) + hashlib.blake2b(
-        inspect.getsource(Features).encode(), digest_size=4).hexdigest()
+    return (
+        _code_digest(attributions, extract, doc, lexicon, nlp, text)
+        + hashlib.blake2b(inspect.getsource(Features).encode(), digest_size=4).hexdigest()
+    )
 
 
 @cache
@@ -125,8 +127,14 @@ class Report:
     def to_dict(self) -> dict:
         a = self.article
         return {
-            "article": {"id": str(a.id) if a.id is not None else None, "title": a.title, "outlet": a.outlet,
-                        "url": a.url, "published": a.published, "words": a.words},
+            "article": {
+                "id": str(a.id) if a.id is not None else None,
+                "title": a.title,
+                "outlet": a.outlet,
+                "url": a.url,
+                "published": a.published,
+                "words": a.words,
+            },
             "text": self.text,
             "claims": self.claims,
             "attributions": self.attributions,
@@ -216,7 +224,7 @@ class Analyzer:
         missing = [a for a in articles if a.id not in out]
         if missing:
             computed = {}
-            for a, parsed in zip(missing, docmod.parse_many([a.text for a in missing], self.nlp)):
+            for a, parsed in zip(missing, docmod.parse_many([a.text for a in missing], self.nlp), strict=True):
                 computed[a.id] = self.features(a.text, parsed)
             if self.archive:
                 self.archive.nlp_cache_put({i: f.to_dict() for i, f in computed.items()}, version)
@@ -230,8 +238,15 @@ class Analyzer:
         return out
 
     # ------------------------------------------------------------ entry points
-    def analyze(self, article: Article, scope: Scope = CLI_SCOPE, *, store: bool = False,
-                message_ts: str | None = None, tuning: ChannelSettings | None = None) -> Report:
+    def analyze(
+        self,
+        article: Article,
+        scope: Scope = CLI_SCOPE,
+        *,
+        store: bool = False,
+        message_ts: str | None = None,
+        tuning: ChannelSettings | None = None,
+    ) -> Report:
         """Compare `article` with the earlier coverage visible in `scope`; optionally store it after.
         When the archive already holds this same article (same URL or same cleaned text) and the
         scope can see it, the report's `seen_before` is that copy, and the comparison is with the
@@ -241,8 +256,9 @@ class Analyzer:
         with self._working():
             return self._analyze(article, scope, store, message_ts, tuning or DEFAULT_SETTINGS)
 
-    def _analyze(self, article: Article, scope: Scope, store: bool, message_ts: str | None,
-                 tuning: ChannelSettings) -> Report:
+    def _analyze(
+        self, article: Article, scope: Scope, store: bool, message_ts: str | None, tuning: ChannelSettings
+    ) -> Report:
         feats = self.features(article.text)
         earlier: list[Article] = []
         seen_before = None
@@ -255,8 +271,13 @@ class Analyzer:
             window = tuning.recency_days > 0
             # the archived copy's own terms must not look distinctive: the rest of the coverage is searched
             ignore = [termsmod.terms(copy.text).keys()] if copy is not None else []
-            ids = self.archive.candidates(query, scope, limit=CANDIDATES * (3 if window else 1), ignore_terms=ignore,
-                                          exclude=[existing] if existing else [])
+            ids = self.archive.candidates(
+                query,
+                scope,
+                limit=CANDIDATES * (3 if window else 1),
+                ignore_terms=ignore,
+                exclude=[existing] if existing else [],
+            )
             found = self.archive.get_many(ids)
             earlier = [found[i] for i in ids if i in found]
             if window:
@@ -306,14 +327,28 @@ class Analyzer:
         return self._report(second, self.features(second.text), [first], {first.id: pf})
 
     # ------------------------------------------------------------ the comparison
-    def _report(self, article: Article, feats: Features, earlier: list[Article],
-                earlier_feats: dict[int, Features], tuning: ChannelSettings = DEFAULT_SETTINGS) -> Report:
+    def _report(
+        self,
+        article: Article,
+        feats: Features,
+        earlier: list[Article],
+        earlier_feats: dict[int, Features],
+        tuning: ChannelSettings = DEFAULT_SETTINGS,
+    ) -> Report:
         text = article.text
         earlier = sorted((a for a in earlier if a.id in earlier_feats), key=_order_key)
         report = Report(article=article, text=text, compared_with=len(earlier))
         report.attributions = [
-            {"speaker": a.speaker, "speaker_key": a.speaker_key, "cue": a.cue, "content": a.content,
-             "direct": a.direct, "start": a.start, "end": a.end} for a in feats.attributions
+            {
+                "speaker": a.speaker,
+                "speaker_key": a.speaker_key,
+                "cue": a.cue,
+                "content": a.content,
+                "direct": a.direct,
+                "start": a.start,
+                "end": a.end,
+            }
+            for a in feats.attributions
         ]
         report.claims = [{"text": c.text, "start": c.start, "end": c.end} for c in feats.claims]
 
@@ -321,15 +356,28 @@ class Analyzer:
         quote_sentences = self._quotes(report, article, feats, earlier, earlier_feats)
         self._claims(report, feats, earlier, earlier_feats, copied_sentences, quote_sentences)
 
-        copied_words = sum(word_count(text[c["start"]:c["end"]]) for c in report.copied)
+        copied_words = sum(word_count(text[c["start"] : c["end"]]) for c in report.copied)
         report.copied_share = min(1.0, copied_words / max(1, article.words))
         return report
 
-    def _copied(self, report: Report, article: Article, feats: Features, earlier: list[Article],
-                earlier_feats: dict[int, Features], tuning: ChannelSettings = DEFAULT_SETTINGS) -> set[int]:
+    def _copied(
+        self,
+        report: Report,
+        article: Article,
+        feats: Features,
+        earlier: list[Article],
+        earlier_feats: dict[int, Features],
+        tuning: ChannelSettings = DEFAULT_SETTINGS,
+    ) -> set[int]:
         sources = [(a.text, earlier_feats[a.id].sentences, earlier_feats[a.id].quotes) for a in earlier]
-        matches = copying.find(article.text, feats.sentences, feats.quotes, sources,
-                               threshold=tuning.copy_threshold, min_words=tuning.min_passage_words)
+        matches = copying.find(
+            article.text,
+            feats.sentences,
+            feats.quotes,
+            sources,
+            threshold=tuning.copy_threshold,
+            min_words=tuning.min_passage_words,
+        )
 
         def earliest(positions: list[int]) -> int:
             # publication dates when every candidate has one, else the order they were archived in
@@ -347,16 +395,28 @@ class Analyzer:
             end = feats.sentences[last.sentence].end if last.end is None else last.end
             s0, s1 = first.source_start, max(m.source_end for m in group)
             weights = [m.covered * word_count(feats.sentences[m.sentence].text) for m in group]
-            sim = sum(w * m.score for w, m in zip(weights, group)) / max(1, sum(weights)) / 100
+            sim = sum(w * m.score for w, m in zip(weights, group, strict=True)) / max(1, sum(weights)) / 100
             copied.update(m.sentence for m in group if m.covered >= 0.5)
-            report.copied.append({
-                "text": article.text[start:end], "start": start, "end": end, "similarity": round(sim, 3),
-                "source": src.source(), "source_text": src.text[s0:s1],
-            })
+            report.copied.append(
+                {
+                    "text": article.text[start:end],
+                    "start": start,
+                    "end": end,
+                    "similarity": round(sim, 3),
+                    "source": src.source(),
+                    "source_text": src.text[s0:s1],
+                }
+            )
         return copied
 
-    def _quotes(self, report: Report, article: Article, feats: Features, earlier: list[Article],
-                earlier_feats: dict[int, Features]) -> set[int]:
+    def _quotes(
+        self,
+        report: Report,
+        article: Article,
+        feats: Features,
+        earlier: list[Article],
+        earlier_feats: dict[int, Features],
+    ) -> set[int]:
         """Shared quotes (same speaker, same words, light edits aside) and quote contradictions (the
         same remark of one speaker in other words, or the same words given to another speaker).
         Returns the sentences these cover."""
@@ -372,7 +432,11 @@ class Analyzer:
                     if not other.direct or word_count(other.content) < QUOTE_MIN_WORDS:
                         continue
                     theirs = normalize(other.content)
-                    score = fuzz.partial_ratio(mine, theirs) if min(len(mine), len(theirs)) >= 20 else fuzz.ratio(mine, theirs)
+                    score = (
+                        fuzz.partial_ratio(mine, theirs)
+                        if min(len(mine), len(theirs)) >= 20
+                        else fuzz.ratio(mine, theirs)
+                    )
                     same = _same_person(att, other)
                     if same:
                         diff = quotes.quote_diff(att.content, other.content)
@@ -385,41 +449,76 @@ class Analyzer:
                                 # the earlier quotation that holds most of this one (earliest on ties)
                                 shared, shared_words = (src, other), diff.matched
                             continue
-                    why = _changed_words(mine, theirs) if same and score >= 70 else None
-                    if why:
-                        changed.append((src, other, why))
+                    change = _changed_words(mine, theirs) if same and score >= 70 else None
+                    if change:
+                        changed.append((src, other, change))
                     elif score >= SHARED_QUOTE_MIN:
                         if same:
                             if shared is None:
                                 shared = (src, other)
-                        elif att.speaker_key and other.speaker_key and score >= 95 and _named(att) and _named(other) \
-                                and _one_passage(att) and _one_passage(other):
+                        elif (
+                            att.speaker_key
+                            and other.speaker_key
+                            and score >= 95
+                            and _named(att)
+                            and _named(other)
+                            and _one_passage(att)
+                            and _one_passage(other)
+                        ):
                             other_speaker.append((src, other))
             spanned = {i for i, s in enumerate(feats.sentences) if s.start < att.end and att.start < s.end}
             if shared:
                 covered |= spanned
-                report.shared_quotes.append({
-                    "text": report.text[att.start:att.end], "start": att.start, "end": att.end,
-                    "speaker": att.speaker, "source": shared[0].source(),
-                })
+                report.shared_quotes.append(
+                    {
+                        "text": report.text[att.start : att.end],
+                        "start": att.start,
+                        "end": att.end,
+                        "speaker": att.speaker,
+                        "source": shared[0].source(),
+                    }
+                )
             if changed:
                 src, other, why = changed[0]
                 covered |= spanned
-                report.contradictions.append(_contradiction(
-                    report.text, att.start, att.end, "quote", other.content, [(c[0], c[1].content) for c in changed],
-                    f"{att.speaker} is quoted differently: {why}", []))
+                report.contradictions.append(
+                    _contradiction(
+                        report.text,
+                        att.start,
+                        att.end,
+                        "quote",
+                        other.content,
+                        [(c[0], c[1].content) for c in changed],
+                        f"{att.speaker} is quoted differently: {why}",
+                        [],
+                    )
+                )
             elif other_speaker and not shared:
                 src, other = other_speaker[0]
                 covered |= spanned
-                report.contradictions.append(_contradiction(
-                    report.text, att.start, att.end, "speaker", other.content,
-                    [(o[0], o[1].content) for o in other_speaker],
-                    f"these words are attributed to {att.speaker} here but to {other.speaker} in "
-                    f"{src.label()}", []))
+                report.contradictions.append(
+                    _contradiction(
+                        report.text,
+                        att.start,
+                        att.end,
+                        "speaker",
+                        other.content,
+                        [(o[0], o[1].content) for o in other_speaker],
+                        f"these words are attributed to {att.speaker} here but to {other.speaker} in {src.label()}",
+                        [],
+                    )
+                )
         return covered
 
-    def _claims(self, report: Report, feats: Features, earlier: list[Article], earlier_feats: dict[int, Features],
-                copied: set[int], quoted: set[int]) -> None:
+    def _claims(
+        self,
+        report: Report,
+        feats: Features,
+        earlier: list[Article],
+        earlier_feats: dict[int, Features],
+        copied: set[int],
+        quoted: set[int],
+    ) -> None:
         # an inverted index of the earlier claims' terms: each claim is compared only with the
         # earlier claims that share at least three of its terms (in a fixed order: results never
         # depend on hash order)
@@ -431,8 +530,10 @@ class Analyzer:
                     index.setdefault(t, []).append((serial, src, c))
                 serial += 1
         contradicted_sentences = {
-            i for i, s in enumerate(feats.sentences)
-            for c in report.contradictions if s.start < c["end"] and c["start"] < s.end
+            i
+            for i, s in enumerate(feats.sentences)
+            for c in report.contradictions
+            if s.start < c["end"] and c["start"] < s.end
         }
         for claim in feats.claims:
             counts: dict[int, int] = {}
@@ -444,8 +545,9 @@ class Analyzer:
             agree: dict[int, Article] = {}
             disagree: dict[int, tuple[Article, claimsmod.Claim, claimsmod.Verdict]] = {}
             # two shared terms are enough when both give figures ("turnout ... 71.8%")
-            for key in sorted(k for k, n in counts.items()
-                              if n >= 3 or (n == 2 and claim.numbers and pool[k][1].numbers)):
+            for key in sorted(
+                k for k, n in counts.items() if n >= 3 or (n == 2 and claim.numbers and pool[k][1].numbers)
+            ):
                 src, other = pool[key]
                 verdict = claimsmod.compare(claim, other)
                 if verdict is None:
@@ -461,28 +563,43 @@ class Analyzer:
                 first = items[0]
                 kind = first[2].kind
                 agreeing = sorted((a for sid, a in agree.items() if sid not in disagree), key=_order_key)
-                report.contradictions.append(_contradiction(
-                    report.text, claim.start, claim.end, kind, first[1].text, [(t[0], t[1].text) for t in items],
-                    first[2].explanation, agreeing))
+                report.contradictions.append(
+                    _contradiction(
+                        report.text,
+                        claim.start,
+                        claim.end,
+                        kind,
+                        first[1].text,
+                        [(t[0], t[1].text) for t in items],
+                        first[2].explanation,
+                        agreeing,
+                    )
+                )
                 contradicted_sentences.add(claim.sentence)
             if claim.sentence in contradicted_sentences:
                 continue
             if agree:
                 if claim.sentence not in copied and claim.sentence not in quoted:
                     srcs = sorted(agree.values(), key=_order_key)
-                    report.corroborated.append({"text": claim.text, "start": claim.start, "end": claim.end,
-                                                "sources": [s.source() for s in srcs]})
+                    report.corroborated.append(
+                        {
+                            "text": claim.text,
+                            "start": claim.start,
+                            "end": claim.end,
+                            "sources": [s.source() for s in srcs],
+                        }
+                    )
             elif claim.sentence not in copied and claim.sentence not in quoted:
                 report.new.append({"text": claim.text, "start": claim.start, "end": claim.end})
 
 
 def _within(article: Article, days: int) -> bool:
     """Whether an archived article appeared (published, else archived) within the last `days` days."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from copydesk.bot.analysis.stories import article_time
 
-    return article_time(article.published, article.added_at) >= datetime.now(timezone.utc) - timedelta(days=days)
+    return article_time(article.published, article.added_at) >= datetime.now(UTC) - timedelta(days=days)
 
 
 _ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -518,8 +635,8 @@ def _changed_words(a: str, b: str) -> str | None:
         if op == "equal":
             continue
         da, db = wa[i1:i2], wb[j1:j2]
-        here = " ".join(wa[max(0, i1 - 1):i2 + 1])
-        there = " ".join(wb[max(0, j1 - 1):j2 + 1])
+        here = " ".join(wa[max(0, i1 - 1) : i2 + 1])
+        there = " ".join(wb[max(0, j1 - 1) : j2 + 1])
         if (set(da) & lexicon.NEGATION_WORDS) != (set(db) & lexicon.NEGATION_WORDS):
             return f"“{here}” here, “{there}” earlier (a negation)"
         nums_a = [w for w in da if w.replace(".", "").isdigit()]
@@ -531,8 +648,16 @@ def _changed_words(a: str, b: str) -> str | None:
     return None
 
 
-def _contradiction(text: str, start: int, end: int, kind: str, other_text: str, sources: list,
-                   explanation: str, agreeing: list[Article]) -> dict:
+def _contradiction(
+    text: str,
+    start: int,
+    end: int,
+    kind: str,
+    other_text: str,
+    sources: list,
+    explanation: str,
+    agreeing: list[Article],
+) -> dict:
     """One contradiction entry citing every earlier report that disagrees. `sources` holds
     `(Article, what that report says)` pairs (a bare Article says `other_text`); each report is
     cited once, earliest first, with its own `other_text`; `source`/`other_text` are the first."""
@@ -553,7 +678,12 @@ def _contradiction(text: str, start: int, end: int, kind: str, other_text: str, 
         if len(agreeing) > len(uniq):
             explanation += f", so only {names} differ{'s' if len(uniq) == 1 else ''}"
     return {
-        "text": text[start:end], "start": start, "end": end, "kind": kind, "other_text": cited[0][1],
-        "source": uniq[0].source(), "sources": [{**a.source(), "other_text": said} for a, said in cited],
+        "text": text[start:end],
+        "start": start,
+        "end": end,
+        "kind": kind,
+        "other_text": cited[0][1],
+        "source": uniq[0].source(),
+        "sources": [{**a.source(), "other_text": said} for a, said in cited],
         "explanation": explanation,
     }

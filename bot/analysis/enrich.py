@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +28,17 @@ RECENT = timedelta(hours=36)  # articles archived this recently get their report
 
 def recent_since(now: datetime | None = None) -> str:
     """The UTC ISO time from which archived articles count as recent (their reports are cached)."""
-    return ((now or datetime.now(timezone.utc)) - RECENT).isoformat(timespec="seconds")
+    return ((now or datetime.now(UTC)) - RECENT).isoformat(timespec="seconds")
 
 
-def enrich(analyzer, *, limit: int | None = None, stop: threading.Event | None = None,
-           pause: Callable[[], None] | None = None, progress: Callable[[int], None] | None = None) -> int:
+def enrich(
+    analyzer,
+    *,
+    limit: int | None = None,
+    stop: threading.Event | None = None,
+    pause: Callable[[], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Compute and cache the features of archived articles that lack them, most recent first.
     Stops after `limit` articles, or when `stop` is set; `pause()` is called before each article
     (it may block while something more urgent runs); `progress(n)` after each. Returns how many
@@ -60,8 +66,15 @@ def enrich(analyzer, *, limit: int | None = None, stop: threading.Event | None =
     return done
 
 
-def enrich_reports(analyzer, since: str, *, limit: int | None = None, stop: threading.Event | None = None,
-                   pause: Callable[[], None] | None = None, progress: Callable[[int], None] | None = None) -> int:
+def enrich_reports(
+    analyzer,
+    since: str,
+    *,
+    limit: int | None = None,
+    stop: threading.Event | None = None,
+    pause: Callable[[], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Compute and cache the reports of the articles archived since `since` (UTC ISO) that have
     none, most recent first (as `Analyzer.report_for` does for the digest). Returns how many."""
     archive = analyzer.archive
@@ -96,7 +109,7 @@ class Enricher:
         self.enriched = 0
         self._thread = threading.Thread(target=self._run, name="copydesk-enrich", daemon=True)
 
-    def start(self) -> "Enricher":
+    def start(self) -> Enricher:
         self._thread.start()
         return self
 

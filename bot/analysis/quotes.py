@@ -27,11 +27,51 @@ EDGE_SWAP = 3
 
 #: Words whose change alone never alters what a quotation says (articles, pronouns, particles,
 #: auxiliaries): "concerned both by" / "concerned by both" is the same wording.
-_LIGHT = frozenset({
-    "a", "an", "the", "of", "by", "and", "or", "to", "in", "on", "for", "at", "with", "as", "both", "that", "this",
-    "these", "those", "it", "its", "is", "are", "was", "were", "be", "been", "so", "then", "also", "just", "well",
-    "oh", "um", "uh", "very", "really", "which", "who", "there", "here",
-})
+_LIGHT = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "by",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "for",
+        "at",
+        "with",
+        "as",
+        "both",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "so",
+        "then",
+        "also",
+        "just",
+        "well",
+        "oh",
+        "um",
+        "uh",
+        "very",
+        "really",
+        "which",
+        "who",
+        "there",
+        "here",
+    }
+)
 _QTOKEN_RE = re.compile(r"[([]|[)\]]|\.\.\.|…|[a-z0-9]+(?:['’][a-z]+)?")
 _ACRO_RE = re.compile(r"\b((?:[a-z]\.){2,})")
 
@@ -73,8 +113,7 @@ def _quote_words(text: str) -> list[tuple[str, int, str]]:
 
 def _abbreviates(short: list[str], long: list[str]) -> bool:
     """ "us" for "united states", "ai" for "artificial intelligence"."""
-    return len(short) == 1 and len(long) > 1 and len(short[0]) == len(long) and \
-        short[0] == "".join(w[0] for w in long)
+    return len(short) == 1 and len(long) > 1 and len(short[0]) == len(long) and short[0] == "".join(w[0] for w in long)
 
 
 @dataclass
@@ -90,8 +129,11 @@ class QuoteDiff:
     @property
     def same_remark(self) -> bool:
         """Most of the shorter rendering is in the other, in order."""
-        return self.matched >= QUOTE_MIN_WORDS and self.matched >= SAME_REMARK_SHARE * self.shorter \
+        return (
+            self.matched >= QUOTE_MIN_WORDS
+            and self.matched >= SAME_REMARK_SHARE * self.shorter
             and self.matched >= SAME_REMARK_DENSITY * self.window
+        )
 
     @property
     def reworded(self) -> bool:
@@ -114,10 +156,13 @@ def quote_diff(a: str, b: str) -> QuoteDiff:
     changes: list[tuple[str, str, int]] = []
     cut = 0  # words left out with an ellipsis or put in by an editor
     if equal:
-        inner = ops[equal[0]:equal[-1] + 1]
+        inner = ops[equal[0] : equal[-1] + 1]
         # at the edges, words on one side only are a cut; a few words swapped for others are a change
-        edges = [op for op in ops[:equal[0]] + ops[equal[-1] + 1:]
-                 if op[0] == "replace" and op[2] - op[1] <= EDGE_SWAP and op[4] - op[3] <= EDGE_SWAP]
+        edges = [
+            op
+            for op in ops[: equal[0]] + ops[equal[-1] + 1 :]
+            if op[0] == "replace" and op[2] - op[1] <= EDGE_SWAP and op[4] - op[3] <= EDGE_SWAP
+        ]
         for op, i1, i2, j1, j2 in edges + inner:
             if op == "equal":
                 continue
@@ -134,8 +179,8 @@ def quote_diff(a: str, b: str) -> QuoteDiff:
                 continue
             if all(w in _LIGHT for w in xa + xb):
                 continue
-            here = " ".join(o for _, _, o in wa[max(0, i1 - 1):i2 + 1])
-            there = " ".join(o for _, _, o in wb[max(0, j1 - 1):j2 + 1])
+            here = " ".join(o for _, _, o in wa[max(0, i1 - 1) : i2 + 1])
+            there = " ".join(o for _, _, o in wb[max(0, j1 - 1) : j2 + 1])
             changes.append((here, there, max(len(xa), len(xb))))
     window = 0
     if equal:

@@ -32,23 +32,23 @@ ranges only, never a scan of the archive) are in storage/stories.py.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from datetime import datetime, timedelta, timezone
-from typing import Iterable
-
-from copydesk.storage import stories as store
-from copydesk.storage.archive import Archive, utcnow
 
 from copydesk.bot.language import text as textmod
 from copydesk.bot.language.attributions import PERSON_NOUNS
 from copydesk.bot.language.terms import STOPWORDS
 from copydesk.bot.model import Article, Scope
 from copydesk.bot.reading.reader import outlet_from_url
+from copydesk.storage import stories as store
+from copydesk.storage.archive import Archive, utcnow
 
 WINDOW = timedelta(days=4)  # articles further apart in time are never the same story
 JOIN = 0.20  # similarity with a story's article needed to join that story
@@ -61,12 +61,16 @@ TIME_PENALTY = 0.3  # the similarity loses up to this share at the edge of the w
 BATCH = 500  # articles assigned per transaction
 
 # Capitalised words that are not names.
-_NOT_NAMES = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+_NOT_NAMES = (
+    frozenset(
+        """monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december today yesterday tomorrow mr mrs ms dr sir madam
     he she it we they i you his her its our their this that these those there here if but and or
     so as in on at for by with from to of a an the""".split()
-) | STOPWORDS | PERSON_NOUNS  # titles and roles ("President", "Mayor") name no one in particular
+    )
+    | STOPWORDS
+    | PERSON_NOUNS
+)  # titles and roles ("President", "Mayor") name no one in particular
 # A figure ("1,250", "2.5", "213") or a word ("Okafor", "O’Neill", "Jean-Luc").
 _TOKEN_RE = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|([^\W\d_][^\W_]*(?:['’\-][^\W_]+)*)")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
@@ -129,7 +133,7 @@ def _keys_and_names(sentences: Iterable[str]) -> tuple[dict[str, int], dict[str,
                 counts[key] += 1
             if run and gap.isspace():
                 together[(run[-1], keys[0])] += 1
-            for a, b in zip(keys, keys[1:]):
+            for a, b in itertools.pairwise(keys):
                 together[(a, b)] += 1
             run = list(keys)
     for key, n in initial.items():
@@ -154,11 +158,13 @@ def _keys_and_names(sentences: Iterable[str]) -> tuple[dict[str, int], dict[str,
 
 def _parse_utc(value: str) -> datetime:
     dt = datetime.fromisoformat(value)
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 # A publication date (and time) the header gives first, whatever follows it ("2026-03-12 (from the link)").
-_PUBLISHED_RE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?))?(?!\d)")
+_PUBLISHED_RE = re.compile(
+    r"\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?))?(?!\d)"
+)
 
 
 def published_time(published: str | None) -> tuple[datetime, bool] | None:
@@ -178,7 +184,7 @@ def published_time(published: str | None) -> tuple[datetime, bool] | None:
 def article_time(published: str | None, added_at: str | None) -> datetime:
     """When an article appeared (UTC): its published time; for a published date without a time,
     the time it was archived if that is the same day, else noon UTC; else the time it was archived."""
-    added = _parse_utc(added_at) if added_at else datetime.now(timezone.utc)
+    added = _parse_utc(added_at) if added_at else datetime.now(UTC)
     found = published_time(published)
     if found is None:
         return added
@@ -190,7 +196,7 @@ def article_time(published: str | None, added_at: str | None) -> datetime:
 
 def iso(dt: datetime) -> str:
     """The archive's timestamp form (UTC, seconds), which sorts as text."""
-    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 # ---------------------------------------------------------------- assignment
@@ -209,21 +215,39 @@ class _Row:
 def _load_rows(conn: sqlite3.Connection, ids: list[int]) -> list[_Row]:
     rows = []
     for r in store.articles_to_assign(conn, ids):
-        added = _parse_utc(r["added_at"]) if r["added_at"] else datetime.now(timezone.utc)
-        rows.append(_Row(r["id"], r["team_id"], r["channel_id"] if r["is_private"] else "", r["is_private"],
-                         r["text"], article_time(r["published"], r["added_at"]), added,
-                         published_time(r["published"]) is not None))
+        added = _parse_utc(r["added_at"]) if r["added_at"] else datetime.now(UTC)
+        rows.append(
+            _Row(
+                r["id"],
+                r["team_id"],
+                r["channel_id"] if r["is_private"] else "",
+                r["is_private"],
+                r["text"],
+                article_time(r["published"], r["added_at"]),
+                added,
+                published_time(r["published"]) is not None,
+            )
+        )
     return rows
 
 
-def _similar(conn: sqlite3.Connection, row: _Row, keys: dict[str, int], names: dict[str, str],
-             fps: list[int]) -> tuple[dict[int, tuple[float, int]], float | None]:
+def _similar(
+    conn: sqlite3.Connection, row: _Row, keys: dict[str, int], names: dict[str, str], fps: list[int]
+) -> tuple[dict[int, tuple[float, int]], float | None]:
     """Similarity of `row` (its keys with their counts, the name each name key belongs to, the
     fingerprints of its sentences of six words or more) with each assigned article near it in
     time and visible to it: ({article_id: (similarity, story_id)}, the length of the row's
     key vector weighted by use only, which is kept with it)."""
-    window = store.window_near(conn, row.team_id, row.channel, row.dated, iso(row.at - WINDOW),
-                               iso(row.at + WINDOW), iso(row.added - WINDOW), iso(row.added + WINDOW))
+    window = store.window_near(
+        conn,
+        row.team_id,
+        row.channel,
+        row.dated,
+        iso(row.at - WINDOW),
+        iso(row.at + WINDOW),
+        iso(row.added - WINDOW),
+        iso(row.added + WINDOW),
+    )
     weights = {k: _weight(n) for k, n in keys.items()}
     shared: dict[int, dict[str, float]] = {}  # article: {shared key: its weight there}
     idf: dict[str, float] = {}
@@ -253,11 +277,12 @@ def _similar(conn: sqlite3.Connection, row: _Row, keys: dict[str, int], names: d
         if len(ks) >= MIN_SHARED_KEYS and norm and other.keys:
             # cosine of the weighted key vectors (an article assigned before counts were kept
             # counts each of its keys once)
-            use2 = other.norm ** 2 if other.norm else float(other.keys)
+            use2 = other.norm**2 if other.norm else float(other.keys)
             shared_use2 = sum(w * w for w in ks.values())
-            other_norm = math.sqrt(sum((w * idf[k]) ** 2 for k, w in ks.items())
-                                   + max(0.0, use2 - shared_use2) * mean_idf2)
-            parts: Counter[str] = Counter()
+            other_norm = math.sqrt(
+                sum((w * idf[k]) ** 2 for k, w in ks.items()) + max(0.0, use2 - shared_use2) * mean_idf2
+            )
+            parts: dict[str, float] = defaultdict(float)
             for k, w in ks.items():
                 parts[names.get(k, k)] += vector[k] * w * idf[k]
             # one name is never a story: the strongest shared name counts at most half as much as the others
@@ -301,9 +326,19 @@ def _assign(conn: sqlite3.Connection, row: _Row) -> int:
     else:
         story_id = store.open_story(conn, row.team_id, utcnow())
         score = 1.0
-    store.add_to_story(conn, row.id, story_id, team_id=row.team_id, channel=row.channel, at=iso(row.at),
-                       added=iso(row.added), dated=row.dated, keys=keys,
-                       norm=norm, score=round(score, 4))
+    store.add_to_story(
+        conn,
+        row.id,
+        story_id,
+        team_id=row.team_id,
+        channel=row.channel,
+        at=iso(row.at),
+        added=iso(row.added),
+        dated=row.dated,
+        keys=keys,
+        norm=norm,
+        score=round(score, 4),
+    )
     return story_id
 
 
@@ -329,7 +364,7 @@ def assign_stories(archive: Archive, article_ids: Iterable[int]) -> dict[int, in
     ids = sorted(set(article_ids))
     for k in range(0, len(ids), BATCH):
         with archive.transaction() as conn:
-            for row in _load_rows(conn, ids[k:k + BATCH]):
+            for row in _load_rows(conn, ids[k : k + BATCH]):
                 _assign(conn, row)
     return stories_of(archive, ids)
 
@@ -376,8 +411,9 @@ class Entry:
 
     def source(self) -> dict:
         """The report's SOURCE object, with the story time `at` (UTC ISO) added."""
-        article = Article(text="", id=self.article_id, outlet=self.outlet, url=self.url, title=self.title,
-                          published=self.published)
+        article = Article(
+            text="", id=self.article_id, outlet=self.outlet, url=self.url, title=self.title, published=self.published
+        )
         return {**article.source(), "at": iso(self.at)}
 
     @property
@@ -416,7 +452,8 @@ def stories(archive: Archive, story_ids: Iterable[int], scope: Scope) -> dict[in
     members: dict[int, list[Entry]] = {}
     for r in store.members(archive, story_ids, scope.team_id, scope.channel_id):
         members.setdefault(r["story_id"], []).append(
-            Entry(r["id"], r["outlet"], r["title"], r["url"], r["published"], _parse_utc(r["at"]), r["opening"]))
+            Entry(r["id"], r["outlet"], r["title"], r["url"], r["published"], _parse_utc(r["at"]), r["opening"])
+        )
     return {sid: Story(sid, tuple(sorted(es, key=lambda e: (e.at, e.article_id)))) for sid, es in members.items()}
 
 

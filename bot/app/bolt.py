@@ -45,10 +45,9 @@ from copydesk.handlers.common import Deps
 from copydesk.storage.jobs import JobQueue
 
 if TYPE_CHECKING:
-    from copydesk.storage.archive import Archive
-
     from copydesk.bot.analysis.engine import Analyzer
     from copydesk.bot.app.oauth import OAuth
+    from copydesk.storage.archive import Archive
 
 
 # ---------------------------------------------------------------- the app
@@ -93,8 +92,16 @@ def _bolt_ignores_oauth_variables() -> Iterator[None]:
         os.environ.update(saved)
 
 
-def build_app(settings: Settings, archive: Archive, analyzer: Analyzer, *, client: WebClient | None = None,
-              workers: Workers | None = None, socket_mode: bool = False, oauth: OAuth | None = None) -> App:
+def build_app(
+    settings: Settings,
+    archive: Archive,
+    analyzer: Analyzer,
+    *,
+    client: WebClient | None = None,
+    workers: Workers | None = None,
+    socket_mode: bool = False,
+    oauth: OAuth | None = None,
+) -> App:
     """The Copydesk Bolt app with every listener registered.
 
     `client` defaults to `web_client(settings)`; Bolt calls `auth.test` with it now, so a refused
@@ -128,16 +135,18 @@ def build_app(settings: Settings, archive: Archive, analyzer: Analyzer, *, clien
             raise BadInput(f"Slack refused SLACK_BOT_TOKEN (auth.test: {api_error(cause)})") from None
         raise CopydeskError(f"the Slack app could not start: {exc.__class__.__name__}") from None
     except OSError as exc:
-        raise CopydeskError(f"could not reach the Slack Web API at {settings.slack_api_url} "
-                            f"({exc.__class__.__name__})") from None
+        raise CopydeskError(
+            f"could not reach the Slack Web API at {settings.slack_api_url} ({exc.__class__.__name__})"
+        ) from None
 
     if settings.oauth_mode:
         # a job runs after its request: it posts with its workspace's own (refreshed) bot token
         client_for = oauthmod.TeamClients(oauth, lambda token: web_client(settings, token))
     else:
         client_for = lambda team_id: app.client  # noqa: E731 (one bot token: the app's client)
-    deps = Deps(settings=settings, archive=archive, analyzer=analyzer, workers=workers or Workers(),
-                client_for=client_for)
+    deps = Deps(
+        settings=settings, archive=archive, analyzer=analyzer, workers=workers or Workers(), client_for=client_for
+    )
 
     def provide(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002 (Bolt's name)
         context["archive"], context["analyzer"], context["settings"] = archive, analyzer, settings

@@ -43,12 +43,19 @@ log = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes the install asks for: exactly manifest.yml's (tests/test_manifest.py checks).
-SCOPES = ("app_mentions:read", "channels:history", "channels:read", "chat:write", "commands",
-          "groups:history", "groups:read", "users:read")
+SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "groups:read",
+    "users:read",
+)
 STATE_SECONDS = 600  # an install link is good for 10 minutes, once
 TOKEN_ROTATION_MINUTES = 120  # refresh a rotating bot token this long before it expires
-KEY_HINT = ('make one with: python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"')
+KEY_HINT = 'make one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 
 
 # ---------------------------------------------------------------- checks at start
@@ -60,15 +67,18 @@ def cipher(settings: Settings) -> MultiFernet:
     try:
         return MultiFernet([Fernet(k.strip().encode()) for k in raw.split(",") if k.strip()])
     except (ValueError, TypeError):
-        raise BadInput(f"COPYDESK_SECRET_KEY is not a valid Fernet key (32 url-safe base64-encoded bytes; "
-                       f"{KEY_HINT})") from None
+        raise BadInput(
+            f"COPYDESK_SECRET_KEY is not a valid Fernet key (32 url-safe base64-encoded bytes; {KEY_HINT})"
+        ) from None
 
 
 def check(settings: Settings) -> None:
     """Refuse to start OAuth mode without what it needs. BadInput naming the variable, never its value."""
     if not settings.slack_signing_secret:
-        raise BadInput("SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's signing secret "
-                       "(Basic Information > App Credentials)")
+        raise BadInput(
+            "SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's signing secret "
+            "(Basic Information > App Credentials)"
+        )
     if any(c.isspace() for c in settings.slack_client_id or "") or not (settings.slack_client_id or "").isascii():
         raise BadInput("SLACK_CLIENT_ID is malformed: it should be the client id exactly as Slack shows it")
     if settings.public_url and not settings.public_url.lower().startswith(("https://", "http://")):
@@ -94,8 +104,12 @@ class OAuth:
 
 def _success(args: SuccessArgs) -> BoltResponse:
     inst = args.installation
-    log.info("installed in workspace %s (%s)%s", inst.team_id or "-", inst.team_name or "unnamed",
-             f", organisation {inst.enterprise_id}" if inst.enterprise_id else "")
+    log.info(
+        "installed in workspace %s (%s)%s",
+        inst.team_id or "-",
+        inst.team_name or "unnamed",
+        f", organisation {inst.enterprise_id}" if inst.enterprise_id else "",
+    )
     return args.default.success(args)
 
 
@@ -110,17 +124,27 @@ def build(settings: Settings, archive: Archive, client: WebClient, logger: loggi
     check(settings)
     store = SQLiteInstallationStore(archive, cipher(settings), logger=logger)
     authorize = InstallationStoreAuthorize(
-        logger=logger, installation_store=store, client_id=settings.slack_client_id,
-        client_secret=settings.slack_client_secret, token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
+        logger=logger,
+        installation_store=store,
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
         client=client,  # Bolt's own would call slack.com for the token refresh
     )
     oauth_settings = OAuthSettings(
-        client_id=settings.slack_client_id, client_secret=settings.slack_client_secret, scopes=list(SCOPES),
-        user_scopes=[], redirect_uri=redirect_uri(settings), install_path=INSTALL_PATH,
-        redirect_uri_path=REDIRECT_PATH, installation_store=store,
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=list(SCOPES),
+        user_scopes=[],
+        redirect_uri=redirect_uri(settings),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=store,
         state_store=SQLiteOAuthStateStore(archive, expiration_seconds=STATE_SECONDS, logger=logger),
-        state_expiration_seconds=STATE_SECONDS, token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
-        callback_options=CallbackOptions(success=_success, failure=_failure), logger=logger,
+        state_expiration_seconds=STATE_SECONDS,
+        token_rotation_expiration_minutes=TOKEN_ROTATION_MINUTES,
+        callback_options=CallbackOptions(success=_success, failure=_failure),
+        logger=logger,
     )
     return OAuth(oauth_settings, authorize, store, authorize.token_rotator)
 
@@ -139,8 +163,9 @@ class TeamClients:
         if inst is None or not inst.bot_token:
             raise CopydeskError(f"Copydesk is not installed in workspace {team_id}")
         try:
-            refreshed = self.oauth.rotator.perform_token_rotation(installation=inst,
-                                                                  minutes_before_expiration=TOKEN_ROTATION_MINUTES)
+            refreshed = self.oauth.rotator.perform_token_rotation(
+                installation=inst, minutes_before_expiration=TOKEN_ROTATION_MINUTES
+            )
         except (SlackTokenRotationError, SlackApiError):
             raise CopydeskError(f"the bot token of workspace {team_id} could not be refreshed") from None
         if refreshed is not None:

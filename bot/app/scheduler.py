@@ -25,20 +25,19 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from copydesk.storage.archive import Archive
-
 from copydesk.bot.analysis import digest as digestmod
 from copydesk.bot.app.webapi import post_digest
 from copydesk.bot.errors import BadInput
 from copydesk.bot.model import Scope
 from copydesk.bot.settings import Settings
+from copydesk.storage.archive import Archive
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -74,7 +73,7 @@ class Subscription:
     updated_at: str
 
     @classmethod
-    def from_row(cls, row: dict) -> "Subscription":
+    def from_row(cls, row: dict) -> Subscription:
         return cls(row["team_id"], row["channel_id"], row["time"], row["tz"], bool(row["quiet"]), row["updated_at"])
 
     @property
@@ -97,22 +96,28 @@ class Subscription:
 class DigestScheduler:
     """The daily digest jobs of one process, over one archive."""
 
-    def __init__(self, settings: Settings, archive: Archive, analyzer: Analyzer, client: WebClient,
-                 client_for: Callable[[str], WebClient] | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        archive: Archive,
+        analyzer: Analyzer,
+        client: WebClient,
+        client_for: Callable[[str], WebClient] | None = None,
+    ):
         self.settings = settings
         self.archive = archive
         self.analyzer = analyzer
         self.client = client
         self.client_for = client_for  # OAuth mode: each workspace's client (its own bot token)
         self.scheduler = BackgroundScheduler(
-            timezone=timezone.utc,
+            timezone=UTC,
             job_defaults={"coalesce": True, "misfire_grace_time": MISFIRE_GRACE, "max_instances": 1},
         )
         self._jobs: dict[str, tuple[str, str]] = {}  # job id -> (time, zone) it was scheduled with
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ life cycle
-    def start(self) -> "DigestScheduler":
+    def start(self) -> DigestScheduler:
         self.scheduler.start()
         self.sync()
         self.scheduler.add_job(self.sync, "interval", seconds=SYNC_SECONDS, id=SYNC_JOB, replace_existing=True)
@@ -135,7 +140,7 @@ class DigestScheduler:
             for job_id in list(self._jobs):
                 if job_id not in subs:
                     self._remove(job_id)
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             for job_id, sub in subs.items():
                 try:
                     zone = sub.zone(self.settings)
@@ -152,8 +157,13 @@ class DigestScheduler:
                 if (now - missed).total_seconds() <= MISFIRE_GRACE and sub.updated_at <= _iso(missed):
                     options["next_run_time"] = missed  # owed from before a restart: run it now, once
                 self.scheduler.add_job(
-                    self.run, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[sub.team_id, sub.channel_id],
-                    id=job_id, name=f"daily digest {sub.team_id}/{sub.channel_id}", replace_existing=True, **options,
+                    self.run,
+                    CronTrigger(hour=hour, minute=minute, timezone=zone),
+                    args=[sub.team_id, sub.channel_id],
+                    id=job_id,
+                    name=f"daily digest {sub.team_id}/{sub.channel_id}",
+                    replace_existing=True,
+                    **options,
                 )
                 self._jobs[job_id] = signature
 
@@ -170,7 +180,7 @@ class DigestScheduler:
             return None
         sub = Subscription.from_row(row)
         zone = sub.zone(self.settings)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         scheduled = sub.last_time(zone, now)
         if (now - scheduled).total_seconds() > MISFIRE_GRACE:
             return None
@@ -178,16 +188,18 @@ class DigestScheduler:
         if not self.archive.claim_digest(team_id, channel_id, day.isoformat()):
             return None
         try:
-            digest = digestmod.build_digest(self.archive, self.analyzer, Scope(team_id, channel_id),
-                                            covered_day(scheduled), zone)
+            digest = digestmod.build_digest(
+                self.archive, self.analyzer, Scope(team_id, channel_id), covered_day(scheduled), zone
+            )
             if not digest["articles"] and sub.quiet:
                 self.archive.finish_digest(team_id, channel_id, day.isoformat(), "quiet")
                 return "quiet"
             client = self.client_for(team_id) if self.client_for else self.client
             ts = post_digest(client, channel_id, digest)
         except Exception as exc:  # recorded, never retried: a second post is worse than none
-            self.archive.finish_digest(team_id, channel_id, day.isoformat(), "failed",
-                                       detail=f"{exc.__class__.__name__}: {exc}"[:500])
+            self.archive.finish_digest(
+                team_id, channel_id, day.isoformat(), "failed", detail=f"{exc.__class__.__name__}: {exc}"[:500]
+            )
             log.exception("daily digest for %s/%s on %s failed", team_id, channel_id, day)
             return "failed"
         self.archive.finish_digest(team_id, channel_id, day.isoformat(), "posted", ts=ts)
@@ -201,15 +213,20 @@ def covered_day(scheduled: datetime):
 
 
 def _iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
 
 
 _running: list[DigestScheduler] = []
 _registry_lock = threading.Lock()
 
 
-def start_scheduler(settings: Settings, archive: Archive, analyzer: Analyzer, client: WebClient,
-                    client_for: Callable[[str], WebClient] | None = None) -> DigestScheduler:
+def start_scheduler(
+    settings: Settings,
+    archive: Archive,
+    analyzer: Analyzer,
+    client: WebClient,
+    client_for: Callable[[str], WebClient] | None = None,
+) -> DigestScheduler:
     """Start the daily digests of `copydesk serve` (call once the Slack app's WebClient exists;
     call `.shutdown()` on the result when the server stops). `client_for(team_id)`: in OAuth
     mode, the client with that workspace's token."""

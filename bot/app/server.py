@@ -40,13 +40,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from copydesk.storage.archive import Archive
-
 from copydesk.bot.app.bolt import BOLT_LOGGER, build_app
 from copydesk.bot.app.webapi import api_error, check_tokens, web_client
 from copydesk.bot.app.workers import Workers
 from copydesk.bot.errors import BadInput, CopydeskError
 from copydesk.bot.settings import Settings
+from copydesk.storage.archive import Archive
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +99,17 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> logging.
         root.removeHandler(_handler)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets([settings.slack_bot_token, settings.slack_app_token,
-                                     settings.slack_signing_secret, settings.slack_client_secret,
-                                     *(settings.secret_key or "").split(",")]))
+    handler.addFilter(
+        RedactSecrets(
+            [
+                settings.slack_bot_token,
+                settings.slack_app_token,
+                settings.slack_signing_secret,
+                settings.slack_client_secret,
+                *(settings.secret_key or "").split(","),
+            ]
+        )
+    )
     root.addHandler(handler)
     root.setLevel(level)
     for noisy in ("apscheduler", "urllib3", "slack_sdk.socket_mode"):
@@ -120,8 +127,8 @@ class Runtime:
     already loaded (the tests' session model); by default the configured one is loaded."""
 
     def __init__(self, settings: Settings, *, socket_mode: bool, nlp: Any = None) -> None:
-        from copydesk.bot.app import scheduler as schedulermod
         from copydesk.bot.analysis.engine import Analyzer
+        from copydesk.bot.app import scheduler as schedulermod
 
         check_tokens(settings, socket_mode=socket_mode)
         self.settings = settings
@@ -140,10 +147,18 @@ class Runtime:
 
                 self.oauth = oauth.build(settings, self.archive, self.client, BOLT_LOGGER)
                 client_for = oauth.TeamClients(self.oauth, lambda token: web_client(settings, token))
-            self.app: App = build_app(settings, self.archive, self.analyzer, client=self.client,
-                                      workers=self.workers, socket_mode=socket_mode, oauth=self.oauth)
-            self.scheduler = schedulermod.start_scheduler(settings, self.archive, self.analyzer, self.client,
-                                                          client_for=client_for)
+            self.app: App = build_app(
+                settings,
+                self.archive,
+                self.analyzer,
+                client=self.client,
+                workers=self.workers,
+                socket_mode=socket_mode,
+                oauth=self.oauth,
+            )
+            self.scheduler = schedulermod.start_scheduler(
+                settings, self.archive, self.analyzer, self.client, client_for=client_for
+            )
             if settings.enrich:
                 from copydesk.bot.analysis.enrich import Enricher
 
@@ -162,7 +177,7 @@ class Runtime:
         self.workers.shutdown(timeout=drain)
         self.archive.close()
 
-    def __enter__(self) -> "Runtime":
+    def __enter__(self) -> Runtime:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -195,22 +210,26 @@ def asgi_app(bolt_app: App, archive: Archive) -> Starlette:
                 return False
 
         ok = await run_in_threadpool(database_ok)
-        return JSONResponse({"status": "ok" if ok else "error", "db": "ok" if ok else "unavailable"},
-                            status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ok" if ok else "error", "db": "ok" if ok else "unavailable"}, status_code=200 if ok else 503
+        )
 
     routes = [Route(EVENTS_PATH, slack_events, methods=["POST"]), Route(HEALTH_PATH, healthz, methods=["GET"])]
     flow = bolt_app.oauth_flow
     if flow is not None:
+
         async def install(request: Request) -> Response:
-            return to_starlette_response(await run_in_threadpool(flow.handle_installation,
-                                                                 to_bolt_request(request, b"")))
+            return to_starlette_response(
+                await run_in_threadpool(flow.handle_installation, to_bolt_request(request, b""))
+            )
 
         async def oauth_redirect(request: Request) -> Response:
-            return to_starlette_response(await run_in_threadpool(flow.handle_callback,
-                                                                 to_bolt_request(request, b"")))
+            return to_starlette_response(await run_in_threadpool(flow.handle_callback, to_bolt_request(request, b"")))
 
-        routes += [Route(flow.install_path, install, methods=["GET"]),
-                   Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"])]
+        routes += [
+            Route(flow.install_path, install, methods=["GET"]),
+            Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
+        ]
     return Starlette(routes=routes)
 
 
@@ -245,8 +264,14 @@ class _Server(uvicorn.Server):
 def http_server(bolt_app: App, archive: Archive, on_exit: Callable[[], None] | None = None) -> uvicorn.Server:
     """The uvicorn server of HTTP mode (call `.run(sockets=[listen(host, port)])`); `on_exit` is
     called when SIGINT or SIGTERM arrives."""
-    config = uvicorn.Config(asgi_app(bolt_app, archive), log_config=None, lifespan="off", server_header=False,
-                            proxy_headers=True, timeout_graceful_shutdown=DRAIN_SECONDS)
+    config = uvicorn.Config(
+        asgi_app(bolt_app, archive),
+        log_config=None,
+        lifespan="off",
+        server_header=False,
+        proxy_headers=True,
+        timeout_graceful_shutdown=DRAIN_SECONDS,
+    )
     return _Server(config, on_exit)
 
 
@@ -312,4 +337,3 @@ def run_socket(settings: Settings) -> None:
             finally:
                 log.info("stopping: waiting for running analyses")
                 handler.close()
-

@@ -30,23 +30,29 @@ def check_tokens(settings: Settings, *, socket_mode: bool) -> None:
     token = settings.slack_bot_token
     if settings.oauth_mode:
         if socket_mode:
-            raise BadInput("Socket Mode serves one workspace: set SLACK_BOT_TOKEN, or serve many workspaces "
-                           "with `copydesk serve --http` (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET)")
+            raise BadInput(
+                "Socket Mode serves one workspace: set SLACK_BOT_TOKEN, or serve many workspaces "
+                "with `copydesk serve --http` (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET)"
+            )
         from copydesk.bot.app import oauth
 
         _check_signing_secret(settings)
         oauth.check(settings)
         return
     if not token:
-        raise BadInput("SLACK_BOT_TOKEN is not set: give the app's bot token (xoxb-…, from OAuth & Permissions), "
-                       "or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install in many workspaces")
+        raise BadInput(
+            "SLACK_BOT_TOKEN is not set: give the app's bot token (xoxb-…, from OAuth & Permissions), "
+            "or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install in many workspaces"
+        )
     if not _BOT_TOKEN_RE.fullmatch(token):
         raise BadInput("SLACK_BOT_TOKEN is not a bot token: it should start with xoxb- (OAuth & Permissions)")
     if socket_mode:
         app_token = settings.slack_app_token
         if not app_token:
-            raise BadInput("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…, "
-                           "Basic Information > App-Level Tokens, scope connections:write)")
+            raise BadInput(
+                "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…, "
+                "Basic Information > App-Level Tokens, scope connections:write)"
+            )
         if not _APP_TOKEN_RE.fullmatch(app_token):
             raise BadInput("SLACK_APP_TOKEN is not an app-level token: it should start with xapp-")
     else:
@@ -56,8 +62,10 @@ def check_tokens(settings: Settings, *, socket_mode: bool) -> None:
 def _check_signing_secret(settings: Settings) -> None:
     secret = settings.slack_signing_secret
     if not secret:
-        raise BadInput("SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's signing secret "
-                       "(Basic Information > App Credentials)")
+        raise BadInput(
+            "SLACK_SIGNING_SECRET is not set: HTTP mode needs the app's signing secret "
+            "(Basic Information > App Credentials)"
+        )
     if any(c.isspace() for c in secret) or not secret.isascii():
         raise BadInput("SLACK_SIGNING_SECRET is malformed: it should be the signing secret exactly as Slack shows it")
 
@@ -101,7 +109,6 @@ def web_client(settings: Settings, token: str | None = None) -> WebClient:
     )
 
 
-
 def slack_client(settings):
     """A Slack Web API client with the bot token, for posting outside the Slack app (the CLI's
     --post): COPYDESK_SLACK_API_URL as its base URL, and 429s retried after Retry-After."""
@@ -113,12 +120,11 @@ def post_digest(client: WebClient, channel: str, digest: dict) -> str:
     CopydeskError with Slack's one-word reason (e.g. not_in_channel) when it is refused."""
     text, blocks = slack_message(digest)
     try:
-        response = client.chat_postMessage(channel=channel, text=text, blocks=blocks,
-                                           unfurl_links=False, unfurl_media=False)
+        response = client.chat_postMessage(
+            channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+        )
     except SlackApiError as exc:
         raise CopydeskError(f"Slack refused the digest for {channel}: {exc.response.get('error', 'error')}") from None
     except OSError as exc:
         raise CopydeskError(f"could not reach Slack to post the digest: {exc.__class__.__name__}") from None
     return response["ts"]
-
-

@@ -84,8 +84,11 @@ class Workers:
         resumed = queue.requeue_abandoned(owner_alive)
         waiting = queue.pending()
         if waiting:
-            log.info("resuming %d job(s) from an earlier run (%d of them left running by a process that died)",
-                     waiting, resumed)
+            log.info(
+                "resuming %d job(s) from an earlier run (%d of them left running by a process that died)",
+                waiting,
+                resumed,
+            )
         with self._cond:
             self._queue = queue
         self._start()
@@ -107,8 +110,9 @@ class Workers:
             if self._stopping:
                 raise RuntimeError("the workers are stopping")
             while len(self._threads) < self.size:
-                thread = threading.Thread(target=self._loop, name=f"copydesk-worker-{len(self._threads) + 1}",
-                                          daemon=True)
+                thread = threading.Thread(
+                    target=self._loop, name=f"copydesk-worker-{len(self._threads) + 1}", daemon=True
+                )
                 self._threads.append(thread)
                 thread.start()
 

@@ -6,8 +6,8 @@ which other articles were parsed with it (the cache holds what a fresh parse giv
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from copydesk.bot.language import text as textmod
 from copydesk.bot.language.nlp import PIPE_LOCK

@@ -66,7 +66,12 @@ def query(text: str) -> Query:
     sentences of six words or more, and its search terms."""
     return Query(
         text_hash=textmod.text_hash(text),
-        fingerprints=list(dict.fromkeys(fingerprint(s.text) for s in textmod.sentences(text)
-                                        if textmod.word_count(s.text) >= MIN_FINGERPRINT_WORDS)),
+        fingerprints=list(
+            dict.fromkeys(
+                fingerprint(s.text)
+                for s in textmod.sentences(text)
+                if textmod.word_count(s.text) >= MIN_FINGERPRINT_WORDS
+            )
+        ),
         terms=terms(text),
     )

@@ -16,11 +16,73 @@ WORD_RE = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.UNICODE)
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREV = {
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "lt", "col", "maj", "capt", "cmdr",
-    "sgt", "adm", "gov", "sen", "rep", "rev", "hon", "pres", "sec", "atty", "supt", "insp", "det",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "no", "nos", "vol", "fig", "approx", "est", "inc", "ltd", "co", "corp", "bros", "dept", "univ",
-    "vs", "etc", "e.g", "i.e", "cf", "al", "ft", "mi", "km", "p", "pp", "ave", "blvd", "rd",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sr",
+    "jr",
+    "st",
+    "mt",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "capt",
+    "cmdr",
+    "sgt",
+    "adm",
+    "gov",
+    "sen",
+    "rep",
+    "rev",
+    "hon",
+    "pres",
+    "sec",
+    "atty",
+    "supt",
+    "insp",
+    "det",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "no",
+    "nos",
+    "vol",
+    "fig",
+    "approx",
+    "est",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "bros",
+    "dept",
+    "univ",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "cf",
+    "al",
+    "ft",
+    "mi",
+    "km",
+    "p",
+    "pp",
+    "ave",
+    "blvd",
+    "rd",
 }
 # A sentence end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END_RE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
@@ -97,8 +159,9 @@ def word_count(text: str) -> int:
     return len(WORD_RE.findall(text))
 
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
-                         "–": "-", "—": "-", "\u00a0": " "})
+_QUOTES = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "–": "-", "—": "-", "\u00a0": " "}
+)
 
 
 def fold(text: str) -> str:

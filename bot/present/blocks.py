@@ -27,9 +27,20 @@ from collections.abc import Callable
 from datetime import datetime
 
 from copydesk.bot.present.cite import source_name, source_ref
-from copydesk.bot.present.limits import (CONTEXT_ELEMENTS, FALLBACK_CHARS, FIELD_CHARS, HEADER_CHARS, MAX_BLOCKS,
-                                         MESSAGE_CHARS, MODAL_BLOCKS, MODAL_CHARS, MORE, SECTION_CHARS, block_chars,
-                                         clip)
+from copydesk.bot.present.limits import (
+    CONTEXT_ELEMENTS,
+    FALLBACK_CHARS,
+    FIELD_CHARS,
+    HEADER_CHARS,
+    MAX_BLOCKS,
+    MESSAGE_CHARS,
+    MODAL_BLOCKS,
+    MODAL_CHARS,
+    MORE,
+    SECTION_CHARS,
+    block_chars,
+    clip,
+)
 from copydesk.bot.present.slacktext import escape, link
 
 QUOTE_CHARS = 400  # one quoted passage
@@ -39,9 +50,12 @@ MODAL_TITLE = "Full report"  # a view's title: at most 24 characters
 # How many items of each section a reply shows at most (the budget may trim further); the modal shows all.
 SHOWN = {"contradictions": 3, "copied": 3, "new": 5, "corroborated": 3, "shared_quotes": 2}
 DEFAULT_TITLE = "Coverage check"
-_QUOTE_MARKS = "“”\""
-_FIGURE_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                        r"forty|fifty|hundred|thousand|million|billion|dozen|half|third|quarter)\b", re.IGNORECASE)
+_QUOTE_MARKS = '“”"'
+_FIGURE_RE = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|billion|dozen|half|third|quarter)\b",
+    re.IGNORECASE,
+)
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "officials", "sources"})
 
 
@@ -136,9 +150,13 @@ def _contradiction_blocks(c: dict) -> list[dict]:
     notes = [f"`{escape(c.get('kind') or 'other')}` _{escape(clip(c.get('explanation') or '', 600))}_"]
     if len(sources) > 1:
         notes.append(_others(sources))
-    return [{"type": "section", "fields": [{"type": "mrkdwn", "text": clip_field(here)},
-                                           {"type": "mrkdwn", "text": clip_field(there)}]},
-            _context(*notes)]
+    return [
+        {
+            "type": "section",
+            "fields": [{"type": "mrkdwn", "text": clip_field(here)}, {"type": "mrkdwn", "text": clip_field(there)}],
+        },
+        _context(*notes),
+    ]
 
 
 def clip_field(text: str) -> str:
@@ -177,8 +195,11 @@ SECTIONS: tuple[Section, ...] = (
     ("copied", _copied_heading, _copied),
     ("new", lambda r, xs: f"*New* — not in earlier coverage ({len(xs)})", _new),
     ("corroborated", lambda r, xs: f"*Corroborated* — earlier coverage says the same ({len(xs)})", _corroborated),
-    ("shared_quotes", lambda r, xs: f"*Shared quotes* — same speaker, same words: not copying ({len(xs)})",
-     _shared_quote),
+    (
+        "shared_quotes",
+        lambda r, xs: f"*Shared quotes* — same speaker, same words: not copying ({len(xs)})",
+        _shared_quote,
+    ),
 )
 
 
@@ -199,8 +220,12 @@ def _copied_from(report: dict) -> str | None:
 def summary(report: dict) -> str:
     """One plain line: what the report found, the most pressing first."""
     parts = [p for p in [_copied_from(report)] if p]
-    for key, word in (("contradictions", "contradiction"), ("new", "new claim"),
-                      ("corroborated", "corroborated claim"), ("shared_quotes", "shared quote")):
+    for key, word in (
+        ("contradictions", "contradiction"),
+        ("new", "new claim"),
+        ("corroborated", "corroborated claim"),
+        ("shared_quotes", "shared quote"),
+    ):
         n = len(report.get(key) or [])
         if n:
             parts.append(_plural(n, word))
@@ -224,8 +249,7 @@ def seen_before_line(report: dict) -> str | None:
         if src.get("outlet") or src.get("url"):
             line += f" ({source_ref({**src, 'shared': None})})"
         return line + ". Compared below with the rest of the coverage."
-    return (f"*Seen before:* {source_ref(src)} is already in the archive. "
-            "Compared below with the rest of the coverage.")
+    return f"*Seen before:* {source_ref(src)} is already in the archive. Compared below with the rest of the coverage."
 
 
 def seen_before_text(report: dict) -> str | None:
@@ -242,9 +266,11 @@ def seen_before_text(report: dict) -> str | None:
 
 def _meta(report: dict) -> str:
     art = report.get("article") or {}
-    bits = [link(art.get("url"), art["outlet"]) if art.get("outlet") else "outlet unknown",
-            escape((art.get("published") or "")[:10]) or None,
-            _plural(int(art.get("words") or 0), "word")]
+    bits = [
+        link(art.get("url"), art["outlet"]) if art.get("outlet") else "outlet unknown",
+        escape((art.get("published") or "")[:10]) or None,
+        _plural(int(art.get("words") or 0), "word"),
+    ]
     if "compared_with" in report:
         bits.append(f"compared with {_plural(int(report['compared_with']), 'earlier article')}")
     return " · ".join(b for b in bits if b)
@@ -252,8 +278,10 @@ def _meta(report: dict) -> str:
 
 def _nothing(report: dict) -> str:
     if not report.get("claims"):
-        return ("Nothing to report: I found no checkable claims in this article (facts, figures or quotes), "
-                "and nothing in it repeats earlier coverage.")
+        return (
+            "Nothing to report: I found no checkable claims in this article (facts, figures or quotes), "
+            "and nothing in it repeats earlier coverage."
+        )
     return "Nothing to report: nothing in this article repeats, contradicts or adds to earlier coverage."
 
 
@@ -269,8 +297,16 @@ def heading(report: dict, title: str | None) -> str:
     return clip(title or art.get("title") or art.get("url") or opening or DEFAULT_TITLE, HEADER_CHARS)
 
 
-def _body(report: dict, *, title: str | None, note: str | None, caps: dict[str, int] | None,
-          max_blocks: int, max_chars: int, tail: list[dict]) -> list[dict]:
+def _body(
+    report: dict,
+    *,
+    title: str | None,
+    note: str | None,
+    caps: dict[str, int] | None,
+    max_blocks: int,
+    max_chars: int,
+    tail: list[dict],
+) -> list[dict]:
     """The blocks of a reply (`caps`: items shown per section) or of the modal (`caps` None:
     everything), trimmed to `max_blocks` and `max_chars` by showing fewer items of the longest
     sections, each then ending with "…and N more"."""
@@ -278,8 +314,10 @@ def _body(report: dict, *, title: str | None, note: str | None, caps: dict[str, 
     seen = seen_before_line(report)
     if seen:
         head.append(_section(seen))
-    head += [{"type": "header", "text": {"type": "plain_text", "text": heading(report, title), "emoji": False}},
-             _context(_meta(report))]
+    head += [
+        {"type": "header", "text": {"type": "plain_text", "text": heading(report, title), "emoji": False}},
+        _context(_meta(report)),
+    ]
     if note:
         head.append(_context(escape(clip(note, 1000))))
     present = [(key, heading_of, item, _items(report, key)) for key, heading_of, item in SECTIONS]
@@ -318,15 +356,24 @@ def _body(report: dict, *, title: str | None, note: str | None, caps: dict[str, 
 
 
 def full_report_button(value: str) -> dict:
-    return {"type": "actions", "block_id": "copydesk_report", "elements": [{
-        "type": "button", "action_id": FULL_REPORT_ACTION, "value": value,
-        "text": {"type": "plain_text", "text": "Full report", "emoji": False},
-    }]}
+    return {
+        "type": "actions",
+        "block_id": "copydesk_report",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": FULL_REPORT_ACTION,
+                "value": value,
+                "text": {"type": "plain_text", "text": "Full report", "emoji": False},
+            }
+        ],
+    }
 
 
 # ---------------------------------------------------------------- the reply and the modal
-def render_report(report: dict, *, title: str | None = None, note: str | None = None,
-                  full_report: str | None = None) -> tuple[str, list[dict]]:
+def render_report(
+    report: dict, *, title: str | None = None, note: str | None = None, full_report: str | None = None
+) -> tuple[str, list[dict]]:
     """(text fallback, blocks) for a reply, within a message's limits. `title` replaces the
     article's title in the header; `note` (plain text) is shown under it (e.g. which link of
     several was read); `full_report`, the key of the stored report, adds the Full report button."""
@@ -335,8 +382,9 @@ def render_report(report: dict, *, title: str | None = None, note: str | None = 
     if seen:
         fallback = f"{seen} {fallback}"
     tail = [full_report_button(full_report)] if full_report else []
-    blocks = _body(report, title=title, note=note, caps=SHOWN, max_blocks=MAX_BLOCKS, max_chars=MESSAGE_CHARS,
-                   tail=tail)
+    blocks = _body(
+        report, title=title, note=note, caps=SHOWN, max_blocks=MAX_BLOCKS, max_chars=MESSAGE_CHARS, tail=tail
+    )
     return clip(fallback, FALLBACK_CHARS), blocks
 
 
@@ -344,11 +392,20 @@ def render_modal(report: dict | None, *, title: str | None = None) -> dict:
     """The Full report as a modal view (for `views.open`): every section in full, within a
     view's limits; a short note when the report is no longer kept."""
     if report is None:
-        blocks = [_section("This report is no longer available: ask again with `/compare` or the "
-                           "*Check coverage* message shortcut.")]
+        blocks = [
+            _section(
+                "This report is no longer available: ask again with `/compare` or the "
+                "*Check coverage* message shortcut."
+            )
+        ]
     else:
-        blocks = _body(report, title=title, note=None, caps=None, max_blocks=MODAL_BLOCKS, max_chars=MODAL_CHARS,
-                       tail=[])
-    return {"type": "modal", "callback_id": "copydesk_full_report_view",
-            "title": {"type": "plain_text", "text": MODAL_TITLE},
-            "close": {"type": "plain_text", "text": "Close"}, "blocks": blocks}
+        blocks = _body(
+            report, title=title, note=None, caps=None, max_blocks=MODAL_BLOCKS, max_chars=MODAL_CHARS, tail=[]
+        )
+    return {
+        "type": "modal",
+        "callback_id": "copydesk_full_report_view",
+        "title": {"type": "plain_text", "text": MODAL_TITLE},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": blocks,
+    }

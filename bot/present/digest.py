@@ -10,12 +10,20 @@ from rich.markup import escape as rich_escape
 from rich.rule import Rule
 
 from copydesk.bot.analysis.digest import MAX_ANALYSED, Day, resolve_zone
-from copydesk.bot.present.limits import (DIGEST_FALLBACK_CHARS, HEADER_CHARS, MAX_BLOCKS, MESSAGE_CHARS,
-                                         SECTION_CHARS, block_chars, clip)
 from copydesk.bot.present.cite import source_label, source_ref
+from copydesk.bot.present.limits import (
+    DIGEST_FALLBACK_CHARS,
+    HEADER_CHARS,
+    MAX_BLOCKS,
+    MESSAGE_CHARS,
+    SECTION_CHARS,
+    block_chars,
+    clip,
+)
 from copydesk.bot.present.slacktext import escape
 
 SLACK_ITEMS = 3  # contradictions and new claims shown per story in Slack
+
 
 # ---------------------------------------------------------------- shared wording
 def _day(digest: dict) -> Day:
@@ -45,30 +53,38 @@ def summary_line(digest: dict) -> str:
         if not digest["team_id"] and not digest["channel_id"]:
             return f"Coverage digest for {day}: no articles were archived that day."
         return f"Coverage digest for {day}: no articles were seen in this channel or the workspace's public channels."
-    return (f"Coverage digest for {day}: {_plural(digest['articles'], 'article')} from "
-            f"{_plural(digest['outlets'], 'outlet')} in {_plural_story(len(digest['stories']))}.")
+    return (
+        f"Coverage digest for {day}: {_plural(digest['articles'], 'article')} from "
+        f"{_plural(digest['outlets'], 'outlet')} in {_plural_story(len(digest['stories']))}."
+    )
 
 
 def _coverage_line(story: dict, day: Day) -> str:
     first = story["first"]
-    return (f"{_plural(len(story['outlets']), 'outlet')}, {_plural(story['articles'], 'article')}; "
-            f"first: {_label(first)} at {day.clock(first['at'])}")
+    return (
+        f"{_plural(len(story['outlets']), 'outlet')}, {_plural(story['articles'], 'article')}; "
+        f"first: {_label(first)} at {day.clock(first['at'])}"
+    )
 
 
 def _copied_line(story: dict) -> str | None:
     top = story["most_copied"]
     if not top:
         return None
-    return (f"{story['copied_share'] * 100:.0f}% of the day's text copied; most from {_label(top)} "
-            f"({top['share'] * 100:.0f}%, in {_plural(top['articles'], 'article')})")
+    return (
+        f"{story['copied_share'] * 100:.0f}% of the day's text copied; most from {_label(top)} "
+        f"({top['share'] * 100:.0f}%, in {_plural(top['articles'], 'article')})"
+    )
 
 
 def _not_analysed(story: dict) -> str | None:
     missing = story["articles"] - story["analysed"]
     if not missing:
         return None
-    return (f"{_plural(missing, 'article')} not analysed (a digest analyses at most {MAX_ANALYSED} articles "
-            f"archived without an analysis, the most widely covered stories' first)")
+    return (
+        f"{_plural(missing, 'article')} not analysed (a digest analyses at most {MAX_ANALYSED} articles "
+        f"archived without an analysis, the most widely covered stories' first)"
+    )
 
 
 # ---------------------------------------------------------------- Slack
@@ -89,8 +105,10 @@ def _story_blocks(i: int, story: dict, day: Day) -> list[dict]:
     head = [f"*{i}. {escape(clip(story['title'], 200))}*", escape(_coverage_line(story, day))]
     if later:
         head.append(f"_That day:_ {later}" + (" · …" if story["articles"] > 8 else ""))
-    blocks = [{"type": "divider"},
-              {"type": "section", "text": {"type": "mrkdwn", "text": _fit(head, SECTION_CHARS, "…and {n} more")}}]
+    blocks = [
+        {"type": "divider"},
+        {"type": "section", "text": {"type": "mrkdwn", "text": _fit(head, SECTION_CHARS, "…and {n} more")}},
+    ]
     lines: list[str] = []
     copied = _copied_line(story)
     if copied:
@@ -98,8 +116,10 @@ def _story_blocks(i: int, story: dict, day: Day) -> list[dict]:
     if story["contradictions"]:
         lines.append(f"*Contradicted ({story['counts']['contradictions']}):*")
         for c in story["contradictions"][:SLACK_ITEMS]:
-            lines.append(f"• _{c['kind']}_ {_ref(c['article'])}: “{escape(clip(c['text'], 220))}”\n"
-                         f"   {_ref(c['source'])}: “{escape(clip(c['other_text'], 220))}”")
+            lines.append(
+                f"• _{c['kind']}_ {_ref(c['article'])}: “{escape(clip(c['text'], 220))}”\n"
+                f"   {_ref(c['source'])}: “{escape(clip(c['other_text'], 220))}”"
+            )
         if story["counts"]["contradictions"] > SLACK_ITEMS:
             lines.append(f"…and {story['counts']['contradictions'] - SLACK_ITEMS} more")
     if story["new"]:
@@ -112,8 +132,9 @@ def _story_blocks(i: int, story: dict, day: Day) -> list[dict]:
     if note:
         lines.append(f"_{escape(note)}_")
     if lines:
-        blocks.append({"type": "section",
-                       "text": {"type": "mrkdwn", "text": _fit(lines, SECTION_CHARS, "…and {n} more")}})
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": _fit(lines, SECTION_CHARS, "…and {n} more")}}
+        )
     return blocks
 
 
@@ -125,24 +146,42 @@ def slack_message(digest: dict) -> tuple[str, list[dict]]:
     if not digest["articles"]:
         return summary, [{"type": "section", "text": {"type": "mrkdwn", "text": escape(summary)}}]
     blocks: list[dict] = [
-        {"type": "header", "text": {"type": "plain_text", "text": clip(f"Coverage digest · {day.label()}", HEADER_CHARS)}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(
-            f"{_plural(digest['articles'], 'article')} from {_plural(digest['outlets'], 'outlet')} in "
-            f"{_plural_story(len(digest['stories']))} · {digest['tz']}")}]},
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": clip(f"Coverage digest · {day.label()}", HEADER_CHARS)},
+        },
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": escape(
+                        f"{_plural(digest['articles'], 'article')} from {_plural(digest['outlets'], 'outlet')} in "
+                        f"{_plural_story(len(digest['stories']))} · {digest['tz']}"
+                    ),
+                }
+            ],
+        },
     ]
     shown = 0
     for i, story in enumerate(digest["stories"], 1):
         more = _story_blocks(i, story, day)
-        if (len(blocks) + len(more) > MAX_BLOCKS - 1
-                or block_chars(blocks) + block_chars(more) > MESSAGE_CHARS):
+        if len(blocks) + len(more) > MAX_BLOCKS - 1 or block_chars(blocks) + block_chars(more) > MESSAGE_CHARS:
             break
         blocks.extend(more)
         shown += 1
     rest = len(digest["stories"]) - shown
     if rest:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"…and {rest} more {'story' if rest == 1 else 'stories'}"}]})
-    lines = [summary] + [f"{i}. {clip(s['title'], 150)} ({_plural(len(s['outlets']), 'outlet')}, "
-                         f"{_plural(s['articles'], 'article')})" for i, s in enumerate(digest["stories"], 1)]
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": f"…and {rest} more {'story' if rest == 1 else 'stories'}"}],
+            }
+        )
+    lines = [summary] + [
+        f"{i}. {clip(s['title'], 150)} ({_plural(len(s['outlets']), 'outlet')}, {_plural(s['articles'], 'article')})"
+        for i, s in enumerate(digest["stories"], 1)
+    ]
     return _fit(lines, DIGEST_FALLBACK_CHARS, "…and {n} more stories"), blocks
 
 
@@ -155,24 +194,32 @@ def print_digest(digest: dict, console: Console) -> None:
         console.print(f"\n[bold]{i}. {rich_escape(story['title'])}[/bold]")
         console.print(f"   {rich_escape(_coverage_line(story, day))}")
         if story["timeline"]:
-            console.print("   [dim]that day:[/dim] " + rich_escape(
-                " · ".join(f"{day.clock(e['at'])} {_label(e)}" for e in story["timeline"])))
+            console.print(
+                "   [dim]that day:[/dim] "
+                + rich_escape(" · ".join(f"{day.clock(e['at'])} {_label(e)}" for e in story["timeline"]))
+            )
         copied = _copied_line(story)
         if copied:
             console.print(f"   [bold yellow]Copied[/bold yellow]: {rich_escape(copied)}")
         if story["contradictions"]:
             console.print(f"   [bold red]Contradicted ({story['counts']['contradictions']})[/bold red]")
             for c in story["contradictions"]:
-                console.print(f"     • {rich_escape('[' + c['kind'] + ']')} {rich_escape(_label(c['article']))}: "
-                              f"“{rich_escape(clip(c['text'], 240))}”\n"
-                              f"       {rich_escape(_label(c['source']))}: “{rich_escape(clip(c['other_text'], 240))}”")
+                console.print(
+                    f"     • {rich_escape('[' + c['kind'] + ']')} {rich_escape(_label(c['article']))}: "
+                    f"“{rich_escape(clip(c['text'], 240))}”\n"
+                    f"       {rich_escape(_label(c['source']))}: “{rich_escape(clip(c['other_text'], 240))}”"
+                )
         if story["new"]:
             console.print(f"   [bold green]New that day ({story['counts']['new']})[/bold green]")
             for n in story["new"]:
-                console.print(f"     • {rich_escape(clip(n['text'], 240))} [dim]({rich_escape(_label(n['article']))})[/dim]")
+                console.print(
+                    f"     • {rich_escape(clip(n['text'], 240))} [dim]({rich_escape(_label(n['article']))})[/dim]"
+                )
         for key, shown in (("contradictions", len(story["contradictions"])), ("new", len(story["new"]))):
             if story["counts"][key] > shown:
-                console.print(f"     …and {story['counts'][key] - shown} more {'contradictions' if key == 'contradictions' else 'new claims'}")
+                console.print(
+                    f"     …and {story['counts'][key] - shown} more {'contradictions' if key == 'contradictions' else 'new claims'}"
+                )
         note = _not_analysed(story)
         if note:
             console.print(f"   [dim]{rich_escape(note)}[/dim]")

@@ -56,9 +56,14 @@ def settings_lines(values: ChannelSettings | dict, origins: dict[str, str] | Non
 
 def settings_text(channel_id: str, values: ChannelSettings, origins: dict[str, str]) -> str:
     """The answer to `/copydesk settings`: the channel's effective settings and where each comes from."""
-    return "\n".join([f"Copydesk's settings in <#{channel_id}>:", *settings_lines(values, origins),
-                      "_default_: Copydesk's own · _workspace_: set for the whole workspace · _channel_: set for "
-                      "this channel. Workspace admins change them in Copydesk's App Home."])
+    return "\n".join(
+        [
+            f"Copydesk's settings in <#{channel_id}>:",
+            *settings_lines(values, origins),
+            "_default_: Copydesk's own · _workspace_: set for the whole workspace · _channel_: set for "
+            "this channel. Workspace admins change them in Copydesk's App Home.",
+        ]
+    )
 
 
 # ---------------------------------------------------------------- the home tab
@@ -76,50 +81,83 @@ def _article_link(article: dict, permalink: str | None) -> str:
     return f"{escape(label)} in <#{article['channel_id']}>" if article.get("channel_id") else escape(label)
 
 
-def home_view(week: dict, digests: list[dict], workspace: ChannelSettings, overrides: dict[str, dict], *,
-              permalinks: dict | None = None, default_zone: str = "this server's zone") -> dict:
+def home_view(
+    week: dict,
+    digests: list[dict],
+    workspace: ChannelSettings,
+    overrides: dict[str, dict],
+    *,
+    permalinks: dict | None = None,
+    default_zone: str = "this server's zone",
+) -> dict:
     """The home tab: the week's numbers and findings, the daily digests, the settings."""
     permalinks = permalinks or {}
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Copydesk this week"}},
-        _section(f"*{week['articles']}* article{'s' if week['articles'] != 1 else ''} · *{week['stories']}* "
-                 f"stor{'ies' if week['stories'] != 1 else 'y'} · *{week['copied_passages']}* copied "
-                 f"passage{'s' if week['copied_passages'] != 1 else ''} · *{week['contradictions']}* "
-                 f"contradiction{'s' if week['contradictions'] != 1 else ''}"),
+        _section(
+            f"*{week['articles']}* article{'s' if week['articles'] != 1 else ''} · *{week['stories']}* "
+            f"stor{'ies' if week['stories'] != 1 else 'y'} · *{week['copied_passages']}* copied "
+            f"passage{'s' if week['copied_passages'] != 1 else ''} · *{week['contradictions']}* "
+            f"contradiction{'s' if week['contradictions'] != 1 else ''}"
+        ),
         _context("Articles shared in this workspace's public channels in the last 7 days."),
     ]
     if week["most_copied"]:
-        lines = [f"• {link(e['url'], e['name'])}: {e['passages']} passage{'s' if e['passages'] != 1 else ''} "
-                 f"in {e['articles']} article{'s' if e['articles'] != 1 else ''}" for e in week["most_copied"]]
+        lines = [
+            f"• {link(e['url'], e['name'])}: {e['passages']} passage{'s' if e['passages'] != 1 else ''} "
+            f"in {e['articles']} article{'s' if e['articles'] != 1 else ''}"
+            for e in week["most_copied"]
+        ]
         blocks.append(_section("*Most copied sources*\n" + "\n".join(lines)))
     if week["recent_contradictions"]:
         blocks.append(_section("*Recent contradictions*"))
         for c in week["recent_contradictions"]:
             art = c["article"]
             where = _article_link(art, permalinks.get((art.get("channel_id"), art.get("message_ts"))))
-            blocks.append(_section(f"{where}: “{escape(clip(c['text'] or '', 300))}” — "
-                                   f"{escape(clip(c.get('explanation') or '', 400))} (vs {_source_link(c.get('source'))})"))
+            blocks.append(
+                _section(
+                    f"{where}: “{escape(clip(c['text'] or '', 300))}” — "
+                    f"{escape(clip(c.get('explanation') or '', 400))} (vs {_source_link(c.get('source'))})"
+                )
+            )
     blocks.append({"type": "divider"})
     if digests:
-        lines = [f"• <#{d['channel_id']}> at {d['time']} ({escape(d['tz'] or default_zone)})"
-                 + (", quiet" if d.get("quiet") else "") for d in digests[:40]]
+        lines = [
+            f"• <#{d['channel_id']}> at {d['time']} ({escape(d['tz'] or default_zone)})"
+            + (", quiet" if d.get("quiet") else "")
+            for d in digests[:40]
+        ]
         if len(digests) > 40:
             lines.append(f"…and {len(digests) - 40} more")
         blocks.append(_section("*Daily digests*\n" + "\n".join(lines)))
     else:
-        blocks.append(_section("*Daily digests*\nNo channel has one: `/digest subscribe HH:MM` in a channel sets it up."))
+        blocks.append(
+            _section("*Daily digests*\nNo channel has one: `/digest subscribe HH:MM` in a channel sets it up.")
+        )
     blocks.append({"type": "divider"})
-    blocks.append(_section("*Settings of this workspace*\n" + "\n".join(settings_lines(workspace)),
-                           _button("Edit", "", style="primary")))
+    blocks.append(
+        _section(
+            "*Settings of this workspace*\n" + "\n".join(settings_lines(workspace)),
+            _button("Edit", "", style="primary"),
+        )
+    )
     shown = list(overrides.items())[:MAX_OVERRIDES]
     for channel_id, values in shown:
         blocks.append(_section(f"*<#{channel_id}>*\n" + "\n".join(settings_lines(values)), _button("Edit", channel_id)))
     if len(overrides) > MAX_OVERRIDES:
-        blocks.append(_context(f"…and {len(overrides) - MAX_OVERRIDES} more channels with their own settings "
-                               "(`/copydesk settings` in a channel shows its own)."))
+        blocks.append(
+            _context(
+                f"…and {len(overrides) - MAX_OVERRIDES} more channels with their own settings "
+                "(`/copydesk settings` in a channel shows its own)."
+            )
+        )
     blocks.append({"type": "actions", "elements": [_button("Set a channel's settings", PICK)]})
-    blocks.append(_context("Only workspace admins and owners can change the settings. A channel's settings override "
-                           "the workspace's; `/copydesk settings` shows those in force in a channel."))
+    blocks.append(
+        _context(
+            "Only workspace admins and owners can change the settings. A channel's settings override "
+            "the workspace's; `/copydesk settings` shows those in force in a channel."
+        )
+    )
     assert len(blocks) <= MODAL_BLOCKS
     return {"type": "home", "blocks": blocks}
 
@@ -132,15 +170,28 @@ def settings_modal(team_id: str, target: str, values: dict, inherited: ChannelSe
     inherited = inherited or ChannelSettings()
     blocks: list[dict] = []
     if target == PICK:
-        blocks.append({"type": "input", "block_id": CHANNEL_BLOCK, "label": {"type": "plain_text", "text": "Channel"},
-                       "element": {"type": "conversations_select", "action_id": "value",
-                                   "filter": {"include": ["public", "private"], "exclude_bot_users": True}}})
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": CHANNEL_BLOCK,
+                "label": {"type": "plain_text", "text": "Channel"},
+                "element": {
+                    "type": "conversations_select",
+                    "action_id": "value",
+                    "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+                },
+            }
+        )
     if target:
         where = "the channel" if target == PICK else f"<#{target}>"
         blocks.append(_section(f"Settings of {where}. A blank field uses the workspace's value."))
     else:
-        blocks.append(_section("Settings of the whole workspace (a channel's own settings override them). "
-                               "A blank field uses Copydesk's default."))
+        blocks.append(
+            _section(
+                "Settings of the whole workspace (a channel's own settings override them). "
+                "A blank field uses Copydesk's default."
+            )
+        )
     for s in SETTINGS:
         hint = f"{s.help}. Blank: {_value(s.name, getattr(inherited, s.name))}."
         if s.name == "answer_mode":
@@ -149,16 +200,31 @@ def settings_modal(team_id: str, target: str, values: dict, inherited: ChannelSe
             if values.get(s.name) is not None:
                 element["initial_option"] = next(o for o in options if o["value"] == values[s.name])
         else:
-            element = {"type": "number_input", "action_id": "value", "is_decimal_allowed": False,
-                       "min_value": str(s.low), "max_value": str(s.high)}
+            element = {
+                "type": "number_input",
+                "action_id": "value",
+                "is_decimal_allowed": False,
+                "min_value": str(s.low),
+                "max_value": str(s.high),
+            }
             if values.get(s.name) is not None:
                 element["initial_value"] = str(values[s.name])
-        blocks.append({"type": "input", "block_id": s.name, "optional": True, "element": element,
-                       "label": {"type": "plain_text", "text": s.label}, "hint": {"type": "plain_text", "text": hint[:150]}})
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": s.name,
+                "optional": True,
+                "element": element,
+                "label": {"type": "plain_text", "text": s.label},
+                "hint": {"type": "plain_text", "text": hint[:150]},
+            }
+        )
     return {
-        "type": "modal", "callback_id": SETTINGS_CALLBACK,
+        "type": "modal",
+        "callback_id": SETTINGS_CALLBACK,
         "title": {"type": "plain_text", "text": "Copydesk settings"},
-        "submit": {"type": "plain_text", "text": "Save"}, "close": {"type": "plain_text", "text": "Cancel"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
         "private_metadata": json.dumps({"team": team_id, "target": target}),
         "blocks": blocks,
     }
@@ -167,8 +233,13 @@ def settings_modal(team_id: str, target: str, values: dict, inherited: ChannelSe
 def refusal_modal() -> dict:
     """What a user who is not a workspace admin sees on pressing Edit."""
     return {
-        "type": "modal", "title": {"type": "plain_text", "text": "Copydesk settings"},
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Copydesk settings"},
         "close": {"type": "plain_text", "text": "OK"},
-        "blocks": [_section("Only workspace admins and owners can change Copydesk's settings. "
-                            "`/copydesk settings` in a channel shows the settings in force there.")],
+        "blocks": [
+            _section(
+                "Only workspace admins and owners can change Copydesk's settings. "
+                "`/copydesk settings` in a channel shows the settings in force there."
+            )
+        ],
     }

@@ -24,10 +24,7 @@ MIN_PASTED_WORDS = 80  # pasted text shorter than this (outside links) is chatte
 _MARKUP_RE = re.compile(r"<([^<>\n]*)>")
 _LINK_TOKEN_RE = re.compile(r"<([^<>\n]*)>|\bhttps?://[^\s<>\"|]+", re.IGNORECASE)
 _TRAILING_PUNCT = ".,;:!?)]}'\"’”»"
-_EMPHASIS_RES = tuple(
-    re.compile(rf"(?<![\w{m}])({m})(?=\S)([^{m}\n]*?\S)\1(?![\w{m}])")
-    for m in (r"\*", "_", "~")
-)
+_EMPHASIS_RES = tuple(re.compile(rf"(?<![\w{m}])({m})(?=\S)([^{m}\n]*?\S)\1(?![\w{m}])") for m in (r"\*", "_", "~"))
 _CODE_FENCE_RE = re.compile(r"```")
 _INLINE_CODE_RE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 _QUOTE_MARK_RE = re.compile(r"^(?:&gt;|>)[ \t]?", re.MULTILINE)
@@ -35,10 +32,46 @@ _QUOTE_MARK_RE = re.compile(r"^(?:&gt;|>)[ \t]?", re.MULTILINE)
 # Hosts whose links are Slack's own (messages, files) and file types that are never an article page.
 _SLACK_HOSTS = ("slack.com", "slack-edge.com", "slack-files.com", "slack-redir.net")
 _NOT_ARTICLE_SUFFIXES = (
-    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff", ".heic", ".ico",
-    ".mp3", ".wav", ".m4a", ".ogg", ".flac", ".mp4", ".mov", ".avi", ".mkv", ".webm",
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".csv", ".ppt", ".pptx", ".zip", ".gz", ".tar", ".7z",
-    ".rar", ".exe", ".dmg", ".apk", ".json", ".xml", ".txt",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".svg",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".heic",
+    ".ico",
+    ".mp3",
+    ".wav",
+    ".m4a",
+    ".ogg",
+    ".flac",
+    ".mp4",
+    ".mov",
+    ".avi",
+    ".mkv",
+    ".webm",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".csv",
+    ".ppt",
+    ".pptx",
+    ".zip",
+    ".gz",
+    ".tar",
+    ".7z",
+    ".rar",
+    ".exe",
+    ".dmg",
+    ".apk",
+    ".json",
+    ".xml",
+    ".txt",
 )
 
 

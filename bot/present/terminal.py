@@ -30,8 +30,10 @@ def print_report(report: dict, console: Console, *, heading: str | None = None) 
         f"copied share [bold]{report['copied_share'] * 100:.0f}%[/bold]"
     )
     if report.get("seen_before"):
-        console.print(f"[bold]Seen before[/bold]: already in the archive as {escape(_label(report['seen_before']))}; "
-                      "compared with the rest of the coverage")
+        console.print(
+            f"[bold]Seen before[/bold]: already in the archive as {escape(_label(report['seen_before']))}; "
+            "compared with the rest of the coverage"
+        )
 
     def section(name: str, items: list, fmt, style: str) -> None:
         if not items:
@@ -42,20 +44,42 @@ def print_report(report: dict, console: Console, *, heading: str | None = None) 
         if len(items) > MAX_ITEMS:
             console.print(f"  …and {len(items) - MAX_ITEMS} more")
 
-    section("Contradicted", report["contradictions"], lambda c: console.print(
-        f"  • {escape('[' + c['kind'] + ']')} here: “{escape(_clip(c['text']))}”\n"
-        f"    {escape(_label(c['source']))}: “{escape(_clip(c['other_text']))}”\n"
-        f"    [dim]{escape(c['explanation'])}[/dim]"), "red")
-    section("Copied", report["copied"], lambda c: console.print(
-        f"  • {c['similarity'] * 100:.0f}% from {escape(_label(c['source']))}: “{escape(_clip(c['text']))}”"),
-        "yellow")
-    section("Shared quotes (same speaker, same words: not copying)", report["shared_quotes"], lambda q: console.print(
-        f"  • {escape(q['speaker'] or 'unknown')}: “{escape(_clip(q['text'], 200))}” — also in "
-        f"{escape(_label(q['source']))}"), "cyan")
+    section(
+        "Contradicted",
+        report["contradictions"],
+        lambda c: console.print(
+            f"  • {escape('[' + c['kind'] + ']')} here: “{escape(_clip(c['text']))}”\n"
+            f"    {escape(_label(c['source']))}: “{escape(_clip(c['other_text']))}”\n"
+            f"    [dim]{escape(c['explanation'])}[/dim]"
+        ),
+        "red",
+    )
+    section(
+        "Copied",
+        report["copied"],
+        lambda c: console.print(
+            f"  • {c['similarity'] * 100:.0f}% from {escape(_label(c['source']))}: “{escape(_clip(c['text']))}”"
+        ),
+        "yellow",
+    )
+    section(
+        "Shared quotes (same speaker, same words: not copying)",
+        report["shared_quotes"],
+        lambda q: console.print(
+            f"  • {escape(q['speaker'] or 'unknown')}: “{escape(_clip(q['text'], 200))}” — also in "
+            f"{escape(_label(q['source']))}"
+        ),
+        "cyan",
+    )
     section("New", report["new"], lambda n: console.print(f"  • {escape(_clip(n['text']))}"), "green")
-    section("Corroborated", report["corroborated"], lambda c: console.print(
-        f"  • {escape(_clip(c['text'], 160))} [dim]({escape('; '.join(_label(s) for s in c['sources'][:3]))})[/dim]"),
-        "blue")
+    section(
+        "Corroborated",
+        report["corroborated"],
+        lambda c: console.print(
+            f"  • {escape(_clip(c['text'], 160))} [dim]({escape('; '.join(_label(s) for s in c['sources'][:3]))})[/dim]"
+        ),
+        "blue",
+    )
     if not any(report[k] for k in ("contradictions", "copied", "shared_quotes", "new", "corroborated")):
         console.print("\nNothing to report: no checkable claims were found in this article.")
     console.print()

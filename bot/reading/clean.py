@@ -28,6 +28,7 @@ apostrophes stay as they were. Sentence offsets are later computed into this tex
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -86,11 +87,13 @@ _NORM_RE = re.compile(r"[\W_]+")
 # A wire dateline opening a story: "PARIS (AP) —", "LONDON, June 24 (Reuters) -", "BERLIN (dpa) -".
 _DATELINE_RE = re.compile(
     r"^(?:[A-Z][A-Z.'’ -]{2,40}(?:,[^,()]{1,30})?\s*(?:\([^()]{1,40}\)\s*)?"
-    r"|[A-Z][\w.'’ -]{2,40}(?:,[^,()]{1,30})?\s*\([^()]{1,40}\)\s*)(?:--|[-–—])\s")
+    r"|[A-Z][\w.'’ -]{2,40}(?:,[^,()]{1,30})?\s*\([^()]{1,40}\)\s*)(?:--|[-–—])\s"
+)
 # An ISO timestamp (with an optional label) before the first words of the story.
 _LEADING_STAMP_RE = re.compile(
     r"^(?:(?:[Dd]ate|DATE|[Pp]ublished|[Uu]pdated|[Pp]osted)\s*:?\s*)?\d{4}-\d{2}-\d{2}"
-    r"(?:[T ]\d{2}:\d{2}(?::\d{2})?\S*)?\s+(?=[\"“(A-Z])")
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2})?\S*)?\s+(?=[\"“(A-Z])"
+)
 _BULLET_RE = re.compile(r"^(?:[•·▪◦●■►‣*]|[-–](?=\s)|\d{1,2}[.)](?=\s))")
 _CONTINUATION_END_RE = re.compile(
     r"(?:[,;\-–—]|\b(?:a|an|the|of|and|or|but|to|in|on|at|by|for|from|with|as|that|which|who|"
@@ -186,9 +189,23 @@ _STRONG_ANYWHERE_RE = re.compile(
 )
 # Words at least one of which every phrase of _STRONG_ANYWHERE_RE holds (compared case-folded, as
 # the pattern ignores case): a unit without any is not searched (the search is the reader's main cost).
-_STRONG_ANYWHERE_HINTS = ("email address", "required fields", "akismet", "comment data", "logged in", "expressed",
-                          "necessarily", "rights reserved", "copyright", "©", "(c)", "opens in", "cookie",
-                          "appeared", "published")
+_STRONG_ANYWHERE_HINTS = (
+    "email address",
+    "required fields",
+    "akismet",
+    "comment data",
+    "logged in",
+    "expressed",
+    "necessarily",
+    "rights reserved",
+    "copyright",
+    "©",
+    "(c)",
+    "opens in",
+    "cookie",
+    "appeared",
+    "published",
+)
 
 
 def _may_be_strong(text: str) -> bool:
@@ -246,8 +263,10 @@ _COMMENT_META_RE = re.compile(
 )
 
 # Dates and times: a line made only of these tokens is a dateline or a timestamp.
-_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 _WEEKDAYS = r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
 _DATE_TOKEN_RE = re.compile(
     rf"""(?<!\w)(?:
@@ -351,8 +370,12 @@ class _Unit:
         if self.words > _MARKER_MAX_WORDS or (self.ends_period and self.words >= 3):
             return False
         c = self.core
-        return bool(_COMMENT_MARKER_RE.match(c) or _LIST_MARKER_RE.match(c) or _WIDGET_MARKER_RE.match(c)
-                    or _AUTHOR_COUNT_RE.match(self.text))
+        return bool(
+            _COMMENT_MARKER_RE.match(c)
+            or _LIST_MARKER_RE.match(c)
+            or _WIDGET_MARKER_RE.match(c)
+            or _AUTHOR_COUNT_RE.match(self.text)
+        )
 
     @cached_property
     def is_comment_marker(self) -> bool:
@@ -417,8 +440,15 @@ class _Unit:
     def is_labelled_furniture(self) -> bool:
         """Furniture by its shape or phrasing alone (furniture vocabulary aside, which headlines
         use too: "Senate votes…", "Twitter shares fall")."""
-        return (self.is_strong or self.is_marker or self.is_fragment or self.is_date or self.is_credit
-                or self.is_byline or (self.is_weak and self.words <= 3))
+        return (
+            self.is_strong
+            or self.is_marker
+            or self.is_fragment
+            or self.is_date
+            or self.is_credit
+            or self.is_byline
+            or (self.is_weak and self.words <= 3)
+        )
 
     @cached_property
     def is_furniture(self) -> bool:
@@ -461,14 +491,16 @@ class _Unit:
     @cached_property
     def title_like(self) -> bool:
         """Could be a headline: short, no final full stop or colon, not furniture."""
-        return (0 < self.words <= TITLE_MAX_WORDS and self.last_mark not in (".", ":", "…")
-                and not self.is_labelled_furniture)
+        return (
+            0 < self.words <= TITLE_MAX_WORDS
+            and self.last_mark not in (".", ":", "…")
+            and not self.is_labelled_furniture
+        )
 
     @cached_property
     def tail_trimmable(self) -> bool:
         """May be trimmed off the end of the page: furniture, a short line, a teaser snippet."""
-        return (self.is_furniture or self.is_comment_meta or self.is_short
-                or (self.ellipsis_end and self.words < 25))
+        return self.is_furniture or self.is_comment_meta or self.is_short or (self.ellipsis_end and self.words < 25)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -520,7 +552,7 @@ def _wrap_width(blocks: list[list[str]]) -> int | None:
     """The width a hard-wrapped text (wire copy, an e-mail, a terminal or PDF copy) was wrapped at,
     or None when it is not hard-wrapped: most lines followed by another line of their paragraph
     block are close to one width, and most of those breaks show that a sentence runs on."""
-    breaks = [(line, nxt) for lines in blocks for line, nxt in zip(lines, lines[1:])]
+    breaks = [(line, nxt) for lines in blocks for line, nxt in itertools.pairwise(lines)]
     lengths = sorted((len(line) for line, _ in breaks if len(line) <= WRAP_MAX_WIDTH), reverse=True)
     if len(lengths) < WRAP_MIN_LINES:
         return None
@@ -577,9 +609,14 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     if width < WRAP_MIN_WIDTH:
         return lines
     pairs = []  # (is a wrap candidate, has clear evidence) for each break
-    for line, nxt in zip(lines, lines[1:]):
-        candidate = (len(line) <= WRAP_MAX_WIDTH and not _fits(line, nxt, width)
-                     and not _standalone(line) and not _standalone(nxt) and not _is_bullet(nxt))
+    for line, nxt in itertools.pairwise(lines):
+        candidate = (
+            len(line) <= WRAP_MAX_WIDTH
+            and not _fits(line, nxt, width)
+            and not _standalone(line)
+            and not _standalone(nxt)
+            and not _is_bullet(nxt)
+        )
         pairs.append((candidate, candidate and _continues(line, nxt)))
     candidates = sum(c for c, _ in pairs)
     evidence = sum(e for _, e in pairs)
@@ -587,7 +624,7 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     # breaks with their own evidence (a list of similar-length headlines stays a list).
     prose = evidence >= 1 and evidence * 3 >= candidates
     out = [lines[0]]
-    for (candidate, has_evidence), nxt in zip(pairs, lines[1:]):
+    for (candidate, has_evidence), nxt in zip(pairs, lines[1:], strict=True):
         if candidate and (prose or has_evidence):
             out[-1] = f"{out[-1]} {nxt}"
         else:
@@ -619,8 +656,11 @@ def _detect_title(head: list[_Unit]) -> str | None:
         if not unit.title_like:
             continue
         following = head[i + 1] if i + 1 < len(head) else None
-        if (_NAME_RE.match(unit.text) and following is not None
-                and (following.is_credit or following.is_date or following.is_byline)):
+        if (
+            _NAME_RE.match(unit.text)
+            and following is not None
+            and (following.is_credit or following.is_date or following.is_byline)
+        ):
             continue
         title = _KICKER_RE.sub("", unit.text)
         return title if WORD_RE.search(title) else unit.text
@@ -675,8 +715,12 @@ def _trim_end(units: list[_Unit], start: int, end: int) -> int:
     while end > start + 1 and units[end - 1].tail_trimmable:
         end -= 1
     run = end
-    while run > start + 1 and units[run - 1].words <= 15 and not units[run - 1].ends_period \
-            and units[run - 1].last_mark != ":":
+    while (
+        run > start + 1
+        and units[run - 1].words <= 15
+        and not units[run - 1].ends_period
+        and units[run - 1].last_mark != ":"
+    ):
         run -= 1
     if end - run >= 2 and sum(1 for u in units[run:end] if not u.ends_sentence) >= 1:
         end = run
@@ -698,7 +742,7 @@ def clean_article(raw: str, title: str | None = None) -> Cleaned:
         # a timestamp glued to the front of the first paragraph ("date 2015-05-13 PARIS — …")
         stamp = _LEADING_STAMP_RE.match(units[body].text)
         if stamp and WORD_RE.search(units[body].text, stamp.end()):
-            units[body:body + 1] = [_Unit(stamp.group().strip()), _Unit(units[body].text[stamp.end():])]
+            units[body : body + 1] = [_Unit(stamp.group().strip()), _Unit(units[body].text[stamp.end() :])]
             body += 1
     keep = [True] * len(units)
     detected = _detect_title(units[:body]) if title is None else None
@@ -742,8 +786,8 @@ def clean_article(raw: str, title: str | None = None) -> Cleaned:
                 if unit.is_furniture or unit.is_comment_meta:
                     keep[i] = False
 
-    kept = [u.text for u, k in zip(units, keep) if k]
-    removed = [u.text for u, k in zip(units, keep) if not k]
+    kept = [u.text for u, k in zip(units, keep, strict=True) if k]
+    removed = [u.text for u, k in zip(units, keep, strict=True) if not k]
     text = "\n\n".join(kept)
     if not WORD_RE.search(text):
         # Nothing article-like survived: better the whole input than nothing.

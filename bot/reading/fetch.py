@@ -76,10 +76,19 @@ class FetchError(Exception):
     message; ``status`` is the HTTP status for ``not_found`` and ``http_error``, else None.
     """
 
-    REASONS = frozenset({
-        "bad_url", "not_allowed", "not_found", "too_large", "not_html", "timeout", "network",
-        "http_error", "too_many_redirects",
-    })
+    REASONS = frozenset(
+        {
+            "bad_url",
+            "not_allowed",
+            "not_found",
+            "too_large",
+            "not_html",
+            "timeout",
+            "network",
+            "http_error",
+            "too_many_redirects",
+        }
+    )
     _MESSAGES = {
         "bad_url": "that is not a web link Copydesk can fetch",
         "not_allowed": "that link points to a private or local address, which Copydesk does not fetch",
@@ -120,33 +129,44 @@ class FetchedPage:
 
 # --------------------------------------------------------------------------- addresses
 
-_BLOCKED_V4 = tuple(ipaddress.IPv4Network(n) for n in (
-    "0.0.0.0/8",  # "this network", unspecified
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",  # private
-    "100.64.0.0/10",  # shared address space (carrier-grade NAT)
-    "127.0.0.0/8",  # loopback
-    "169.254.0.0/16",  # link-local (cloud metadata services live here)
-    "192.0.0.0/24",  # IETF protocol assignments
-    "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",  # documentation
-    "192.88.99.0/24",  # deprecated 6to4 relay anycast
-    "198.18.0.0/15",  # benchmarking
-    "224.0.0.0/4",  # multicast
-    "240.0.0.0/4",  # reserved, and the limited broadcast address
-))
-_BLOCKED_V6 = tuple(ipaddress.IPv6Network(n) for n in (
-    "::/96",  # unspecified, loopback, deprecated IPv4-compatible addresses
-    "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
-    "64:ff9b:1::/48",  # local-use IPv4/IPv6 translation
-    "100::/64",  # discard-only
-    "2001::/23",  # IETF protocol assignments (Teredo, benchmarking, ORCHID...)
-    "2001:db8::/32", "3fff::/20",  # documentation
-    "2002::/16",  # 6to4: may tunnel to any IPv4 address
-    "5f00::/16",  # SRv6 SIDs
-    "fc00::/7",  # unique local
-    "fe80::/10",  # link-local
-    "fec0::/10",  # deprecated site-local
-    "ff00::/8",  # multicast
-))
+_BLOCKED_V4 = tuple(
+    ipaddress.IPv4Network(n)
+    for n in (
+        "0.0.0.0/8",  # "this network", unspecified
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",  # private
+        "100.64.0.0/10",  # shared address space (carrier-grade NAT)
+        "127.0.0.0/8",  # loopback
+        "169.254.0.0/16",  # link-local (cloud metadata services live here)
+        "192.0.0.0/24",  # IETF protocol assignments
+        "192.0.2.0/24",
+        "198.51.100.0/24",
+        "203.0.113.0/24",  # documentation
+        "192.88.99.0/24",  # deprecated 6to4 relay anycast
+        "198.18.0.0/15",  # benchmarking
+        "224.0.0.0/4",  # multicast
+        "240.0.0.0/4",  # reserved, and the limited broadcast address
+    )
+)
+_BLOCKED_V6 = tuple(
+    ipaddress.IPv6Network(n)
+    for n in (
+        "::/96",  # unspecified, loopback, deprecated IPv4-compatible addresses
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "64:ff9b:1::/48",  # local-use IPv4/IPv6 translation
+        "100::/64",  # discard-only
+        "2001::/23",  # IETF protocol assignments (Teredo, benchmarking, ORCHID...)
+        "2001:db8::/32",
+        "3fff::/20",  # documentation
+        "2002::/16",  # 6to4: may tunnel to any IPv4 address
+        "5f00::/16",  # SRv6 SIDs
+        "fc00::/7",  # unique local
+        "fe80::/10",  # link-local
+        "fec0::/10",  # deprecated site-local
+        "ff00::/8",  # multicast
+    )
+)
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
@@ -168,8 +188,7 @@ def is_public_address(ip: IPAddress) -> bool:
     elif any(ip in net for net in _BLOCKED_V4):
         return False
     return ip.is_global and not (
-        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-        or ip.is_reserved or ip.is_unspecified
+        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified
     )
 
 
@@ -442,12 +461,16 @@ def _connect(target: _Target, ip: IPAddress, deadline: _Deadline, connect_timeou
         # The certificate is verified against the host of the link (name or IP literal; urllib3
         # sends no SNI for an IP), not against the pinned address.
         conn = _GuardedHTTPSConnection(
-            str(ip), target.port, timeout=timeout, server_hostname=target.host,
-            cert_reqs="CERT_REQUIRED", ca_certs=_CA_CERTS,
+            str(ip),
+            target.port,
+            timeout=timeout,
+            server_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=_CA_CERTS,
         )
     else:
         conn = _GuardedHTTPConnection(str(ip), target.port, timeout=timeout)
-    conn.deadline = deadline  # type: ignore[attr-defined]
+    conn.deadline = deadline
     try:
         conn.connect()
     except BaseException:
@@ -457,7 +480,11 @@ def _connect(target: _Target, ip: IPAddress, deadline: _Deadline, connect_timeou
 
 
 def _request(
-    target: _Target, ips: list[IPAddress], deadline: _Deadline, connect_timeout: float, user_agent: str,
+    target: _Target,
+    ips: list[IPAddress],
+    deadline: _Deadline,
+    connect_timeout: float,
+    user_agent: str,
 ) -> tuple[HTTPConnection, HTTPResponse]:
     """Send the GET for one hop; returns the open connection and the response (body unread).
     Addresses are tried in order until one accepts the connection."""
@@ -601,18 +628,27 @@ def _printable_type(media: str) -> str:
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:-]+)""", re.I)
 # What browsers decode these labels as (WHATWG Encoding): latin-1 pages are really windows-1252.
 _CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
-    "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252", "windows-1252": "cp1252",
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "windows-1252": "cp1252",
 }
 
 
 def _decode_html(body: bytes, header_charset: str | None) -> str:
     """Text of an HTML body: a BOM wins, then the header's charset, then a <meta> charset, then
     UTF-8; undecodable bytes become U+FFFD."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if body.startswith(bom):
-            return body[len(bom):].decode(encoding, errors="replace")
+            return body[len(bom) :].decode(encoding, errors="replace")
     candidates = [header_charset]
     meta = _META_CHARSET.search(body[:4096])
     if meta:
@@ -662,8 +698,13 @@ def fetch_url(
 
 
 def _fetch(
-    url: str, allowed: frozenset[str], deadline: _Deadline, connect_timeout: float, max_bytes: int,
-    max_redirects: int, user_agent: str,
+    url: str,
+    allowed: frozenset[str],
+    deadline: _Deadline,
+    connect_timeout: float,
+    max_bytes: int,
+    max_redirects: int,
+    user_agent: str,
 ) -> FetchedPage:
     current = url.strip() if isinstance(url, str) else url
     redirects = 0
@@ -678,11 +719,13 @@ def _fetch(
             if status in REDIRECT_STATUSES:
                 location = resp.headers.get("Location", "").strip()
                 if not location:
-                    raise FetchError("http_error", f"the site sent a redirect (HTTP {status}) without a target",
-                                     status=status)
+                    raise FetchError(
+                        "http_error", f"the site sent a redirect (HTTP {status}) without a target", status=status
+                    )
                 if redirects >= max_redirects:
-                    raise FetchError("too_many_redirects",
-                                     f"that link redirects too many times (more than {max_redirects})")
+                    raise FetchError(
+                        "too_many_redirects", f"that link redirects too many times (more than {max_redirects})"
+                    )
                 redirects += 1
                 current = urljoin(current, _location(location))
                 continue
@@ -693,8 +736,9 @@ def _fetch(
             body = _read_body(resp, deadline, max_bytes)
             if not media and not _looks_like_html(body):
                 raise FetchError("not_html", "that link is not a web page")
-            return FetchedPage(url=url, final_url=current, status=status, content_type=media,
-                               html=_decode_html(body, charset))
+            return FetchedPage(
+                url=url, final_url=current, status=status, content_type=media, html=_decode_html(body, charset)
+            )
         except FetchError:
             raise
         except (ReadTimeoutError, ConnectTimeoutError, TimeoutError):
@@ -731,11 +775,13 @@ def _check_status(status: int) -> None:
         raise FetchError("not_found", f"the site says that page does not exist (HTTP {status})", status=status)
     if status in (401, 402, 403):
         raise FetchError(
-            "http_error", f"the site refused access (HTTP {status}); it may need a login or a subscription",
+            "http_error",
+            f"the site refused access (HTTP {status}); it may need a login or a subscription",
             status=status,
         )
     if status == 429:
-        raise FetchError("http_error", "the site is refusing requests for now (HTTP 429, too many requests)",
-                         status=status)
+        raise FetchError(
+            "http_error", "the site is refusing requests for now (HTTP 429, too many requests)", status=status
+        )
     if not 200 <= status < 300:
         raise FetchError("http_error", f"the site answered with an error (HTTP {status})", status=status)

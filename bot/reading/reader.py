@@ -9,16 +9,16 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
-from copydesk.bot.reading.clean import clean_article
 from copydesk.bot.errors import BadInput
-from copydesk.bot.model import Article
 from copydesk.bot.language.text import words
+from copydesk.bot.model import Article
+from copydesk.bot.reading.clean import clean_article
 
 MAX_BYTES = 5_000_000  # an article file or page larger than this is refused
 MIN_WORDS = 20  # an article file, page or standard input with fewer words is refused (not an article)
@@ -63,7 +63,8 @@ def expand(args: list[str]) -> list[Source]:
             if p.is_dir():
                 try:
                     files = sorted(
-                        f for f in p.iterdir()
+                        f
+                        for f in p.iterdir()
                         if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in ARTICLE_SUFFIXES
                     )
                 except OSError as exc:
@@ -105,7 +106,9 @@ def fetcher(allow_hosts=()):
 
 def read_url(url: str, *, allow_hosts=(), min_words: int | None = None) -> Article:
     """The article at a link, through the guarded fetcher. Raises LinkError or BadInput."""
-    return read(Source(url, "url", url), fetch=fetcher(allow_hosts), min_words=MIN_WORDS if min_words is None else min_words)
+    return read(
+        Source(url, "url", url), fetch=fetcher(allow_hosts), min_words=MIN_WORDS if min_words is None else min_words
+    )
 
 
 def _missing(path: Path, name: str) -> BadInput | None:
@@ -135,8 +138,9 @@ def read(source: Source, *, fetch=None, min_words: int = MIN_WORDS) -> Article:
 def check_length(article: Article, name: str, min_words: int = MIN_WORDS) -> None:
     n = len(words(article.text))
     if n < min_words:
-        raise BadInput(f"{name}: is too short to be an article ({n} word{'s' if n != 1 else ''}; "
-                       f"at least {min_words} are needed)")
+        raise BadInput(
+            f"{name}: is too short to be an article ({n} word{'s' if n != 1 else ''}; at least {min_words} are needed)"
+        )
 
 
 def _read(source: Source, *, fetch=None) -> Article:
@@ -195,8 +199,13 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # UTF-32 LE before UTF-16 LE
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)  # UTF-32 LE before UTF-16 LE
 
 
 def _bom_encoding(data: bytes) -> str | None:
@@ -224,7 +233,7 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
     for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped == "---":
-            return (header, "".join(lines[i + 1:])) if header else ({}, text)
+            return (header, "".join(lines[i + 1 :])) if header else ({}, text)
         m = _HEADER_LINE.match(stripped)
         if not m or i >= 50:
             return {}, text
@@ -239,9 +248,14 @@ def read_text(text: str, name: str) -> Article:
     meta = {k: v for k, v in header.items() if k not in KNOWN_KEYS}
     outlet = header.get("outlet") or (None if header.get("url") else credited_outlet(body))
     return make_article(
-        body, name=name, title=header.get("title") or None, outlet=outlet,
-        url=header.get("url") or None, published=header.get("published") or None,
-        author=header.get("author") or None, meta=meta,
+        body,
+        name=name,
+        title=header.get("title") or None,
+        outlet=outlet,
+        url=header.get("url") or None,
+        published=header.get("published") or None,
+        author=header.get("author") or None,
+        meta=meta,
     )
 
 
@@ -249,8 +263,13 @@ def read_html(html: str, url: str | None, *, name: str) -> Article:
     import trafilatura
 
     raw = trafilatura.extract(
-        html, url=url, output_format="json", with_metadata=True, include_comments=False,
-        include_tables=False, favor_precision=True,
+        html,
+        url=url,
+        output_format="json",
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
     )
     if not raw:
         raise BadInput(f"{name}: no article text found on the page (a paywall, a login or not an article)")
@@ -259,15 +278,23 @@ def read_html(html: str, url: str | None, *, name: str) -> Article:
     if not body.strip():
         raise BadInput(f"{name}: no article text found on the page (a paywall, a login or not an article)")
     return make_article(
-        body.replace("\n", "\n\n"), name=name, title=doc.get("title"), outlet=doc.get("sitename") or doc.get("source-hostname") or doc.get("hostname"),
-        url=url or doc.get("source") or doc.get("url"), published=doc.get("date"), author=doc.get("author"), meta={},
+        body.replace("\n", "\n\n"),
+        name=name,
+        title=doc.get("title"),
+        outlet=doc.get("sitename") or doc.get("source-hostname") or doc.get("hostname"),
+        url=url or doc.get("source") or doc.get("url"),
+        published=doc.get("date"),
+        author=doc.get("author"),
+        meta={},
     )
 
 
 # Where pasted text names its outlet: a dateline "PORT ALDANE (Meridian Wire) -", a credit line
 # "(Reuters) -" at the start, or a byline "By Jane Doe, AP" / "By Jane Doe | The Courier".
 _NAME = r"[A-Z][\w&'.-]*(?: (?:of |the |and |&amp; )?[A-Z][\w&'.-]*){0,4}"
-_DATELINE_RE = re.compile(rf"^(?:[A-Z][A-Z .,'’-]{{1,40}}(?:,? [A-Z][a-z]{{2,8}}\.? \d{{1,2}})?\s)?\(({_NAME})\)\s*[-–—:]")
+_DATELINE_RE = re.compile(
+    rf"^(?:[A-Z][A-Z .,'’-]{{1,40}}(?:,? [A-Z][a-z]{{2,8}}\.? \d{{1,2}})?\s)?\(({_NAME})\)\s*[-–—:]"
+)
 _BYLINE_RE = re.compile(rf"^by\s+{_NAME}(?:\s+and\s+{_NAME})?\s*[,|/–—-]\s*({_NAME})\s*$", re.IGNORECASE)
 _NOT_OUTLETS = frozenset({"staff", "staff writer", "reporter", "correspondent", "editor", "agencies", "updated"})
 
@@ -284,6 +311,8 @@ def credited_outlet(body: str) -> str | None:
         if m and m.group(1).lower() not in _NOT_OUTLETS:
             return m.group(1)
     return None
+
+
 def outlet_from_url(url: str | None) -> str | None:
     """Who published a link, when nothing else says: its host without "www." ("example.org")."""
     try:
@@ -305,8 +334,13 @@ def make_article(body: str, *, name: str, title, outlet, url, published, author,
     if outlet is None and url:
         outlet = outlet_from_url(url)
     return Article(
-        text=cleaned.text, title=cleaned.title, outlet=outlet, url=url,
-        published=normalize_date(published), author=author, meta=meta,
+        text=cleaned.text,
+        title=cleaned.title,
+        outlet=outlet,
+        url=url,
+        published=normalize_date(published),
+        author=author,
+        meta=meta,
     )
 
 
@@ -339,8 +373,9 @@ def normalize_date(value: str | None) -> str | None:
     return dt.isoformat() if has_time else dt.date().isoformat()
 
 
-def iter_read(sources: list[Source], *, fetch=None,
-              min_words: int = MIN_WORDS) -> Iterator[tuple[Source, Article | BadInput]]:
+def iter_read(
+    sources: list[Source], *, fetch=None, min_words: int = MIN_WORDS
+) -> Iterator[tuple[Source, Article | BadInput]]:
     for src in sources:
         try:
             yield src, read(src, fetch=fetch, min_words=min_words)

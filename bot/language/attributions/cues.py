@@ -9,8 +9,21 @@ from typing import TYPE_CHECKING
 from copydesk.bot.language.attributions.quotes import _DQ_ALL
 from copydesk.bot.language.attributions.speakers import _Article, _Speaker
 from copydesk.bot.language.attributions.words import (
-    FORECAST_NOUNS, ISSUE_FORECAST_LEMMAS, OBJECT_LEMMAS, _CUE_LEMMAS, _MODALS, _RELATIVES, ACCUSE_LEMMAS, LISTENER_LEMMAS, OFFICE_NOUNS, ORG_WORDS, PERSON_NOUNS,
-    QUOTE_ONLY_LEMMAS, SPEECH_LEMMAS, STATEMENT_NOUNS, XCOMP_LEMMAS,
+    _CUE_LEMMAS,
+    _MODALS,
+    _RELATIVES,
+    ACCUSE_LEMMAS,
+    FORECAST_NOUNS,
+    ISSUE_FORECAST_LEMMAS,
+    LISTENER_LEMMAS,
+    OBJECT_LEMMAS,
+    OFFICE_NOUNS,
+    ORG_WORDS,
+    PERSON_NOUNS,
+    QUOTE_ONLY_LEMMAS,
+    SPEECH_LEMMAS,
+    STATEMENT_NOUNS,
+    XCOMP_LEMMAS,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 @dataclass
 class _Cue:
     sent: int
-    token: "Token"
+    token: Token
     cue: str  # lemma, "according to", or a statement noun
     speaker: _Speaker | None
     pos: int  # absolute offset of the cue word
@@ -30,7 +43,7 @@ class _Cue:
     quote_only: bool = False
 
 
-def _subject(tok: "Token") -> "Token | None":
+def _subject(tok: Token) -> Token | None:
     """The subject of a speech verb, climbing through conjunctions, adverbial and participial
     clauses ("…, adding that", "was quoted as saying") and relative clauses."""
     cur = tok
@@ -62,7 +75,7 @@ def _subject(tok: "Token") -> "Token | None":
     return None
 
 
-def _speaker_like(tok: "Token") -> bool:
+def _speaker_like(tok: Token) -> bool:
     """A noun that may name someone speaking: a name, a person or organisation noun, people."""
     if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return tok.ent_type_ not in ("DATE", "TIME")
@@ -72,12 +85,15 @@ def _speaker_like(tok: "Token") -> bool:
     return lemma in PERSON_NOUNS | OFFICE_NOUNS | ORG_WORDS or (tok.head.lower_ == "with" and tok.dep_ == "pobj")
 
 
-def _is_speech_verb(tok: "Token") -> bool:
+def _is_speech_verb(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     if lemma not in SPEECH_LEMMAS and lemma not in QUOTE_ONLY_LEMMAS and lemma not in OBJECT_LEMMAS:
         return False
-    if tok.pos_ != "VERB" or tok.tag_ == "JJ" or tok.dep_ in ("amod", "compound", "nmod", "npadvmod", "nsubj",
-                                                                "dobj", "pobj"):
+    if (
+        tok.pos_ != "VERB"
+        or tok.tag_ == "JJ"
+        or tok.dep_ in ("amod", "compound", "nmod", "npadvmod", "nsubj", "dobj", "pobj")
+    ):
         return False  # "the said agreement"
     kids = list(tok.children)
     if any(c.dep_ == "neg" for c in kids):
@@ -95,12 +111,21 @@ def _is_speech_verb(tok: "Token") -> bool:
     return True
 
 
-def _cue_phrase(art: "_Article", i: int, tok: "Token", subj: "Token | None") -> tuple[int, int]:
+def _cue_phrase(art: _Article, i: int, tok: Token, subj: Token | None) -> tuple[int, int]:
     """Token range of the cue with its own non-clausal dependents (outside quotes) and its subject."""
     lo = hi = tok.i
     for c in tok.children:
-        if c.dep_ in ("ccomp", "xcomp", "parataxis", "conj", "cc", "advcl", "dep", "punct", "csubj") \
-                or art.tok_in_quote(i, c):
+        if c.dep_ in (
+            "ccomp",
+            "xcomp",
+            "parataxis",
+            "conj",
+            "cc",
+            "advcl",
+            "dep",
+            "punct",
+            "csubj",
+        ) or art.tok_in_quote(i, c):
             continue
         lo, hi = min(lo, c.left_edge.i), max(hi, c.right_edge.i)
     if subj is not None and subj.head.i == tok.i:
@@ -108,21 +133,24 @@ def _cue_phrase(art: "_Article", i: int, tok: "Token", subj: "Token | None") -> 
     return lo, hi
 
 
-def _has_clause(doc: "Doc", lo: int, hi: int) -> bool:
+def _has_clause(doc: Doc, lo: int, hi: int) -> bool:
     return any(t.pos_ in ("VERB", "AUX") for t in doc[lo:hi])
 
 
-def _strip_tokens(doc: "Doc", lo: int, hi: int) -> tuple[int, int]:
+def _strip_tokens(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
     """[lo, hi) without edge punctuation and a leading complementiser ("that")."""
-    while lo < hi and (doc[lo].is_punct and doc[lo].text not in _DQ_ALL + "‘'" or
-                       (doc[lo].dep_ == "mark" and doc[lo].lower_ in ("that",))):
+    while lo < hi and (
+        doc[lo].is_punct
+        and doc[lo].text not in _DQ_ALL + "‘'"
+        or (doc[lo].dep_ == "mark" and doc[lo].lower_ in ("that",))
+    ):
         lo += 1
     while hi > lo and doc[hi - 1].is_punct and doc[hi - 1].text not in _DQ_ALL + "’'":
         hi -= 1
     return lo, hi
 
 
-def _zero_relative(tok: "Token") -> "Token | None":
+def _zero_relative(tok: Token) -> Token | None:
     """A clause hanging as a relative clause on the listener of "tell", right after it, with its own
     non-relative subject ("told officers he had…")."""
     obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
@@ -156,8 +184,7 @@ def _region(art: _Article, i: int, cue: _Cue) -> list[tuple[int, int]]:
             if t.is_punct or t.text in _DQ_ALL:
                 continue
             anc = t
-            while anc.i != anc.head.i and anc.i != tok.i and not (anc.dep_ == "advcl" and
-                                                                    _is_speech_verb(anc)):
+            while anc.i != anc.head.i and anc.i != tok.i and not (anc.dep_ == "advcl" and _is_speech_verb(anc)):
                 anc = anc.head
             if anc.dep_ == "advcl" and anc.i != tok.i:
                 continue
@@ -180,15 +207,27 @@ def _region(art: _Article, i: int, cue: _Cue) -> list[tuple[int, int]]:
         # "after X revealed last week he had …": the parser hung the report on a verb higher up;
         # a clause that starts right after the cue's phrase is still the cue's report
         ancestors = {a.i for a in tok.ancestors}
-        ccomps = [c for c in doc if c.dep_ == "ccomp" and c.head.i in ancestors and c.left_edge.i == phi + 1
-                  and any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children)]
+        ccomps = [
+            c
+            for c in doc
+            if c.dep_ == "ccomp"
+            and c.head.i in ancestors
+            and c.left_edge.i == phi + 1
+            and any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children)
+        ]
     # a trailing cue: "CLAUSE, X said." — the whole clause before the comma is the content
     prev = plo - 1
     while prev >= 0 and doc[prev].text in _DQ_ALL:
         prev -= 1
-    trailing = plo > 0 and prev >= 0 and doc[prev].text in (",", "—", "–", "-") and tail_only(phi + 1) \
-        and all(c.i < plo for c in ccomps) and _has_clause(doc, 0, prev) \
-        and not any(not t.is_punct for t in doc[phi + 1:] if art.tok_in_quote(i, t))
+    trailing = (
+        plo > 0
+        and prev >= 0
+        and doc[prev].text in (",", "—", "–", "-")
+        and tail_only(phi + 1)
+        and all(c.i < plo for c in ccomps)
+        and _has_clause(doc, 0, prev)
+        and not any(not t.is_punct for t in doc[phi + 1 :] if art.tok_in_quote(i, t))
+    )
     if trailing:
         add(0, prev)
     elif tok.dep_ == "parataxis" and tok.head.i != tok.i:
@@ -200,18 +239,23 @@ def _region(art: _Article, i: int, cue: _Cue) -> list[tuple[int, int]]:
             hi = c.right_edge.i + 1
             if any(m.dep_ == "mark" for m in tok.children):
                 # "Although X said …, MAIN CLAUSE": the report ends at the clause's comma
-                comma = next((t.i for t in doc[c.i:hi] if t.text == "," and not art.tok_in_quote(i, t)), None)
+                comma = next((t.i for t in doc[c.i : hi] if t.text == "," and not art.tok_in_quote(i, t)), None)
                 hi = comma if comma is not None else hi
             add(c.left_edge.i, hi)
-    elif lemma in LISTENER_LEMMAS and _zero_relative(tok) is not None:
+    elif lemma in LISTENER_LEMMAS and (r := _zero_relative(tok)) is not None:
         # "told officers he had fallen asleep": the parser read the report as a relative clause
-        r = _zero_relative(tok)
         add(r.left_edge.i, r.right_edge.i + 1)
     elif lemma in ACCUSE_LEMMAS:
         obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
         if obj is not None:
-            prep = next((c for c in list(tok.children) + list(obj.children)
-                         if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")), None)
+            prep = next(
+                (
+                    c
+                    for c in list(tok.children) + list(obj.children)
+                    if c.dep_ == "prep" and c.lower_ in ("of", "for", "over")
+                ),
+                None,
+            )
             if prep is not None:
                 add(obj.left_edge.i, max(obj.right_edge.i, prep.right_edge.i) + 1)
     elif lemma in XCOMP_LEMMAS:
@@ -219,20 +263,30 @@ def _region(art: _Article, i: int, cue: _Cue) -> list[tuple[int, int]]:
         if x is not None:
             add(x.left_edge.i, x.right_edge.i + 1)
     head = tok.head
-    if not spans and tok.dep_ == "advcl" and head.i > phi and head.pos_ in ("VERB", "AUX") \
-            and lemma not in QUOTE_ONLY_LEMMAS:
+    if (
+        not spans
+        and tok.dep_ == "advcl"
+        and head.i > phi
+        and head.pos_ in ("VERB", "AUX")
+        and lemma not in QUOTE_ONLY_LEMMAS
+    ):
         # "after X revealed last week he had lined up …": the report parsed as the main clause
         subj = next((k for k in head.children if k.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None and subj.left_edge.i == phi + 1:
             hi = head.right_edge.i + 1
-            comma = next((t.i for t in doc[head.i:hi] if t.text == "," and not art.tok_in_quote(i, t)), None)
+            comma = next((t.i for t in doc[head.i : hi] if t.text == "," and not art.tok_in_quote(i, t)), None)
             add(phi + 1, comma if comma is not None else hi)
     if not spans and (lemma in OBJECT_LEMMAS or lemma in ISSUE_FORECAST_LEMMAS):
-        obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i and c.pos_ in ("NOUN", "PROPN", "NUM")),
-                   None)
+        obj = next(
+            (c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i and c.pos_ in ("NOUN", "PROPN", "NUM")), None
+        )
         subj = _subject(tok)
-        if obj is not None and (lemma in OBJECT_LEMMAS or obj.lemma_.lower() in FORECAST_NOUNS) \
-                and subj is not None and (subj.pos_ == "PRON" or _speaker_like(subj)):
+        if (
+            obj is not None
+            and (lemma in OBJECT_LEMMAS or obj.lemma_.lower() in FORECAST_NOUNS)
+            and subj is not None
+            and (subj.pos_ == "PRON" or _speaker_like(subj))
+        ):
             # "forecast revenue of about $16 billion, plus or minus 2%, for its third quarter"
             hi = obj.right_edge.i
             for c in tok.rights:
@@ -266,16 +320,27 @@ def _find_cues(art: _Article, i: int) -> list[_Cue]:
             if subj is None or art.tok_in_quote(i, subj):
                 continue
             speaker = art.speaker(i, subj)
-            cue = _Cue(i, tok, lemma, speaker, art.abs(i, tok), _cue_phrase(art, i, tok, subj),
-                       quote_only=lemma in QUOTE_ONLY_LEMMAS)
+            cue = _Cue(
+                i,
+                tok,
+                lemma,
+                speaker,
+                art.abs(i, tok),
+                _cue_phrase(art, i, tok, subj),
+                quote_only=lemma in QUOTE_ONLY_LEMMAS,
+            )
             if not cue.quote_only:
                 cue.region = _region(art, i, cue)
             cues.append(cue)
     for tok in doc:
         # "issued revenue guidance of $16 billion", "analysts' expectations of $12.6 billion"
         lemma = tok.lemma_.lower()
-        if tok.pos_ != "NOUN" or lemma not in FORECAST_NOUNS or art.tok_in_quote(i, tok) \
-                or any(c.token.i == tok.head.i for c in cues):
+        if (
+            tok.pos_ != "NOUN"
+            or lemma not in FORECAST_NOUNS
+            or art.tok_in_quote(i, tok)
+            or any(c.token.i == tok.head.i for c in cues)
+        ):
             continue
         owner = next((c for c in tok.children if c.dep_ == "poss"), None)
         if owner is None and tok.dep_ == "dobj" and tok.head.lemma_.lower() in ISSUE_FORECAST_LEMMAS:
@@ -296,7 +361,7 @@ def _find_cues(art: _Article, i: int) -> list[_Cue]:
 
 
 def _statement_cue(art: _Article, i: int) -> list[_Cue]:
-    """"In a statement, the ministry expressed regret…": a statement noun introducing a clause."""
+    """ "In a statement, the ministry expressed regret…": a statement noun introducing a clause."""
     doc = art.docs[i]
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None or root.pos_ not in ("VERB", "AUX"):
@@ -327,7 +392,11 @@ def _root_subject(art: _Article, i: int) -> _Speaker | None:
         return None
     if subj.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
         return None
-    if subj.pos_ == "NOUN" and subj.lemma_.lower() not in PERSON_NOUNS | OFFICE_NOUNS | ORG_WORDS \
-            and not subj.ent_type_ and subj.tag_ != "NNS":
+    if (
+        subj.pos_ == "NOUN"
+        and subj.lemma_.lower() not in PERSON_NOUNS | OFFICE_NOUNS | ORG_WORDS
+        and not subj.ent_type_
+        and subj.tag_ != "NNS"
+    ):
         return None  # "the ship", "the year 2017": not someone who might speak
     return art.speaker(i, subj)

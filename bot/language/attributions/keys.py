@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 
 from copydesk.bot.language.attributions.words import (
-    _DETERMINERS, _HONORIFICS, _NAME_SUFFIXES, _PREPOSITIONS, OFFICE_NOUNS, ORG_WORDS, PERSON_NOUNS,
+    _DETERMINERS,
+    _HONORIFICS,
+    _NAME_SUFFIXES,
+    _PREPOSITIONS,
+    OFFICE_NOUNS,
+    ORG_WORDS,
+    PERSON_NOUNS,
     STATEMENT_NOUNS,
 )
 from copydesk.bot.language.text import fold
@@ -64,7 +70,7 @@ def speaker_key(name: str, aliases: dict[str, str] | None = None) -> str:
     for i, w in enumerate(words[:-1]):
         if w.endswith("'s") or w.endswith("s'"):
             owner = " ".join(words[:i] + [w[:-2] if w.endswith("'s") else w[:-1]])
-            rest = words[i + 1:]
+            rest = words[i + 1 :]
             okey = speaker_key(owner, aliases)
             head = rest[-1].lower()
             if head in OFFICE_NOUNS:
@@ -80,9 +86,9 @@ def speaker_key(name: str, aliases: dict[str, str] | None = None) -> str:
         if i and w in _PREPOSITIONS and i + 1 < len(words):
             head = words[i - 1].lower()
             if head in OFFICE_NOUNS:
-                return f"{speaker_key(' '.join(words[i + 1:]), aliases)}:office"
+                return f"{speaker_key(' '.join(words[i + 1 :]), aliases)}:office"
             if head in STATEMENT_NOUNS:
-                return speaker_key(" ".join(words[i + 1:]), aliases)
+                return speaker_key(" ".join(words[i + 1 :]), aliases)
             return lookup
     head = words[-1].lower()
     caps = [w for w in words[:-1] if w[:1].isupper()]

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from copydesk.bot.language.attributions.cues import _Cue, _find_cues, _root_subject, _subject
+from copydesk.bot.language.attributions.keys import speaker_key
 from copydesk.bot.language.attributions.quotes import _DQ_ALL
 from copydesk.bot.language.attributions.speakers import _Article, _Speaker
-from copydesk.bot.language.attributions.keys import speaker_key
 from copydesk.bot.language.attributions.words import CLAUSE_ONLY_LEMMAS
 from copydesk.bot.language.text import paragraphs
 
@@ -42,17 +42,29 @@ class Attribution:
 
     def to_dict(self) -> dict:
         return {
-            "speaker": self.speaker, "speaker_key": self.speaker_key, "cue": self.cue,
-            "content": self.content, "direct": self.direct, "start": self.start, "end": self.end,
-            "sentence": self.sentence, "quotes": [[s, e] for s, e in self.quotes],
+            "speaker": self.speaker,
+            "speaker_key": self.speaker_key,
+            "cue": self.cue,
+            "content": self.content,
+            "direct": self.direct,
+            "start": self.start,
+            "end": self.end,
+            "sentence": self.sentence,
+            "quotes": [[s, e] for s, e in self.quotes],
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Attribution":
+    def from_dict(cls, d: dict) -> Attribution:
         return cls(
-            speaker=d["speaker"], speaker_key=d.get("speaker_key", ""), cue=d["cue"], content=d["content"],
-            direct=bool(d["direct"]), start=int(d["start"]), end=int(d["end"]),
-            sentence=int(d.get("sentence", 0)), quotes=[(int(s), int(e)) for s, e in d.get("quotes", [])],
+            speaker=d["speaker"],
+            speaker_key=d.get("speaker_key", ""),
+            cue=d["cue"],
+            content=d["content"],
+            direct=bool(d["direct"]),
+            start=int(d["start"]),
+            end=int(d["end"]),
+            sentence=int(d.get("sentence", 0)),
+            quotes=[(int(s), int(e)) for s, e in d.get("quotes", [])],
         )
 
 
@@ -84,9 +96,9 @@ def _link_rank(art: _Article, cue: _Cue, chain: list[tuple[int, int]]) -> int | 
     first_in = next((t.i for t in doc if base + t.idx >= lo_abs), None)
     last_in = max((t.i for t in doc if base + t.idx < hi_abs), default=None)
     if last_in is not None and last_in < plo:
-        between = doc[last_in + 1:plo]
+        between = doc[last_in + 1 : plo]
     elif first_in is not None and first_in > phi:
-        between = doc[phi + 1:first_in]
+        between = doc[phi + 1 : first_in]
     else:
         return None
     if all(t.is_punct or t.text in _DQ_ALL for t in between):
@@ -94,7 +106,7 @@ def _link_rank(art: _Article, cue: _Cue, chain: list[tuple[int, int]]) -> int | 
     return None
 
 
-def _governed(t: "Token", verb: "Token") -> bool:
+def _governed(t: Token, verb: Token) -> bool:
     """Whether `verb` governs token t within its own clause (no other clause with a subject between)."""
     cur = t
     for _ in range(12):
@@ -111,7 +123,7 @@ def _governed(t: "Token", verb: "Token") -> bool:
 def _quote_dominant(art: _Article, chain: list[tuple[int, int]]) -> bool:
     """The quote opens its sentence and its sentences hold no verb outside it."""
     first, last = art.sent_of(chain[0][0]), art.sent_of(chain[-1][1] - 1)
-    if art.text[art.sents[first].start:chain[0][0]].strip(" " + _DQ_ALL + "‘'(—–-"):
+    if art.text[art.sents[first].start : chain[0][0]].strip(" " + _DQ_ALL + "‘'(—–-"):
         return False
     for i in range(first, last + 1):
         for t in art.docs[i]:
@@ -159,14 +171,15 @@ def _assign(art: _Article, cues: list[_Cue]) -> list[tuple[_Cue, list[int], bool
                     linked.append((rank, min(abs(cue.pos - chain[0][0]), abs(cue.pos - chain[-1][1])), cue))
         # a cue reporting another cue that is itself linked to the quote yields to it:
         # "Police said the driver told officers: "…"" — the quote is the driver's
-        inner = [x for x in linked if not any(y is not x and any(s <= y[2].pos < e for s, e in x[2].region)
-                                              for y in linked)]
+        inner = [
+            x for x in linked if not any(y is not x and any(s <= y[2].pos < e for s, e in x[2].region) for y in linked)
+        ]
         if inner or linked:
             min(inner or linked, key=lambda x: x[:2])[2].chains.append(ci)
             continue
         para = art.sents[last].para
         nxt = last + 1
-        tail = art.text[chain[-1][1]:art.sents[last].end].strip(" " + _DQ_ALL + ".,!?…’'")
+        tail = art.text[chain[-1][1] : art.sents[last].end].strip(" " + _DQ_ALL + ".,!?…’'")
         if not tail and nxt < len(art.sents) and art.sents[nxt].para == para:
             # "…" That was how the minister put it.
             options = [c for c in by_sent.get(nxt, ()) if c.speaker and not c.region and not c.chains]
@@ -237,8 +250,10 @@ def _quoted_share(art: _Article, region: list[tuple[int, int]]) -> float:
     return quoted / total if total else 0.0
 
 
-_THIRD_PERSON = {"he": re.compile(r"\b(he|his|him|himself)\b", re.I),
-                 "she": re.compile(r"\b(she|her|hers|herself)\b", re.I)}
+_THIRD_PERSON = {
+    "he": re.compile(r"\b(he|his|him|himself)\b", re.I),
+    "she": re.compile(r"\b(she|her|hers|herself)\b", re.I),
+}
 
 
 def _not_the_one_spoken_of(art: _Article, cue: _Cue, sp: _Speaker, content: str) -> _Speaker:
@@ -258,7 +273,7 @@ def _not_the_one_spoken_of(art: _Article, cue: _Cue, sp: _Speaker, content: str)
     return other.speaker if other is not None else sp
 
 
-def extract(parsed: "Parsed") -> list[Attribution]:
+def extract(parsed: Parsed) -> list[Attribution]:
     """Every attribution of a parsed article, in text order."""
     if not parsed.sentences:
         return []
@@ -282,8 +297,11 @@ def extract(parsed: "Parsed") -> list[Attribution]:
         if not content:
             continue
         sp = _not_the_one_spoken_of(art, cue, sp, content)
-        out.append(Attribution(sp.display, sp.key, cue.cue, content, True, parts[0][0], parts[-1][1],
-                               art.sent_of(parts[0][0]), parts))
+        out.append(
+            Attribution(
+                sp.display, sp.key, cue.cue, content, True, parts[0][0], parts[-1][1], art.sent_of(parts[0][0]), parts
+            )
+        )
     for cue in cues:
         if cue.speaker is None or not cue.region or cue.quote_only:
             continue
@@ -297,8 +315,19 @@ def extract(parsed: "Parsed") -> list[Attribution]:
         if len(content.split()) < 2:
             continue
         sp = cue.speaker
-        out.append(Attribution(sp.display, sp.key, cue.cue, content, False, regions[0][0], regions[-1][1],
-                               art.sent_of(regions[0][0]), []))
+        out.append(
+            Attribution(
+                sp.display,
+                sp.key,
+                cue.cue,
+                content,
+                False,
+                regions[0][0],
+                regions[-1][1],
+                art.sent_of(regions[0][0]),
+                [],
+            )
+        )
     out.extend(_transcript_lines(art, out))
     out.sort(key=lambda a: (a.start, not a.direct, a.end))
     return out

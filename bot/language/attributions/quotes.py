@@ -4,6 +4,7 @@ double marks, « », single marks told apart from apostrophes), and quotes runni
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from copydesk.bot.language.text import paragraphs
 
@@ -15,7 +16,7 @@ _SQ_CLOSE = "’"
 _OPEN_CONTEXT = "([{—–-/:"
 _CLOSE_CONTEXT = ".,;:!?)]}—–-…" + _DQ_ALL + "’'"
 #: Double marks, with the typewriter pairs of wire copy: `` opens, '' closes.
-_DQ_RE = re.compile('``|\'\'|["“”„«»‟]')
+_DQ_RE = re.compile("``|''|[\"“”„«»‟]")
 _DQ_PAIR_OPEN, _DQ_PAIR_CLOSE = "``", "''"
 _SQ_RE = re.compile("['‘’‚]")
 #: Longest top-level single-quoted passage (single marks double as apostrophes).
@@ -60,12 +61,18 @@ def _double_chains(text: str) -> list[list[tuple[int, int]]]:
             elif ch == _DQ_PAIR_CLOSE:
                 ch = _DQ_CLOSE[0]
             if open_at is None:
-                if ch in _DQ_OPEN or (ch == '"' and (can_open or not can_close)) or \
-                        (ch in _DQ_CLOSE and can_open and not can_close):
+                if (
+                    ch in _DQ_OPEN
+                    or (ch == '"' and (can_open or not can_close))
+                    or (ch in _DQ_CLOSE and can_open and not can_close)
+                ):
                     open_at, open_end = p, m.end()
                 continue  # a stray closing mark opens nothing
-            closes = ch in _DQ_CLOSE or (ch == '"' and (can_close or not can_open)) or \
-                (ch in _DQ_OPEN and can_close and not can_open)
+            closes = (
+                ch in _DQ_CLOSE
+                or (ch == '"' and (can_close or not can_open))
+                or (ch in _DQ_OPEN and can_close and not can_open)
+            )
             if closes:
                 s, e = _trim(text, open_end, p)
                 if s < e:
@@ -82,8 +89,11 @@ def _double_chains(text: str) -> list[list[tuple[int, int]]]:
             if s < e:
                 parts.append((s, e))
             nxt = paras[k + 1] if k + 1 < len(paras) else None
-            if nxt is not None and (text[nxt.start] in _DQ_OPEN + '"' or text.startswith(_DQ_PAIR_OPEN, nxt.start)) \
-                    and parts:
+            if (
+                nxt is not None
+                and (text[nxt.start] in _DQ_OPEN + '"' or text.startswith(_DQ_PAIR_OPEN, nxt.start))
+                and parts
+            ):
                 carry = parts
                 continue
         if parts:
@@ -93,7 +103,7 @@ def _double_chains(text: str) -> list[list[tuple[int, int]]]:
     return chains
 
 
-def _single_spans(text: str, lo: int, hi: int, blocked: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+def _single_spans(text: str, lo: int, hi: int, blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Single-quoted passages in text[lo:hi], skipping `blocked` ranges. An opening mark follows a
     space or bracket and precedes a letter; a closing one follows a non-space and precedes no
     letter (so apostrophes inside words — "don't", "Lind's" — never count)."""
@@ -104,19 +114,25 @@ def _single_spans(text: str, lo: int, hi: int, blocked: list[tuple[int, int]] = 
         if any(b0 <= p < b1 for b0, b1 in blocked):
             open_at = None
             continue
-        if text[p - 1:p + 1] == "''" or text[p:p + 2] == "''":
+        if text[p - 1 : p + 1] == "''" or text[p : p + 2] == "''":
             continue  # a typewriter double mark
         prev = text[p - 1] if p > lo else " "
         nxt = text[p + 1] if p + 1 < hi else " "
-        opener = ch != "’" and (prev.isspace() or prev in _OPEN_CONTEXT or prev in _DQ_OPEN) and nxt.isalnum() \
-            and not re.match(r"\d0s\b|\d\ds\b|(?:em|tis|twas|n)\b", text[p + 1:p + 5], re.IGNORECASE)
+        opener = (
+            ch != "’"
+            and (prev.isspace() or prev in _OPEN_CONTEXT or prev in _DQ_OPEN)
+            and nxt.isalnum()
+            and not re.match(r"\d0s\b|\d\ds\b|(?:em|tis|twas|n)\b", text[p + 1 : p + 5], re.IGNORECASE)
+        )
         closer = ch != "‘" and not prev.isspace() and not nxt.isalnum()
         if open_at is not None and closer:
             if prev in "sS" and nxt == " " and p + 2 < hi and text[p + 2].islower():
                 # "the leaders' views": a plural possessive, unless no other closing mark follows
-                later = [q.start() for q in _SQ_RE.finditer(text, p + 1, hi)
-                         if not text[q.start() - 1].isspace()
-                         and (q.start() + 1 >= hi or not text[q.start() + 1].isalnum())]
+                later = [
+                    q.start()
+                    for q in _SQ_RE.finditer(text, p + 1, hi)
+                    if not text[q.start() - 1].isspace() and (q.start() + 1 >= hi or not text[q.start() + 1].isalnum())
+                ]
                 if later:
                     continue
             s, e = _trim(text, open_at + 1, p)

@@ -5,14 +5,25 @@ pronouns and generic references ("he", "the company") resolved to earlier mentio
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from copydesk.bot.language.attributions.keys import _clean_name, _norm_phrase, speaker_key
 from copydesk.bot.language.attributions.quotes import _DQ_ALL, _quote_chains
 from copydesk.bot.language.attributions.words import (
-    _HONORIFICS, _ISSUING_LEMMAS, _NAME_SUFFIXES, _PREPOSITIONS, _PRONOUNS, DOCUMENT_NOUNS, GENERIC_ORG_NOUNS,
-    LEADER_TITLES, OFFICE_NOUNS, ORG_WORDS, PERSON_NOUNS, STATEMENT_NOUNS,
+    _HONORIFICS,
+    _ISSUING_LEMMAS,
+    _NAME_SUFFIXES,
+    _PREPOSITIONS,
+    _PRONOUNS,
+    DOCUMENT_NOUNS,
+    GENERIC_ORG_NOUNS,
+    LEADER_TITLES,
+    OFFICE_NOUNS,
+    ORG_WORDS,
+    PERSON_NOUNS,
+    STATEMENT_NOUNS,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,13 +63,17 @@ def _person_surname(name: str) -> str:
     return last[:-2] if last.endswith("'s") else last
 
 
-def _role_before(doc: "Doc", start: int) -> str:
+def _role_before(doc: Doc, start: int) -> str:
     """Title words right before a name: "Tessalian President" in "Tessalian President Ivo Maric"."""
     j = start
     while j > 0 and start - j < 6:
         t = doc[j - 1]
-        if t.pos_ in ("DET", "PRON", "CCONJ", "ADP", "VERB", "AUX", "NUM") or t.ent_type_ == "PERSON" \
-                or (t.is_punct and t.text not in ("-", "–")) or t.tag_ == "POS":
+        if (
+            t.pos_ in ("DET", "PRON", "CCONJ", "ADP", "VERB", "AUX", "NUM")
+            or t.ent_type_ == "PERSON"
+            or (t.is_punct and t.text not in ("-", "–"))
+            or t.tag_ == "POS"
+        ):
             break
         j -= 1
     if j == start:
@@ -70,7 +85,7 @@ def _role_before(doc: "Doc", start: int) -> str:
     return role
 
 
-def build_aliases(docs: Iterable["Doc"]) -> tuple[dict[str, str], set[str]]:
+def build_aliases(docs: Iterable[Doc]) -> tuple[dict[str, str], set[str]]:
     """The article's alias table (normalised phrase → speaker key) and the set of person keys.
 
     Full names map to surnames; the roles that introduce a name ("Tessalian President Ivo Maric",
@@ -87,8 +102,8 @@ def build_aliases(docs: Iterable["Doc"]) -> tuple[dict[str, str], set[str]]:
             roles.setdefault(" ".join(words[k:]), set()).add(key)
         for title in LEADER_TITLES:
             tw = title.split()
-            if len(words) > len(tw) and words[-len(tw):] == tw:
-                roles.setdefault(" ".join(words[:-len(tw)] + ["leader"]), set()).add(key)
+            if len(words) > len(tw) and words[-len(tw) :] == tw:
+                roles.setdefault(" ".join(words[: -len(tw)] + ["leader"]), set()).add(key)
 
     for doc in docs:
         for ent in doc.ents:
@@ -104,10 +119,10 @@ def build_aliases(docs: Iterable["Doc"]) -> tuple[dict[str, str], set[str]]:
                 root = ent.root
                 for c in root.children:  # "Hall, the opposition leader,"
                     if c.dep_ == "appos" and c.pos_ == "NOUN":
-                        add_role(_norm_phrase(doc[c.left_edge.i:c.i + 1].text), key)
+                        add_role(_norm_phrase(doc[c.left_edge.i : c.i + 1].text), key)
                 if root.dep_ == "appos" and root.head.pos_ == "NOUN":  # "the commander, Rita Okafor,"
                     h = root.head
-                    add_role(_norm_phrase(doc[h.left_edge.i:h.i + 1].text), key)
+                    add_role(_norm_phrase(doc[h.left_edge.i : h.i + 1].text), key)
     for role, keys in roles.items():
         if len(keys) == 1 and role:
             aliases.setdefault(role, next(iter(keys)))
@@ -117,7 +132,7 @@ def build_aliases(docs: Iterable["Doc"]) -> tuple[dict[str, str], set[str]]:
 class _Article:
     """Everything `extract` needs about one parsed article."""
 
-    def __init__(self, parsed: "Parsed"):
+    def __init__(self, parsed: Parsed):
         self.parsed = parsed
         self.text = parsed.text
         self.sents = parsed.sentences
@@ -144,10 +159,10 @@ class _Article:
     def in_quote(self, pos: int) -> bool:
         return self.chain_at(pos) is not None
 
-    def abs(self, i: int, tok: "Token") -> int:
+    def abs(self, i: int, tok: Token) -> int:
         return self.sents[i].start + tok.idx
 
-    def tok_in_quote(self, i: int, tok: "Token") -> bool:
+    def tok_in_quote(self, i: int, tok: Token) -> bool:
         flags = self._flags.get(i)
         if flags is None:
             base = self.sents[i].start
@@ -185,8 +200,14 @@ class _Article:
         wanted = {"person": {"person", "name"}, "org": {"org", "name"}, "group": {"group", "org"}}[kind]
         # "he" may reach further back (a speaker's quotes run over paragraphs of other matter)
         reach = PERSON_REACH if kind == "person" else 2
-        found = [m for m in reversed(self.mentions) if m.sent < i and para - m.para <= reach
-                 and m.speaker.kind in wanted and (kind == "person" or para - m.para <= 2)]
+        found = [
+            m
+            for m in reversed(self.mentions)
+            if m.sent < i
+            and para - m.para <= reach
+            and m.speaker.kind in wanted
+            and (kind == "person" or para - m.para <= 2)
+        ]
         if not found:
             return None
         if kind == "person":
@@ -199,14 +220,19 @@ class _Article:
             return None
         return found[0].speaker
 
-    def speaker(self, i: int, tok: "Token", depth: int = 0) -> _Speaker | None:
+    def speaker(self, i: int, tok: Token, depth: int = 0) -> _Speaker | None:
         """The speaker named by the noun phrase headed by `tok` in sentence i."""
         doc = tok.doc
         low = tok.lower_
         if low in _PRONOUNS and tok.pos_ == "PRON":
             prev = doc[tok.i - 1] if tok.i > 0 else None
-            if prev is not None and prev.pos_ == "PROPN" and prev.head.i == tok.head.i \
-                    and prev.dep_ in ("npadvmod", "nsubj", "dep", "appos") and depth <= 3:
+            if (
+                prev is not None
+                and prev.pos_ == "PROPN"
+                and prev.head.i == tok.head.i
+                and prev.dep_ in ("npadvmod", "nsubj", "dep", "appos")
+                and depth <= 3
+            ):
                 return self.speaker(i, prev, depth + 1)  # "Twitter it said" (a name resumed by a pronoun)
             return self.resolve(_PRONOUNS[low], i)
         if tok.pos_ == "PRON":
@@ -221,12 +247,12 @@ class _Article:
             return self.speaker(i, names[0], depth + 1) if len(names) == 1 else None
         if conjs:
             members = [self.speaker(i, t, depth + 1) for t in [tok] + conjs if t.ent_type_ not in _TIME_ENTS]
-            members = [m for m in members if m]
-            if len(members) > 1:
+            speaking = [m for m in members if m is not None]
+            if len(speaking) > 1:
                 lo = tok.left_edge.i
                 hi = max(c.i for c in conjs)
-                display = doc[lo:hi + 1].text
-                keys = sorted({k for m in members for k in m.key.split("+")})
+                display = doc[lo : hi + 1].text
+                keys = sorted({k for m in speaking for k in m.key.split("+")})
                 return _Speaker(display, "+".join(keys), "group")
         # a statement speaks for its issuer; a document for its publisher, if named
         if tok.lemma_.lower() in STATEMENT_NOUNS and tok.pos_ == "NOUN":
@@ -240,16 +266,22 @@ class _Article:
                 return publisher
         # a role with an appositive name: "the company's safety chief, Ines Moreau,"
         for c in tok.children:
-            if c.dep_ == "appos" and (c.ent_type_ == "PERSON" or (
-                    c.pos_ == "PROPN" and tok.lemma_.lower() in PERSON_NOUNS | OFFICE_NOUNS)):
+            if c.dep_ == "appos" and (
+                c.ent_type_ == "PERSON" or (c.pos_ == "PROPN" and tok.lemma_.lower() in PERSON_NOUNS | OFFICE_NOUNS)
+            ):
                 return self.speaker(i, c, depth + 1)
         lo, hi = self._np_range(tok)
-        if tok.pos_ == "NOUN" and tok.lemma_.lower() in GENERIC_ORG_NOUNS and hi == tok.i and lo == tok.i - 1 \
-                and doc[lo].lower_ in ("the", "this"):
+        if (
+            tok.pos_ == "NOUN"
+            and tok.lemma_.lower() in GENERIC_ORG_NOUNS
+            and hi == tok.i
+            and lo == tok.i - 1
+            and doc[lo].lower_ in ("the", "this")
+        ):
             named = self.resolve_named_org(i)
             if named is not None:
                 return named  # "the company" after "Brightwater Ferries …"
-        display = doc[lo:hi + 1].text.strip(" ,")
+        display = doc[lo : hi + 1].text.strip(" ,")
         if not display:
             return None
         key = speaker_key(display, self.aliases)
@@ -266,17 +298,22 @@ class _Article:
                 return m.speaker
         return None
 
-    def _np_range(self, tok: "Token") -> tuple[int, int]:
+    def _np_range(self, tok: Token) -> tuple[int, int]:
         lo = hi = tok.i
         for c in tok.lefts:
-            if c.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "flat") \
-                    or (c.dep_ == "punct" and c.text in "-–"):
+            if c.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "flat") or (
+                c.dep_ == "punct" and c.text in "-–"
+            ):
                 lo = min(lo, c.left_edge.i)
         for c in tok.rights:
             if c.dep_ in ("compound", "flat", "nummod"):
                 hi = max(hi, c.right_edge.i)
-            elif c.dep_ == "prep" and c.lower_ in _PREPOSITIONS and tok.pos_ == "NOUN" \
-                    and any(g.dep_ == "pobj" for g in c.children):
+            elif (
+                c.dep_ == "prep"
+                and c.lower_ in _PREPOSITIONS
+                and tok.pos_ == "NOUN"
+                and any(g.dep_ == "pobj" for g in c.children)
+            ):
                 hi = max(hi, c.right_edge.i)
             elif c.dep_ == "amod" and c.i == hi + 1 and tok.pos_ == "NOUN":
                 hi = max(hi, c.right_edge.i)  # "a source close to the talks", "officials familiar with…"
@@ -287,7 +324,7 @@ class _Article:
             hi -= 1
         return lo, hi
 
-    def _kind(self, tok: "Token", key: str) -> str:
+    def _kind(self, tok: Token, key: str) -> str:
         lemma = tok.lemma_.lower()
         if tok.tag_ in ("NNS", "NNPS") and tok.ent_type_ != "ORG":
             return "group"
@@ -295,18 +332,29 @@ class _Article:
             return "org"
         if tok.ent_type_ == "PERSON" or key in self.persons or lemma in PERSON_NOUNS:
             return "person"
-        if tok.pos_ == "PROPN" and " " not in key and key == tok.lower_ and tok.i > 0 \
-                and tok.doc[tok.i - 1].dep_ == "compound" and tok.doc[tok.i - 1].pos_ == "PROPN" \
-                and not (tok.ent_type_ == "ORG" and tok.doc[tok.i - 1].ent_type_ == "ORG"):
+        if (
+            tok.pos_ == "PROPN"
+            and " " not in key
+            and key == tok.lower_
+            and tok.i > 0
+            and tok.doc[tok.i - 1].dep_ == "compound"
+            and tok.doc[tok.i - 1].pos_ == "PROPN"
+            and not (tok.ent_type_ == "ORG" and tok.doc[tok.i - 1].ent_type_ == "ORG")
+        ):
             return "person"  # a first and last name the tagger took for an organisation
-        if tok.ent_type_ == "ORG" and tok.pos_ == "PROPN" and key == tok.lower_ and lemma not in ORG_WORDS \
-                and not tok.text.isupper():
+        if (
+            tok.ent_type_ == "ORG"
+            and tok.pos_ == "PROPN"
+            and key == tok.lower_
+            and lemma not in ORG_WORDS
+            and not tok.text.isupper()
+        ):
             return "name"  # "Brandt", "Reuters": a person or an organisation
         if tok.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "PRODUCT"):
             return "org"
         return "person" if tok.pos_ == "PROPN" and not tok.ent_type_ else "org"
 
-    def _issuer(self, i: int, tok: "Token", depth: int, resolve: bool = True) -> _Speaker | None:
+    def _issuer(self, i: int, tok: Token, depth: int, resolve: bool = True) -> _Speaker | None:
         """Who issued a statement: its possessor, its "from/by/of X", a name compounded with it, the
         subject of the verb that released it; else (for "the statement") the latest organisation."""
         for c in tok.children:
@@ -317,9 +365,12 @@ class _Article:
                 # a person's written statement comes from their office: "Lind's statement" is
                 # keyed like "Lind's office"
                 lo, _ = self._np_range(tok)
-                return _Speaker(tok.doc[lo:tok.i + 1].text, f"{owner.key}:office", "org")
-        names = [c for c in tok.lefts if c.dep_ in ("compound", "nmod") and
-                 (c.pos_ == "PROPN" or c.ent_type_ in ("ORG", "PERSON"))]
+                return _Speaker(tok.doc[lo : tok.i + 1].text, f"{owner.key}:office", "org")
+        names = [
+            c
+            for c in tok.lefts
+            if c.dep_ in ("compound", "nmod") and (c.pos_ == "PROPN" or c.ent_type_ in ("ORG", "PERSON"))
+        ]
         if names:  # "a ministry press release", "a Maritime Safety Board report"
             return self.speaker(i, names[-1], depth + 1)
         for c in tok.children:

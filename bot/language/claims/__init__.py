@@ -4,5 +4,16 @@
 from copydesk.bot.language.claims.compare import GENERIC_UNITS, Verdict, compare, overlap, same_name
 from copydesk.bot.language.claims.extract import Claim, Number, extract, figures, is_claim, main_predicates
 
-__all__ = ["Claim", "Number", "Verdict", "compare", "extract", "figures", "is_claim", "main_predicates",
-           "overlap", "same_name", "GENERIC_UNITS"]
+__all__ = [
+    "Claim",
+    "Number",
+    "Verdict",
+    "compare",
+    "extract",
+    "figures",
+    "is_claim",
+    "main_predicates",
+    "overlap",
+    "same_name",
+    "GENERIC_UNITS",
+]

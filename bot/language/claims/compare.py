@@ -34,8 +34,29 @@ class Verdict:
 
 # Units that say little on their own: a figure with one of these is compared only when the two
 # statements are the same fact, or the figures measure the same named thing.
-GENERIC_UNITS = {"", "person", "other", "time", "year", "month", "week", "day", "hour", "minute", "percent",
-                 "usd", "eur", "gbp", "jpy", "kes", "million", "billion", "thing", "case", "member"}
+GENERIC_UNITS = {
+    "",
+    "person",
+    "other",
+    "time",
+    "year",
+    "month",
+    "week",
+    "day",
+    "hour",
+    "minute",
+    "percent",
+    "usd",
+    "eur",
+    "gbp",
+    "jpy",
+    "kes",
+    "million",
+    "billion",
+    "thing",
+    "case",
+    "member",
+}
 
 
 def _match(x: str, y: str) -> bool | None:
@@ -105,12 +126,19 @@ def _numbers_conflict(a: Claim, b: Claim, same_fact: bool, close: bool = False) 
         y, measured = alike[0]
         # nothing ties the two figures: one quantity only in one fact, each the only figure of its
         # unit, and close enough to be two renderings of one count (231 / 213, not 12 / 310 goals)
-        if measured is None and not (loose and sum(1 for z in a.numbers if z.unit == x.unit) == 1
-                                     and sum(1 for z in b.numbers if z.unit == x.unit) == 1
-                                     and _close_values(x, y)):
+        if measured is None and not (
+            loose
+            and sum(1 for z in a.numbers if z.unit == x.unit) == 1
+            and sum(1 for z in b.numbers if z.unit == x.unit) == 1
+            and _close_values(x, y)
+        ):
             continue
-        if x.unit in GENERIC_UNITS and not same_fact and not (x.holder and x.holder == y.holder and x.holder != "?") \
-                and not (measured and _shared_entities(a, b) >= 2):
+        if (
+            x.unit in GENERIC_UNITS
+            and not same_fact
+            and not (x.holder and x.holder == y.holder and x.holder != "?")
+            and not (measured and _shared_entities(a, b) >= 2)
+        ):
             continue
         if x.unit in GENERIC_UNITS and not same_fact and not _close_values(x, y, 3.0):
             continue  # "$9.4 billion" and "$1.7 billion" in two loosely related statements: two things
@@ -143,8 +171,9 @@ def compare(a: Claim, b: Claim) -> Verdict | None:
         return None
     low = min(ca, cb)
     # the same fact: most terms shared, and the same action (unless nearly everything is shared)
-    same_action = (not a.main or not b.main or bool(set(a.main) & set(b.verbs)) or bool(set(b.main) & set(a.verbs))
-                   or low >= 0.7)
+    same_action = (
+        not a.main or not b.main or bool(set(a.main) & set(b.verbs)) or bool(set(b.main) & set(a.verbs)) or low >= 0.7
+    )
     # one statement may carry more detail than the other: most of one inside the other is enough
     same_fact = shared >= 3 and same_action and (low >= 0.5 or (max(ca, cb) >= 0.55 and low >= 0.3))
     strong = shared >= 4 and low >= 0.65

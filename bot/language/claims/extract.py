@@ -8,8 +8,6 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 
-from rapidfuzz import fuzz
-
 from copydesk.bot.language import lexicon
 from copydesk.bot.language.attributions import SPEECH_LEMMAS
 from copydesk.bot.language.text import normalize
@@ -20,9 +18,23 @@ _GENERIC = frozenset(
     reportedly separately however meanwhile thing way time lot kind part one other such own""".split()
 )
 _ENT_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
-_UNIT_ALIASES = {"%": "percent", "per": "percent", "pct": "percent", "percentage": "percent", "$": "usd",
-                 "dollar": "usd", "us$": "usd", "€": "eur", "euro": "eur", "£": "gbp", "pound": "gbp",
-                 "yr": "year", "anniversary": "year", "people": "person", "individual": "person"}
+_UNIT_ALIASES = {
+    "%": "percent",
+    "per": "percent",
+    "pct": "percent",
+    "percentage": "percent",
+    "$": "usd",
+    "dollar": "usd",
+    "us$": "usd",
+    "€": "eur",
+    "euro": "eur",
+    "£": "gbp",
+    "pound": "gbp",
+    "yr": "year",
+    "anniversary": "year",
+    "people": "person",
+    "individual": "person",
+}
 _CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy", "us$": "usd"}
 _CURRENCY_WORDS = {"usd": "usd", "eur": "eur", "euros": "eur", "gbp": "gbp", "sh": "kes", "ksh": "kes"}
 
@@ -52,7 +64,7 @@ class Number:
     update: str = ""  # the words that present it as an update ("rose to", "revised down from")
     tol: float = 0.0  # for an approximate figure ("about 40"), how far the true value may be
 
-    def compatible(self, other: "Number") -> bool:
+    def compatible(self, other: Number) -> bool:
         """Whether both can be right: their intervals overlap (touching ends do not: 47.3 and 47.4
         are two different figures); two approximations must be within the looser one's tolerance."""
         if self.tol and other.tol:
@@ -87,14 +99,13 @@ class Claim:
 
     def keyset(self) -> frozenset[str]:
         """Content terms with synonyms folded, plus entities (computed once)."""
-        try:
-            return self._keys  # type: ignore[attr-defined]
-        except AttributeError:
-            self._keys = frozenset(lexicon.canon(t) for t in self.terms) | frozenset(self.entities)
-            return self._keys
+        keys = self.__dict__.get("_keys")
+        if keys is None:
+            keys = self.__dict__["_keys"] = frozenset(lexicon.canon(t) for t in self.terms) | frozenset(self.entities)
+        return keys
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Claim":
+    def from_dict(cls, d: dict) -> Claim:
         d = dict(d)
         d["numbers"] = [Number(**n) for n in d.get("numbers", [])]
         return cls(**d)
@@ -119,11 +130,11 @@ def _num_value(tokens) -> tuple[float, float, bool] | None:
                 precision = 10 ** -len(t.split(".")[1])
             elif v >= 100 and not scale_next:  # "1,200 people" is rounded; "100 million" counts millions
                 zeros = len(t) - len(t.rstrip("0"))
-                precision = 10.0 ** zeros if zeros else 1.0
+                precision = 10.0**zeros if zeros else 1.0
             value, seen = v, True
         elif t in lexicon.NUMBER_WORDS:
             v = float(lexicon.NUMBER_WORDS[t])
-            if seen and v == 100:
+            if seen and value is not None and v == 100:
                 value *= 100
             elif seen and value is not None and value >= 20 and v < 10:
                 value += v
@@ -135,11 +146,15 @@ def _num_value(tokens) -> tuple[float, float, bool] | None:
 
 
 def _approx_before(doc, i: int) -> str:
-    words = [t.lower_ for t in doc[max(0, i - 3):i]]
+    words = [t.lower_ for t in doc[max(0, i - 3) : i]]
     for n in (3, 2, 1):
         phrase = " ".join(words[-n:]) if len(words) >= n else None
-        if phrase and (phrase in lexicon.APPROX_LOWER or phrase in lexicon.APPROX_UPPER
-                       or phrase in lexicon.APPROX_AROUND or phrase in lexicon.APPROX_NEARLY):
+        if phrase and (
+            phrase in lexicon.APPROX_LOWER
+            or phrase in lexicon.APPROX_UPPER
+            or phrase in lexicon.APPROX_AROUND
+            or phrase in lexicon.APPROX_NEARLY
+        ):
             return phrase
     return ""
 
@@ -170,10 +185,15 @@ _COUNT_UNITS = {"person", "people"}
 def _unit_token(doc, head):
     """The noun a figure counts or measures ("238 passengers", "50 mph", "a six-hour
     search" -> hour), found through the parse, else the next noun."""
-    if head.dep_ in ("nummod", "compound", "quantmod", "nmod") and head.head.pos_ in ("NOUN", "PROPN") \
-            and head.head.i > head.i and head.head.i - head.i <= 3 and head.head.ent_type_ not in ("PERSON", "ORG", "GPE"):
+    if (
+        head.dep_ in ("nummod", "compound", "quantmod", "nmod")
+        and head.head.pos_ in ("NOUN", "PROPN")
+        and head.head.i > head.i
+        and head.head.i - head.i <= 3
+        and head.head.ent_type_ not in ("PERSON", "ORG", "GPE")
+    ):
         return head.head
-    for tok in doc[head.i + 1:head.i + 4]:
+    for tok in doc[head.i + 1 : head.i + 4]:
         if tok.text == "%":
             return tok
         if tok.is_punct and tok.text not in ("-",):
@@ -191,7 +211,7 @@ def _unit_of(tok) -> str:
     lemma = tok.lemma_.lower()
     if lemma == "cent" and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "per":
         return "percent"
-    nxt = " ".join(t.lower_ for t in tok.doc[tok.i + 1:tok.i + 3])
+    nxt = " ".join(t.lower_ for t in tok.doc[tok.i + 1 : tok.i + 3])
     if nxt == "per hour" and lemma in ("mile", "kilometre", "kilometer"):
         return "mph" if lemma == "mile" else "kph"
     if lemma == "per" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "cent":
@@ -200,14 +220,18 @@ def _unit_of(tok) -> str:
 
 
 def _is_age(doc, head) -> bool:
-    """"28-year-old", "28 years old", "aged 28", or "Name, 28," (a bare number beside a person)."""
-    after = " ".join(t.lower_ for t in doc[head.i + 1:head.i + 5])
+    """ "28-year-old", "28 years old", "aged 28", or "Name, 28," (a bare number beside a person)."""
+    after = " ".join(t.lower_ for t in doc[head.i + 1 : head.i + 5])
     if re.match(r"(- )?years?( -)? old\b", after):
         return True
     if head.i > 0 and doc[head.i - 1].lower_ == "aged":
         return True
-    return (head.i > 1 and doc[head.i - 1].text == "," and doc[head.i - 2].ent_type_ == "PERSON"
-            and (head.i + 1 >= len(doc) or doc[head.i + 1].is_punct))
+    return (
+        head.i > 1
+        and doc[head.i - 1].text == ","
+        and doc[head.i - 2].ent_type_ == "PERSON"
+        and (head.i + 1 >= len(doc) or doc[head.i + 1].is_punct)
+    )
 
 
 def _person_of(tok) -> str:
@@ -272,9 +296,14 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
     quals: list[str] = _quals(node)
     if unit_tok is not None and unit not in ("age",):
         # what kind of the counted thing: "three league titles", "four freight wagons"
-        quals += [c.lemma_.lower() for c in unit_tok.children
-                  if c.dep_ in ("compound", "amod") and c.i != head.i and not c.like_num
-                  and c.lower_ not in lexicon.QUANTITY_WORDS]
+        quals += [
+            c.lemma_.lower()
+            for c in unit_tok.children
+            if c.dep_ in ("compound", "amod")
+            and c.i != head.i
+            and not c.like_num
+            and c.lower_ not in lexicon.QUANTITY_WORDS
+        ]
     if unit == "age":
         holder = _person_of(node) or _person_of(head)
     for _ in range(8):
@@ -309,8 +338,12 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
             if role == "from" and lemma in lexicon.UPDATE_VERBS:
                 update = f"{up.text} from"
             break
-        if up.pos_ in ("NOUN", "PROPN") and not holder and up.i not in mine \
-                and (node.dep_ not in ("prep", "pobj") or node.lower_ in ("of", "with")):
+        if (
+            up.pos_ in ("NOUN", "PROPN")
+            and not holder
+            and up.i not in mine
+            and (node.dep_ not in ("prep", "pobj") or node.lower_ in ("of", "with"))
+        ):
             holder = _person_of(up) if unit == "age" else lexicon.canon(up.lemma_.lower())
             quals += _quals(up)
             if unit != "age":
@@ -413,11 +446,17 @@ def _add_figure(doc, i: int, j: int, parsed, numbers: list[Number], dates: list[
         return
     if doc[i].text.endswith(("st", "nd", "rd", "th")) or (doc[i].ent_type_ in ("DATE", "TIME") and not unit):
         return
-    if re.fullmatch(r"\d{1,2}", doc[i].text) and j < len(doc) and doc[j].text in (":", ".") \
-            and j + 1 < len(doc) and re.fullmatch(r"\d\d", doc[j + 1].text):
+    if (
+        re.fullmatch(r"\d{1,2}", doc[i].text)
+        and j < len(doc)
+        and doc[j].text in (":", ".")
+        and j + 1 < len(doc)
+        and re.fullmatch(r"\d\d", doc[j + 1].text)
+    ):
         return  # a clock time ("8:41"), not a quantity
-    if (j + 1 < len(doc) and doc[j].text in ("-", "–") and doc[j + 1].like_num) or \
-            (i > 1 and doc[i - 1].text in ("-", "–") and doc[i - 2].like_num):
+    if (j + 1 < len(doc) and doc[j].text in ("-", "–") and doc[j + 1].like_num) or (
+        i > 1 and doc[i - 1].text in ("-", "–") and doc[i - 2].like_num
+    ):
         return  # a score or a range ("a 3-1 win", "10-15")
     approx = _approx_before(doc, start)
     lo, hi, tol = _interval(value, precision, approx, scaled)
@@ -426,18 +465,36 @@ def _add_figure(doc, i: int, j: int, parsed, numbers: list[Number], dates: list[
     if unit_tok is not None and unit_tok.lower_ == "per" and end < len(doc) and doc[end].lower_ == "cent":
         end += 1
     if age:
-        end = min(len(doc), j + 4) if doc[j:j + 1].text in ("-", "years", "year") else j
+        end = min(len(doc), j + 4) if doc[j : j + 1].text in ("-", "years", "year") else j
     prev = numbers[-1] if numbers else None
     conversion = bool(prev and prev.unit != unit and unit and _in_brackets(doc, i, j))
-    if conversion:  # the same amount in another currency: it measures what the figure before it does
+    if (
+        conversion and prev is not None
+    ):  # the same amount in another currency: it measures what the figure before it does
         anchor, holder, subject, quals, role = prev.anchor, prev.holder, prev.subject, list(prev.quals), prev.role
-    numbers.append(Number(value, lo, hi, unit, doc[start:end].text, approx, anchor, holder, subject, quals,
-                          role, conversion, update, tol))
+    numbers.append(
+        Number(
+            value,
+            lo,
+            hi,
+            unit,
+            doc[start:end].text,
+            approx,
+            anchor,
+            holder,
+            subject,
+            quals,
+            role,
+            conversion,
+            update,
+            tol,
+        )
+    )
 
 
 def _in_brackets(doc, i: int, j: int) -> bool:
     """A figure inside parentheses right after another one ("105 million euros ($123 million)")."""
-    before = [t.text for t in doc[max(0, i - 3):i]]
+    before = [t.text for t in doc[max(0, i - 3) : i]]
     return "(" in before
 
 
@@ -451,7 +508,6 @@ def _entity_key(ent) -> str:
     if ent.label_ == "PERSON":
         return text.split()[-1] if text.split() else text
     return normalize(text)
-
 
 
 def main_predicates(root) -> list[str]:
@@ -477,7 +533,9 @@ def main_predicates(root) -> list[str]:
 
 
 _PERIOD_WORDS = {"quarter", "half", "fiscal", "fy", "semester"}
-_RELATIVE_YEAR = re.compile(r"\b(this|last|next|previous|past) (year|month|week)\b|\ba year (earlier|ago)\b|\byear-ago\b")
+_RELATIVE_YEAR = re.compile(
+    r"\b(this|last|next|previous|past) (year|month|week)\b|\ba year (earlier|ago)\b|\byear-ago\b"
+)
 
 
 _QUARTER = re.compile(r"\b(first|second|third|fourth)[- ]quarter\b", re.I)
@@ -501,7 +559,9 @@ def is_claim(doc, text: str) -> bool:
         return False
     if not any(t.pos_ in ("VERB", "AUX") for t in doc):
         return False
-    has_fact = any(e.label_ in _ENT_LABELS | {"DATE", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME"} for e in doc.ents)
+    has_fact = any(
+        e.label_ in _ENT_LABELS | {"DATE", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME"} for e in doc.ents
+    )
     has_subject = any(t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("PROPN", "NOUN") for t in doc)
     return has_fact or has_subject
 
@@ -514,23 +574,41 @@ def extract(parsed, attributions=()) -> list[Claim]:
             if s.start < a.end and a.start < s.end and i not in speakers:
                 speakers[i] = (a.speaker_key, a.direct and (a.end - a.start) >= 0.5 * (s.end - s.start))
     claims = []
-    for i, (span, doc) in enumerate(zip(parsed.sentences, parsed.docs)):
+    for i, (span, doc) in enumerate(zip(parsed.sentences, parsed.docs, strict=True)):
         if not is_claim(doc, span.text):
             continue
         numbers, dates = figures(doc)
         ent_tokens = {t.i for e in doc.ents for t in e}
         terms = []
         for t in doc:
-            if t.pos_ in CONTENT_POS and not t.is_stop and t.lemma_.lower() not in _GENERIC and not t.like_num \
-                    and len(t.text) > 1 and t.ent_type_ not in ("DATE", "TIME"):
+            if (
+                t.pos_ in CONTENT_POS
+                and not t.is_stop
+                and t.lemma_.lower() not in _GENERIC
+                and not t.like_num
+                and len(t.text) > 1
+                and t.ent_type_ not in ("DATE", "TIME")
+            ):
                 terms.append(t.lemma_.lower())
         entities = sorted({_entity_key(e) for e in doc.ents if e.label_ in _ENT_LABELS})
         persons = sorted({_entity_key(e) for e in doc.ents if e.label_ == "PERSON"})
         root = next((t for t in doc if t.dep_ == "ROOT"), doc[0])
-        verbs = sorted({lexicon.canon(t.lemma_.lower()) for t in doc if t.pos_ == "VERB"
-                        and t.lemma_.lower() not in SPEECH_LEMMAS and t.lemma_.lower() not in ("be", "have", "do")})
-        negators = [t for t in doc if t.lower_ in lexicon.NEGATORS and t.dep_ in ("neg", "det", "advmod", "preconj")
-                    and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("only", "just", "merely"))]
+        verbs = sorted(
+            {
+                lexicon.canon(t.lemma_.lower())
+                for t in doc
+                if t.pos_ == "VERB"
+                and t.lemma_.lower() not in SPEECH_LEMMAS
+                and t.lemma_.lower() not in ("be", "have", "do")
+            }
+        )
+        negators = [
+            t
+            for t in doc
+            if t.lower_ in lexicon.NEGATORS
+            and t.dep_ in ("neg", "det", "advmod", "preconj")
+            and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("only", "just", "merely"))
+        ]
         negations = sorted({_anchor(t) or t.head.lemma_.lower() for t in negators})
         modifiers = []
         for t in doc:
@@ -539,19 +617,37 @@ def extract(parsed, attributions=()) -> list[Claim]:
                 grand = head.head
                 while grand.pos_ == "ADP" and grand.head.i != grand.i:
                     grand = grand.head
-                window = [w.lemma_.lower() for w in doc[max(0, t.i - 3):t.i + 4]
-                          if w.i != t.i and not w.is_stop and not w.is_punct and len(w.text) > 1]
+                window = [
+                    w.lemma_.lower()
+                    for w in doc[max(0, t.i - 3) : t.i + 4]
+                    if w.i != t.i and not w.is_stop and not w.is_punct and len(w.text) > 1
+                ]
                 anchors = sorted({head.lemma_.lower(), grand.lemma_.lower(), *window} - {t.lemma_.lower()})
                 modifiers.append([t.lemma_.lower(), *anchors])
-        periods = {_period_key(e) for e in doc.ents if e.label_ == "DATE" and _period_key(e)}
-        periods |= {f"{m.group(1).lower()} quarter" for m in _QUARTER.finditer(span.text)}
-        periods = sorted(periods)
+        found = {_period_key(e) for e in doc.ents if e.label_ == "DATE" and _period_key(e)}
+        found |= {f"{m.group(1).lower()} quarter" for m in _QUARTER.finditer(span.text)}
+        periods = sorted(found)
         speaker, direct = speakers.get(i, (None, False))
-        claims.append(Claim(
-            sentence=i, start=span.start, end=span.end, text=span.text, terms=sorted(set(terms)),
-            entities=entities, persons=persons, predicate=root.lemma_.lower(), verbs=verbs,
-            main=main_predicates(root), numbers=numbers, dates=dates,
-            negated=bool(negators), negations=negations, speaker=speaker, direct=direct, modifiers=modifiers,
-            periods=periods,
-        ))
+        claims.append(
+            Claim(
+                sentence=i,
+                start=span.start,
+                end=span.end,
+                text=span.text,
+                terms=sorted(set(terms)),
+                entities=entities,
+                persons=persons,
+                predicate=root.lemma_.lower(),
+                verbs=verbs,
+                main=main_predicates(root),
+                numbers=numbers,
+                dates=dates,
+                negated=bool(negators),
+                negations=negations,
+                speaker=speaker,
+                direct=direct,
+                modifiers=modifiers,
+                periods=periods,
+            )
+        )
     return claims
