@@ -101,8 +101,7 @@ def register(app: App, deps: Deps) -> None:
         )
 
     def digest_job(job: Job) -> None:
-        context = {"archive": deps.archive, "analyzer": deps.analyzer, "settings": deps.settings}
-        command_job(job, lambda respond: handle_digest(_acknowledged, respond, job.payload["command"], context))
+        command_job(job, lambda respond: handle_digest(_acknowledged, respond, job.payload["command"], deps))
 
     deps.workers.handle("compare", compare_job)
     deps.workers.handle("digest", digest_job)

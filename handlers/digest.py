@@ -11,8 +11,7 @@
 
 The listener acknowledges at once; the work (a digest can take seconds) follows, answered through
 `respond` (the command's response_url), visible only to the user who asked. The archive, analyzer
-and settings come from the Bolt context (`context["archive"]`, `context["analyzer"]`,
-`context["settings"]`), which the app sets for every request.
+and settings come from the listeners' Deps, as every listener's do.
 """
 
 from __future__ import annotations
@@ -33,9 +32,11 @@ USAGE = (
 )
 
 
-def handle_digest(ack, respond, command, context) -> None:
+def handle_digest(ack, respond, command, deps) -> None:
+    """`/digest …` for the command's channel; `deps` is the listeners' Deps (its archive, analyzer
+    and settings are used)."""
     ack()
-    archive, analyzer, settings = context["archive"], context["analyzer"], context["settings"]
+    archive, analyzer, settings = deps.archive, deps.analyzer, deps.settings
     team_id, channel_id = command.get("team_id") or "", command.get("channel_id") or ""
     words = (command.get("text") or "").split()
     verb, args = (words[0].lower(), words[1:]) if words else ("", [])

@@ -10,6 +10,7 @@ import queue
 import time
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -136,7 +137,7 @@ def slash(text: str, archive, analyzer, settings, channel: str = CHANNEL, team: 
         ack=lambda *a, **k: acked.append(True),
         respond=lambda **kw: said.append(kw),
         command=command(text, channel, team),
-        context={"archive": archive, "analyzer": analyzer, "settings": settings},
+        deps=SimpleNamespace(archive=archive, analyzer=analyzer, settings=settings),
     )
     assert acked == [True] and len(said) == 1
     assert said[0]["response_type"] == "ephemeral"

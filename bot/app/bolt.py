@@ -10,10 +10,8 @@ everything slow (fetching a link, the analysis, posting the reply) to `Workers`,
 threads taking jobs from that queue. Acknowledgements never wait behind slow work, however busy.
 
 The listeners live in copydesk.handlers (messages, mentions, commands, shortcuts, reports,
-lifecycle); each module's
-`register(app, deps)` adds its own. `Deps` is what they share. The archive, analyzer and settings
-are also put in every request's Bolt context (`context["archive"]` …) for listeners written
-against the context, such as `/digest`.
+lifecycle, home, settings); each module's `register(app, deps)` adds its own. `Deps` is what they
+share, and the one way they receive the archive, analyzer, settings, workers and clients.
 
 Two modes. Single workspace (SLACK_BOT_TOKEN): one token, checked with auth.test now. OAuth
 distribution (SLACK_CLIENT_ID + SLACK_CLIENT_SECRET, no bot token; bot/app/oauth.py): Bolt's
@@ -25,11 +23,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
@@ -101,6 +99,7 @@ def build_app(
     workers: Workers | None = None,
     socket_mode: bool = False,
     oauth: OAuth | None = None,
+    tokens_checked: bool = False,
 ) -> App:
     """The Copydesk Bolt app with every listener registered.
 
@@ -110,7 +109,8 @@ def build_app(
     Socket Mode only and needs no signing secret; otherwise every HTTP request must carry a valid
     signature (Bolt answers 401). In OAuth mode (`settings.oauth_mode`) `oauth` is the OAuth pieces
     (default: built now over `archive` and `client`)."""
-    check_tokens(settings, socket_mode=socket_mode)
+    if not tokens_checked:  # the Runtime checks them once, before it loads anything
+        check_tokens(settings, socket_mode=socket_mode)
     client = client or web_client(settings)
     options: dict = {}
     if settings.oauth_mode:
@@ -148,11 +148,6 @@ def build_app(
         settings=settings, archive=archive, analyzer=analyzer, workers=workers or Workers(), client_for=client_for
     )
 
-    def provide(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002 (Bolt's name)
-        context["archive"], context["analyzer"], context["settings"] = archive, analyzer, settings
-        next()
-
-    app.middleware(provide)
     for module in (messages, mentions, commands, shortcuts, reports, lifecycle, home, settings_handlers):
         module.register(app, deps)
     deps.workers.serve(JobQueue(archive))  # resumes what a dead process left unfinished

@@ -155,6 +155,7 @@ class Runtime:
                 workers=self.workers,
                 socket_mode=socket_mode,
                 oauth=self.oauth,
+                tokens_checked=True,
             )
             self.scheduler = schedulermod.start_scheduler(
                 settings, self.archive, self.analyzer, self.client, client_for=client_for
@@ -295,9 +296,8 @@ def run_http(settings: Settings, port: int, *, host: str = "0.0.0.0") -> None:
     """`copydesk serve --http`: serve POST /slack/events and GET /healthz on host:port until
     SIGINT/SIGTERM; then take no more jobs, let the running ones finish and answer (up to
     DRAIN_SECONDS; those that do not go back in the queue), and exit."""
-    check_tokens(settings, socket_mode=False)
     configure_logging(settings)
-    with Runtime(settings, socket_mode=False) as runtime:
+    with Runtime(settings, socket_mode=False) as runtime:  # checks the tokens first
         sock = listen(host, port)
         log.info("serving Slack on http://%s:%d%s (health: %s)", host, port, EVENTS_PATH, HEALTH_PATH)
         if settings.oauth_mode:
@@ -314,9 +314,8 @@ def run_socket(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk.errors import SlackApiError
 
-    check_tokens(settings, socket_mode=True)
     configure_logging(settings)
-    with Runtime(settings, socket_mode=True) as runtime:
+    with Runtime(settings, socket_mode=True) as runtime:  # checks the tokens first
         handler = SocketModeHandler(runtime.app, settings.slack_app_token)
         stop = threading.Event()
 
