@@ -140,3 +140,41 @@ def test_years_of_one_event(cli, tmp_path):
 def test_years_of_two_events_of_one_verb(cli, tmp_path):
     other = "Ilan Petrov joined Corvale Athletic in 2011, long before he scored twice for Marsden Rovers on Sunday."
     assert _report(cli, tmp_path, [JOINED], other)["contradictions"] == []
+
+
+BRIEFING = (
+    "At a news conference in {} on Friday, fisheries minister Ida Berg of Norway said the cod quota "
+    "for the Barents Sea will be cut by a fifth."
+)
+
+
+@pytest.mark.parametrize(
+    "article, expect",
+    [
+        # one news conference, another city: a name conflict
+        (
+            "Fisheries minister Ida Berg of Norway said at a news conference on Friday in Bergen that the "
+            "cod quota for the Barents Sea will be cut by a fifth.",
+            "Bergen",
+        ),
+        # the same city
+        (
+            "Fisheries minister Ida Berg of Norway said at a news conference on Friday in Oslo that the "
+            "cod quota for the Barents Sea will be cut by a fifth.",
+            None,
+        ),
+        # a place given for something else (where the boats are) is not where the conference was
+        (
+            "Fisheries minister Ida Berg of Norway said on Friday the cod quota for the Barents Sea will be "
+            "cut by a fifth, to the anger of the fleets in Bergen.",
+            None,
+        ),
+    ],
+)
+def test_one_event_in_two_places(cli, tmp_path, article, expect):
+    report = _report(cli, tmp_path, [BRIEFING.format("Oslo")], article)
+    names = [c for c in report["contradictions"] if c["kind"] == "name"]
+    if expect is None:
+        assert not names, names
+    else:
+        assert len(names) == 1 and expect in names[0]["explanation"] and "Oslo" in names[0]["explanation"], report

@@ -149,3 +149,67 @@ def test_a_first_name_used_alone_is_the_same_speaker(cli, tmp_path):
     report = json.loads(cli("analyze", second, "--json").stdout)
     assert not [c for c in report["contradictions"] if c["kind"] == "speaker"], report["contradictions"]
     assert report["shared_quotes"]
+
+
+@pytest.mark.parametrize(
+    "a, b, changed",
+    [
+        (
+            "The mayor wants to close the old quay because it fails what she calls the “civic duty” of safe harbours.",
+            "The mayor wants to close the old quay because it fails what she calls the “public duty” of safe harbours.",
+            True,
+        ),  # another word quoted at the same place
+        (
+            "The skipper says the ferry line has fallen short of its promise as a service for “island families.”",
+            "The skipper says the ferry line does not keep its promise as a service for “local residents”.",
+            True,
+        ),  # a translated sentence with another quoted term
+        (
+            "The mayor wants to close the old quay because it fails what she calls the “civic duty” of safe harbours.",
+            "The mayor wants to close the old quay because it fails what she calls the “civic  Duty” of safe harbours.",
+            False,
+        ),  # the same term
+        (
+            "The mayor wants to close the old quay because it fails what she calls the “civic duty” of safe harbours.",
+            "The mayor wants to close the old quay because it fails what she calls the “duty” of safe harbours.",
+            False,
+        ),  # a trimmed term
+        (
+            "The council says the grant is meant for the “harbour trust” of the northern isles.",
+            "The council says the grant is meant for the “HT” of the northern isles.",
+            False,
+        ),  # an abbreviation
+        (
+            "The mayor wants to close the old quay because it fails what she calls the “civic duty” of safe harbours.",
+            "Fishermen marched on Monday against what she calls the “harbour tax” of the new council.",
+            False,
+        ),  # another sentence that happens to share the words before the quote
+    ],
+)
+def test_a_short_quoted_term_changed_in_the_same_sentence(a, b, changed):
+    from copydesk.bot.analysis.quotes import quoted_terms, term_changed
+
+    ta, tb = quoted_terms(a), quoted_terms(b)
+    assert len(ta) == 1 and len(tb) == 1
+    assert term_changed(ta[0], tb[0]) is changed
+
+
+def test_a_changed_quoted_term_is_a_quote_contradiction(cli, tmp_path):
+    body = (
+        "The harbour board met on Tuesday to discuss the future of the old quay.\n\n"
+        "The mayor wants to close the old quay because it fails what she calls the “{}” of safe harbours.\n\n"
+        "A vote is expected next month."
+    )
+    first = _article(tmp_path / "a.txt", "Harbour Gazette", "2026-03-01", body.format("civic duty"))
+    second = _article(tmp_path / "b.txt", "Island Post", "2026-03-02", body.format("public duty"))
+    same = _article(tmp_path / "c.txt", "Coast News", "2026-03-03", body.format("civic duty"))
+    assert cli("analyze", first, "--store").exit_code == 0
+    report = json.loads(cli("analyze", second, "--json", "--store").stdout)
+    found = [c for c in report["contradictions"] if c["kind"] == "quote"]
+    assert len(found) == 1, report["contradictions"]
+    assert "public duty" in found[0]["text"] and "civic duty" in found[0]["other_text"]
+    assert "“public duty” here, “civic duty” earlier" in found[0]["explanation"]
+    report = json.loads(cli("analyze", same, "--json").stdout)
+    found = [c for c in report["contradictions"] if c["kind"] == "quote"]
+    # the third article agrees with the first, and differs from the second
+    assert len(found) == 1 and found[0]["sources"][0]["outlet"] == "Island Post", found

@@ -354,6 +354,7 @@ class Analyzer:
 
         copied_sentences = self._copied(report, article, feats, earlier, earlier_feats, tuning)
         quote_sentences = self._quotes(report, article, feats, earlier, earlier_feats)
+        quote_sentences |= self._quoted_terms(report, feats, earlier, earlier_feats)
         self._claims(report, feats, earlier, earlier_feats, copied_sentences, quote_sentences)
 
         copied_words = sum(word_count(text[c["start"] : c["end"]]) for c in report.copied)
@@ -510,6 +511,62 @@ class Analyzer:
                 )
         return covered
 
+    def _quoted_terms(
+        self,
+        report: Report,
+        feats: Features,
+        earlier: list[Article],
+        earlier_feats: dict[int, Features],
+    ) -> set[int]:
+        """Quote contradictions of short quoted terms (too short for `_quotes`): a sentence told as an
+        earlier one was, with other words between the quotation marks (“societal imperative” /
+        “social imperative”). Returns the sentences these cover."""
+        covered: set[int] = set()
+        mine: list[tuple[int, Span, quotes.QuotedTerm]] = []
+        for i, s in enumerate(feats.sentences):
+            text = report.text[s.start : s.end]
+            if any(q in text for q in _QUOTE_MARKS):
+                mine.extend((i, s, t) for t in quotes.quoted_terms(text))
+        if not mine:
+            return covered
+        wanted = {t.left for _, _, t in mine}
+        theirs: dict[tuple[str, ...], list[tuple[Article, str, quotes.QuotedTerm]]] = {}
+        for src in earlier:
+            for s in earlier_feats[src.id].sentences:
+                text = src.text[s.start : s.end]
+                if any(q in text for q in _QUOTE_MARKS):
+                    for t in quotes.quoted_terms(text):
+                        if t.left in wanted:
+                            theirs.setdefault(t.left, []).append((src, text, t))
+        taken = {
+            i
+            for i, s in enumerate(feats.sentences)
+            for c in report.contradictions
+            if s.start < c["end"] and c["start"] < s.end
+        }
+        for i, s, t in mine:
+            if i in taken:
+                continue
+            changed = [(src, text, o) for src, text, o in theirs.get(t.left, ()) if quotes.term_changed(t, o)]
+            if not changed:
+                continue
+            first = changed[0][2]
+            report.contradictions.append(
+                _contradiction(
+                    report.text,
+                    s.start,
+                    s.end,
+                    "quote",
+                    changed[0][1],
+                    [(c[0], c[1]) for c in changed],
+                    f"the quoted words differ: “{t.term}” here, “{first.term}” earlier",
+                    [],
+                )
+            )
+            taken.add(i)
+            covered.add(i)
+        return covered
+
     def _claims(
         self,
         report: Report,
@@ -602,6 +659,7 @@ def _within(article: Article, days: int) -> bool:
     return article_time(article.published, article.added_at) >= datetime.now(UTC) - timedelta(days=days)
 
 
+_QUOTE_MARKS = ("“", '"')
 _ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

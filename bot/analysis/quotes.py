@@ -9,7 +9,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from copydesk.bot.language.text import fold
+from rapidfuzz import fuzz
+
+from copydesk.bot.language.text import fold, normalize
 
 QUOTE_MIN_WORDS = 4
 #: Share of the shorter rendering's words found, in order, in the other for "the same remark".
@@ -187,3 +189,63 @@ def quote_diff(a: str, b: str) -> QuoteDiff:
         first, last = ops[equal[0]], ops[equal[-1]]
         window = max(last[2] - first[1], last[4] - first[3]) - cut
     return QuoteDiff(matched, shorter, changes, window)
+
+
+#: A quoted term: a phrase of fewer than QUOTE_MIN_WORDS words between quotation marks.
+_TERM_RE = re.compile(r"[“\"]([^“”\"\n]{1,60}?)[”\"]")
+#: Words of context each side of a quoted term that must be the same for "the same sentence".
+TERM_CONTEXT = 3
+#: How much of two sentences, the quoted terms aside, must be the same (token set ratio, 0-100).
+TERM_FRAME_SIMILARITY = 80
+TERM_FRAME_MIN_WORDS = 8
+
+
+@dataclass
+class QuotedTerm:
+    """A short quoted term of a sentence, with the words around it (in matching form)."""
+
+    term: str  # as written
+    words: tuple[str, ...]  # its words, an editor's brackets and ellipses left out
+    left: tuple[str, ...]  # the TERM_CONTEXT words before it
+    right: tuple[str, ...]  # the (up to) two words after it
+    frame: str  # the sentence without the term
+
+
+def quoted_terms(sentence: str) -> list[QuotedTerm]:
+    """The short quoted terms of a sentence (“what he calls the ‘X’ of ...”): a phrase of fewer
+    than QUOTE_MIN_WORDS words, with at least TERM_CONTEXT words before it."""
+    out = []
+    for m in _TERM_RE.finditer(sentence):
+        words = tuple(w for w, flag, _ in _quote_words(m.group(1)) if flag == 0)
+        if not words or len(words) >= QUOTE_MIN_WORDS:
+            continue
+        left = tuple(normalize(sentence[: m.start()]).split())
+        right = tuple(normalize(sentence[m.end() :]).split())
+        if len(left) < TERM_CONTEXT:
+            continue
+        out.append(QuotedTerm(m.group(1), words, left[-TERM_CONTEXT:], right[:2], " ".join(left + right)))
+    return out
+
+
+def _same_word(x: str, y: str) -> bool:
+    """One word, spelling variants aside ("Marseille" / "Marseilles")."""
+    return x == y or (min(len(x), len(y)) >= 4 and fuzz.ratio(x, y) >= 90)
+
+
+def term_changed(a: QuotedTerm, b: QuotedTerm) -> bool:
+    """Whether two sentences told the same way quote different words at the same place: the same
+    words around the term, most of the rest of the sentence the same, and terms that are not the
+    same words (spelling variants, function words and abbreviations aside) nor one a trim of the
+    other."""
+    if a.left != b.left or a.right != b.right:
+        return False
+    if min(len(a.frame.split()), len(b.frame.split())) < TERM_FRAME_MIN_WORDS:
+        return False
+    if fuzz.token_set_ratio(a.frame, b.frame) < TERM_FRAME_SIMILARITY:
+        return False
+    wa = [w for w in a.words if w not in _LIGHT]
+    wb = [w for w in b.words if w not in _LIGHT]
+    if not wa or not wb or _abbreviates(wa, wb) or _abbreviates(wb, wa):
+        return False
+    inside = all(any(_same_word(x, y) for y in wb) for x in wa) or all(any(_same_word(x, y) for x in wa) for y in wb)
+    return not inside

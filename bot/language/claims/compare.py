@@ -200,12 +200,33 @@ def compare(a: Claim, b: Claim) -> Verdict | None:
         pb = [q for q in b.persons if not any(same_name(p, q) for p in a.persons)]
         if len(pa) == 1 and len(pb) == 1 and len(a.persons) == len(b.persons):
             return Verdict("name", f"named {pa[0].title()} here, {pb[0].title()} earlier")
+    if a.places and b.places and shared >= 4 and _shared_entities(a, b) >= 2:
+        place = _places_conflict(a, b)
+        if place:
+            return place
     if shared >= 6 and low >= 0.3:
         opp = _opposed_modifier(a, b)
         if opp:
             kind = "quote" if a.speaker and b.speaker and a.speaker == b.speaker else "other"
             return Verdict(kind, f"“{opp[0]}” here where the earlier report has “{opp[1]}”")
     return Verdict(None) if same_fact else None
+
+
+def _places_conflict(a: Claim, b: Claim) -> Verdict | None:
+    """One thing said to have happened in two places ("the news conference in Tolmec" / "the news
+    conference on Friday in Brask"): the same noun, each with one place, and neither place given
+    for it on the other side (spelling variants are one place)."""
+    for x in a.places:
+        noun, _, px = x.partition("@")
+        pa = [p.partition("@")[2] for p in a.places if p.startswith(noun + "@")]
+        pb = [p.partition("@")[2] for p in b.places if p.startswith(noun + "@")]
+        if len(pa) != 1 or len(pb) != 1 or same_name(pa[0], pb[0]):
+            continue
+        words_a, words_b = set(pa[0].split()), set(pb[0].split())
+        if words_a & words_b:
+            continue  # "Tolmec" / "Tolmec City": one place, named at two lengths
+        return Verdict("name", f"the {noun} in {pa[0].title()} here, in {pb[0].title()} earlier")
+    return None
 
 
 def _negated_verb_shared(a: Claim, b: Claim) -> bool:

@@ -93,6 +93,7 @@ class Claim:
     direct: bool = False
     modifiers: list[list[str]] = field(default_factory=list)  # [word, *its anchors: head, grandhead, neighbours]
     periods: list[str] = field(default_factory=list)  # the periods its figures are for ("the third quarter")
+    places: list[str] = field(default_factory=list)  # where a thing happened: "conference@paris"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -648,6 +649,31 @@ def extract(parsed, attributions=()) -> list[Claim]:
                 direct=direct,
                 modifiers=modifiers,
                 periods=periods,
+                places=_places(doc),
             )
         )
     return claims
+
+
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+def _places(doc) -> list[str]:
+    """Where the things a sentence names took place: a noun followed (a day or time aside) by "in"
+    and a place ("a news conference on Friday in Tolmec" -> "conference@tolmec")."""
+    out = set()
+    for t in doc:
+        if t.lower_ != "in" or t.i + 1 >= len(doc) or doc[t.i + 1].ent_type_ not in _PLACE_LABELS:
+            continue
+        j = t.i - 1
+        while j >= 0 and (
+            doc[j].ent_type_ in ("DATE", "TIME")
+            or (doc[j].lower_ in ("on", "at") and doc[j + 1].ent_type_ in ("DATE", "TIME"))
+        ):
+            j -= 1
+        if j < 0 or doc[j].pos_ != "NOUN" or doc[j].is_stop:
+            continue
+        ent = next((e for e in doc.ents if e.start == t.i + 1), None)
+        if ent is not None and ent.label_ in _PLACE_LABELS:
+            out.add(f"{doc[j].lemma_.lower()}@{_entity_key(ent)}")
+    return sorted(out)
