@@ -88,6 +88,21 @@ def test_one_digit_apart_is_a_conflict(cli, tmp_path):
     assert len(found) == 1 and "51.7" in found[0]["text"], found
 
 
+def test_per_cent_is_a_unit_not_a_qualifier(cli, tmp_path):
+    # "per cent" spelt in two words is the same unit as "percent": the figures are compared
+    earlier = "About 46 per cent of voters in Kestria backed the new constitution in Sunday's referendum."
+    other = "About 61 percent of voters in Kestria backed the new constitution in Sunday's referendum."
+    found = _numbers(_report(cli, tmp_path, [earlier], other))
+    assert len(found) == 1 and "61" in found[0]["text"], found
+
+
+def test_per_cent_before_a_noun_is_a_percentage(cli, tmp_path):
+    earlier = "The Kestria Union won a 46 per cent share of the vote in Sunday's referendum."
+    other = "The Kestria Union won a 61 percent share of the vote in Sunday's referendum."
+    found = _numbers(_report(cli, tmp_path, [earlier], other))
+    assert len(found) == 1 and "61" in found[0]["text"], found
+
+
 def test_conversions_compare_currency_with_currency(cli, tmp_path):
     earlier = (
         "Corvale Athletic paid Marsden Rovers 210 million euros ($250 million) for forward Ilan Petrov, "

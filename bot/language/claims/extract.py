@@ -35,6 +35,7 @@ _UNIT_ALIASES = {
     "people": "person",
     "individual": "person",
 }
+_PERCENT_WORDS = frozenset(("per", "cent"))  # the halves of "per cent": a unit, never a qualifier
 _CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy", "us$": "usd"}
 _CURRENCY_WORDS = {"usd": "usd", "eur": "eur", "euros": "eur", "gbp": "gbp", "sh": "kes", "ksh": "kes"}
 
@@ -304,6 +305,7 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
             and c.i != head.i
             and not c.like_num
             and c.lower_ not in lexicon.QUANTITY_WORDS
+            and c.lower_ not in _PERCENT_WORDS
         ]
     if unit == "age":
         holder = _person_of(node) or _person_of(head)
@@ -438,7 +440,10 @@ def _add_figure(doc, i: int, j: int, parsed, numbers: list[Number], dates: list[
     if age:
         unit = "age"
     elif not unit:
-        unit_tok = _unit_token(doc, head)
+        if j + 1 < len(doc) and doc[j].lower_ == "per" and doc[j + 1].lower_ == "cent":
+            unit_tok = doc[j + 1]  # "52 per cent share": the unit is the percentage, not the share
+        else:
+            unit_tok = _unit_token(doc, head)
         if unit_tok is not None:
             unit = _unit_of(unit_tok)
     is_year = re.fullmatch(r"(1[89]|20)\d\d", doc[i].text) is not None and j == i + 1 and unit == ""
