@@ -193,3 +193,27 @@ def test_one_event_in_two_places(cli, tmp_path, article, expect):
         assert not names, names
     else:
         assert len(names) == 1 and expect in names[0]["explanation"] and "Oslo" in names[0]["explanation"], report
+
+
+def test_a_named_measure_compared_across_little_shared_wording(cli, tmp_path):
+    # the statements share nothing but the thing measured ("descent"), given once in each article
+    earlier = "Investigators said the Tarrow ferry began a twelve-minute descent into the harbour mud before it sank."
+    later = "According to the recording of the vessel's 15-minute descent, the crew stayed calm to the end."
+    found = _numbers(_report(cli, tmp_path, [earlier], later))
+    assert len(found) == 1 and "15-minute" in found[0]["text"], found
+
+
+def test_a_measure_given_two_values_in_one_article_names_two_things(cli, tmp_path):
+    # two meetings of one day: a later report's meeting may be either, so it is not flagged
+    earlier = (
+        "The two ministers held a 40-minute meeting in Vexmoor on Monday morning. "
+        "Later they sat down with their aides for a 90-minute meeting at the harbour office."
+    )
+    later = "Officials described the tense 60-minute meeting as frank but useful."
+    assert _numbers(_report(cli, tmp_path, [earlier], later)) == []
+
+
+def test_a_named_measure_needs_the_same_holder(cli, tmp_path):
+    earlier = "Investigators said the Tarrow ferry began a twelve-minute descent into the harbour mud before it sank."
+    later = "According to the recording of the 15-minute rescue, the crew stayed calm to the end."
+    assert _numbers(_report(cli, tmp_path, [earlier], later)) == []

@@ -581,9 +581,14 @@ class Analyzer:
         # depend on hash order)
         index: dict[str, list[tuple[int, Article, claimsmod.Claim]]] = {}
         serial = 0
+        # named measures ("the descent": minutes) each article gives one value for: statements
+        # sharing one are compared even when they share few other terms
+        mine = claimsmod.measure_keys(feats.claims)
+        shared_measures: dict[int, set[tuple[str, str]]] = {}
         for src in earlier:
+            theirs = shared_measures[src.id] = mine & claimsmod.measure_keys(earlier_feats[src.id].claims)
             for c in earlier_feats[src.id].claims:
-                for t in c.keyset():
+                for t in c.keyset() | _measure_terms(c, theirs):
                     index.setdefault(t, []).append((serial, src, c))
                 serial += 1
         contradicted_sentences = {
@@ -595,18 +600,25 @@ class Analyzer:
         for claim in feats.claims:
             counts: dict[int, int] = {}
             pool: dict[int, tuple[Article, claimsmod.Claim]] = {}
+            measured: set[int] = set()
             for t in claim.keyset():
                 for key, src, other in index.get(t, ()):
                     counts[key] = counts.get(key, 0) + 1
+                    pool[key] = (src, other)
+            for t in _measure_terms(claim, mine):
+                for key, src, other in index.get(t, ()):
+                    measured.add(key)
                     pool[key] = (src, other)
             agree: dict[int, Article] = {}
             disagree: dict[int, tuple[Article, claimsmod.Claim, claimsmod.Verdict]] = {}
             # two shared terms are enough when both give figures ("turnout ... 71.8%")
             for key in sorted(
-                k for k, n in counts.items() if n >= 3 or (n == 2 and claim.numbers and pool[k][1].numbers)
+                {k for k, n in counts.items() if n >= 3 or (n == 2 and claim.numbers and pool[k][1].numbers)} | measured
             ):
                 src, other = pool[key]
                 verdict = claimsmod.compare(claim, other)
+                if verdict is None and key in measured and claimsmod.overlap(claim, other)[0] < 2:
+                    verdict = claimsmod.measure_conflict(claim, other, shared_measures[src.id])
                 if verdict is None:
                     continue
                 if verdict.kind is None:
@@ -648,6 +660,11 @@ class Analyzer:
                     )
             elif claim.sentence not in copied and claim.sentence not in quoted:
                 report.new.append({"text": claim.text, "start": claim.start, "end": claim.end})
+
+
+def _measure_terms(claim: claimsmod.Claim, keys: set[tuple[str, str]]) -> set[str]:
+    """Index terms for the named measures (of `keys`) a claim gives a figure for."""
+    return {f"#measure:{n.unit}@{n.holder}" for n in claim.numbers if (n.unit, n.holder) in keys}
 
 
 def _within(article: Article, days: int) -> bool:

@@ -1,7 +1,15 @@
 """Claims: the checkable statements of an article (extract) and how two of them compare
 (compare). Callers use `from copydesk.bot.language import claims` and the names below."""
 
-from copydesk.bot.language.claims.compare import GENERIC_UNITS, Verdict, compare, overlap, same_name
+from copydesk.bot.language.claims.compare import (
+    GENERIC_UNITS,
+    Verdict,
+    compare,
+    measure_conflict,
+    measure_keys,
+    overlap,
+    same_name,
+)
 from copydesk.bot.language.claims.extract import Claim, Number, extract, figures, is_claim, main_predicates
 
 __all__ = [
@@ -13,6 +21,8 @@ __all__ = [
     "figures",
     "is_claim",
     "main_predicates",
+    "measure_conflict",
+    "measure_keys",
     "overlap",
     "same_name",
     "GENERIC_UNITS",

@@ -271,3 +271,49 @@ def _dates_conflict(a: Claim, b: Claim, strong: bool, weekdays: bool = True) -> 
 
 def _fig(n: Number) -> str:
     return f"“{n.approx + ' ' if n.approx else ''}{n.text}”"
+
+
+# Holders too vague to name one measured thing on their own ("the total", "a share")
+_VAGUE_HOLDERS = frozenset("total number figure share amount part half majority rest other some".split())
+
+
+def measure_keys(claims: list[Claim]) -> set[tuple[str, str]]:
+    """The named measures an article gives one value for: (unit, holder) of its figures that have
+    a unit and a specific holder ("a ten-minute descent" -> (minute, descent)), when every figure
+    of it in the article is compatible with the others. A holder given two values in one article
+    ("the first meeting lasted 40 minutes, the second 90") names more than one thing."""
+    seen: dict[tuple[str, str], list[Number]] = {}
+    for c in claims:
+        for n in c.numbers:
+            if (
+                n.unit
+                and n.unit != "age"
+                and n.holder
+                and n.holder != "?"
+                and n.holder not in _VAGUE_HOLDERS
+                and not n.role
+                and not n.conversion
+            ):
+                seen.setdefault((n.unit, n.holder), []).append(n)
+    return {k for k, ns in seen.items() if all(x.compatible(y) for x in ns for y in ns)}
+
+
+def measure_conflict(a: Claim, b: Claim, keys: set[tuple[str, str]]) -> Verdict | None:
+    """Two statements that share little but one named measure (`keys`: the measures both
+    articles give one value for each), with values that cannot both be right: "a twelve-minute
+    descent" / "the 15-minute descent". Each statement gives that measure once, nothing else
+    about the two figures tells them apart (place, person, role, event)."""
+    if a.periods and b.periods and not set(a.periods) & set(b.periods):
+        return None
+    for x in a.numbers:
+        key = (x.unit, x.holder)
+        if key not in keys or sum(1 for z in a.numbers if (z.unit, z.holder) == key) != 1:
+            continue
+        ys = [y for y in b.numbers if (y.unit, y.holder) == key]
+        if len(ys) != 1:
+            continue
+        y = ys[0]
+        if same_measure(x, y) is not True or x.compatible(y):
+            continue
+        return Verdict("number", f"{_fig(x)} here, {_fig(y)} in the earlier report")
+    return None
