@@ -585,8 +585,11 @@ class Analyzer:
         # sharing one are compared even when they share few other terms
         mine = claimsmod.measure_keys(feats.claims)
         shared_measures: dict[int, set[tuple[str, str]]] = {}
+        my_ambiguous = claimsmod.ambiguous_measures(feats.claims)
+        ambiguous: dict[int, frozenset[tuple[str, str]]] = {}
         for src in earlier:
             theirs = shared_measures[src.id] = mine & claimsmod.measure_keys(earlier_feats[src.id].claims)
+            ambiguous[src.id] = my_ambiguous | claimsmod.ambiguous_measures(earlier_feats[src.id].claims)
             for c in earlier_feats[src.id].claims:
                 for t in c.keyset() | _measure_terms(c, theirs):
                     index.setdefault(t, []).append((serial, src, c))
@@ -616,7 +619,7 @@ class Analyzer:
                 {k for k, n in counts.items() if n >= 3 or (n == 2 and claim.numbers and pool[k][1].numbers)} | measured
             ):
                 src, other = pool[key]
-                verdict = claimsmod.compare(claim, other)
+                verdict = claimsmod.compare(claim, other, ambiguous[src.id])
                 if verdict is None and key in measured and claimsmod.overlap(claim, other)[0] < 2:
                     verdict = claimsmod.measure_conflict(claim, other, shared_measures[src.id])
                 if verdict is None:

@@ -4,6 +4,7 @@
 from copydesk.bot.language.claims.compare import (
     GENERIC_UNITS,
     Verdict,
+    ambiguous_measures,
     compare,
     measure_conflict,
     measure_keys,
@@ -16,6 +17,7 @@ __all__ = [
     "Claim",
     "Number",
     "Verdict",
+    "ambiguous_measures",
     "compare",
     "extract",
     "figures",

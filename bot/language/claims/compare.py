@@ -163,9 +163,11 @@ def _opposed_modifier(a: Claim, b: Claim) -> tuple[str, str] | None:
     return None
 
 
-def compare(a: Claim, b: Claim) -> Verdict | None:
+def compare(a: Claim, b: Claim, ambiguous: frozenset[tuple[str, str]] = frozenset()) -> Verdict | None:
     """Compare claim `a` (the new article's) with `b` (earlier coverage). None: not the same fact;
-    Verdict(None): the same fact, told compatibly; else a contradiction of Verdict.kind."""
+    Verdict(None): the same fact, told compatibly; else a contradiction of Verdict.kind.
+    `ambiguous`: named measures (unit, holder) an article gives two values for (two things of one
+    name, "the first meeting" / "the second meeting"): their figures are not compared."""
     shared, ca, cb = overlap(a, b)
     if shared < 2:
         return None
@@ -181,6 +183,8 @@ def compare(a: Claim, b: Claim) -> Verdict | None:
     # / "carrying 213 passengers ran aground")
     close = shared >= 4 and low >= 0.3
     conflict = _numbers_conflict(a, b, same_fact, close) if shared >= 2 else None
+    if conflict and conflict[0].holder and (conflict[0].unit, conflict[0].holder) in ambiguous:
+        conflict = None
     if conflict:
         x, y = conflict
         note = ""
@@ -277,11 +281,7 @@ def _fig(n: Number) -> str:
 _VAGUE_HOLDERS = frozenset("total number figure share amount part half majority rest other some".split())
 
 
-def measure_keys(claims: list[Claim]) -> set[tuple[str, str]]:
-    """The named measures an article gives one value for: (unit, holder) of its figures that have
-    a unit and a specific holder ("a ten-minute descent" -> (minute, descent)), when every figure
-    of it in the article is compatible with the others. A holder given two values in one article
-    ("the first meeting lasted 40 minutes, the second 90") names more than one thing."""
+def _measures(claims: list[Claim]) -> dict[tuple[str, str], list[Number]]:
     seen: dict[tuple[str, str], list[Number]] = {}
     for c in claims:
         for n in c.numbers:
@@ -295,7 +295,20 @@ def measure_keys(claims: list[Claim]) -> set[tuple[str, str]]:
                 and not n.conversion
             ):
                 seen.setdefault((n.unit, n.holder), []).append(n)
-    return {k for k, ns in seen.items() if all(x.compatible(y) for x in ns for y in ns)}
+    return seen
+
+
+def ambiguous_measures(claims: list[Claim]) -> frozenset[tuple[str, str]]:
+    """The named measures an article gives values for that cannot all be right: two things."""
+    return frozenset(k for k, ns in _measures(claims).items() if not all(x.compatible(y) for x in ns for y in ns))
+
+
+def measure_keys(claims: list[Claim]) -> set[tuple[str, str]]:
+    """The named measures an article gives one value for: (unit, holder) of its figures that have
+    a unit and a specific holder ("a ten-minute descent" -> (minute, descent)), when every figure
+    of it in the article is compatible with the others. A holder given two values in one article
+    ("the first meeting lasted 40 minutes, the second 90") names more than one thing."""
+    return {k for k, ns in _measures(claims).items() if all(x.compatible(y) for x in ns for y in ns)}
 
 
 def measure_conflict(a: Claim, b: Claim, keys: set[tuple[str, str]]) -> Verdict | None:
