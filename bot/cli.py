@@ -77,14 +77,11 @@ def _rate_column():
     return Rate()
 
 
-_worker_fetch = None
-_worker_min_words = 20  # set from the settings when a worker starts
+_worker: dict = {}  # an ingest worker process's fetcher and minimum article length, set when it starts
 
 
 def _start_worker(settings: Settings) -> None:
-    global _worker_fetch, _worker_min_words
-    _worker_fetch = _fetcher(settings)
-    _worker_min_words = settings.min_words
+    _worker.update(fetch=_fetcher(settings), min_words=settings.min_words)
 
 
 def _read_and_index(src):
@@ -93,7 +90,7 @@ def _read_and_index(src):
     from copydesk.bot.reading import reader
 
     try:
-        article = reader.read(src, fetch=_worker_fetch, min_words=_worker_min_words)
+        article = reader.read(src, fetch=_worker["fetch"], min_words=_worker["min_words"])
     except BadInput as exc:
         return src, exc, None
     return src, article, terms.index(article)

@@ -841,6 +841,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(proc: subprocess.Popen, port: int, timeout: float = 90.0) -> None:
+    """Wait until the server process `proc` answers GET /healthz on 127.0.0.1:`port` with 200.
+    RuntimeError when it exits first or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        finally:
+            conn.close()
+        if proc.poll() is not None:
+            raise RuntimeError(f"copydesk serve exited with {proc.returncode}")
+        if time.monotonic() > deadline:
+            raise RuntimeError("copydesk serve did not start")
+        time.sleep(0.05)
+
+
 class ServeProcess:
     """`copydesk serve --http` in its own process on a free 127.0.0.1 port, talking to `fake`,
     with the given signing secret, bot token and archive; its standard error goes to `log`.
@@ -886,23 +907,12 @@ class ServeProcess:
                 stdout=subprocess.DEVNULL,
                 stderr=err,
             )
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    return self
-            except OSError:
-                pass
-            finally:
-                conn.close()
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"copydesk serve exited with {self.proc.returncode}")
-            if time.monotonic() > deadline:
-                self.kill()
-                raise RuntimeError("copydesk serve did not start")
-            time.sleep(0.05)
+        try:
+            wait_healthy(self.proc, self.port, timeout)
+        except RuntimeError:
+            self.kill()
+            raise
+        return self
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

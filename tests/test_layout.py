@@ -33,9 +33,6 @@ SQL = re.compile(
     r"\b(SELECT\s+(DISTINCT\s+)?[\w*(][^;]*?\bFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET"
     r"|DELETE\s+FROM|CREATE\s+(TABLE|INDEX|VIRTUAL\s+TABLE))\b"
 )
-# Breaches still being moved (each names its module); an entry that no longer breaches fails
-# test_known_breaches_still_exist, so this list only shrinks.
-KNOWN = {}
 
 
 def modules() -> dict[str, Path]:
@@ -93,8 +90,6 @@ def test_the_engine_imports_no_slack_cli_terminal_or_app(name):
 @pytest.mark.parametrize("name", [n for n in ALL if _under(n, ("copydesk.storage",))])
 def test_storage_imports_only_the_data_model_and_errors_of_copydesk(name):
     bad = sorted(m for m in imports(name, ALL[name]) if m.startswith("copydesk") and not _under(m, STORAGE_MAY))
-    if ("imports", name) in KNOWN:
-        pytest.skip("known breach, being moved")
     assert not bad, f"{name} imports {bad}"
 
 
@@ -106,8 +101,6 @@ def test_handlers_never_import_the_app_factory_or_the_server(name):
 
 @pytest.mark.parametrize("name", [n for n in ALL if not _under(n, ("copydesk.storage",))])
 def test_sql_lives_only_in_storage(name):
-    if ("sql", name) in KNOWN:
-        pytest.skip("known breach, being moved")
     assert not sql_in(name)
 
 
@@ -121,16 +114,6 @@ def sql_in(name: str) -> list[str]:
         if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
     }
     return [s for s in strings if s not in docstrings and SQL.search(s)]
-
-
-def test_known_breaches_still_exist():
-    for kind, name in KNOWN:
-        if kind == "sql":
-            assert sql_in(name), f"{name} holds no SQL now: drop it from KNOWN"
-        else:
-            assert any(m.startswith("copydesk") and not _under(m, STORAGE_MAY) for m in imports(name, ALL[name])), (
-                f"{name} imports only what storage may: drop it from KNOWN"
-            )
 
 
 def test_the_rules_can_fail():

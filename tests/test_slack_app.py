@@ -5,13 +5,11 @@ directly. Fictional articles: tests/fixtures/slack."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +18,17 @@ import time
 from pathlib import Path
 
 import pytest
-from slack_fake import BOT_USER_ID, FakeSlack, Pages, ServedApp, SlackSender, message, slack_escape
+from slack_fake import (
+    BOT_USER_ID,
+    FakeSlack,
+    Pages,
+    ServedApp,
+    SlackSender,
+    free_port,
+    message,
+    slack_escape,
+    wait_healthy,
+)
 
 from copydesk.bot.settings import Settings
 from copydesk.handlers.common import HINT
@@ -607,9 +615,7 @@ def test_serve_refuses_to_start_without_its_tokens(tmp_path, args, env, variable
 def test_run_http_serves_logs_without_secrets_and_stops_on_sigterm(tmp_path, fake):
     """`run_http` itself (the function `copydesk serve --http` calls) in its own process: it
     starts, answers Slack and /healthz, and on SIGTERM finishes the work in hand and exits."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPYDESK_"))}
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -626,19 +632,7 @@ def test_run_http_serves_logs_without_secrets_and_stops_on_sigterm(tmp_path, fak
         [sys.executable, "-c", code], cwd=tmp_path, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            try:
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            finally:
-                conn.close()
-            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
+        wait_healthy(proc, port, 60)
         slack = SlackSender(f"http://127.0.0.1:{port}/slack/events", SECRET)
         post_article(slack, fake, "gazette_bridge.txt")
         assert slack.post(b"{}", "application/json", secret="wrong").status == 401
@@ -796,9 +790,7 @@ def test_a_link_is_answered_from_an_html_page_with_the_installed_dependencies(tm
     """`copydesk serve --http` in its own process (the installed package, nothing the tests
     imported): a shared link to a page the test serves is read through trafilatura and answered."""
     site = Pages({"/news/marlow-bridge": (FIXTURES / "courier_bridge.html").read_text()})
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COPYDESK_"))}
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -817,19 +809,7 @@ def test_a_link_is_answered_from_an_html_page_with_the_installed_dependencies(tm
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            try:
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            finally:
-                conn.close()
-            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
+        wait_healthy(proc, port, 90)
         slack = SlackSender(f"http://127.0.0.1:{port}/slack/events", SECRET)
         ts = slack.next_ts()
         slack.event(message(f"<{site.url('/news/marlow-bridge')}>", ts=ts))
