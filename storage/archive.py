@@ -81,6 +81,7 @@ class Archive:
             if mode.lower() != "wal":
                 raise ArchiveError(f"the archive {path} cannot use write-ahead logging ({mode})")
             conn.execute("PRAGMA synchronous = NORMAL")
+            schema.register_functions(conn)
             schema.migrate(conn)
             # the full check reads every page: at open only while that is quick (a large archive's
             # damaged page is still reported, as an error, by the statement that reads it)
@@ -181,7 +182,7 @@ class Archive:
                         article.title,
                         article.author,
                         article.published,
-                        article.text,
+                        schema.pack_text(article.text),
                         digest,
                         article.words,
                         now,
@@ -209,7 +210,7 @@ class Archive:
 
     def _row_to_article(self, row: dict) -> Article:
         return Article(
-            text=row["text"],
+            text=schema.unpack_text(row["text"]) or "",
             title=row["title"],
             outlet=row["outlet"],
             url=row["url"],

@@ -7,6 +7,7 @@ runs in one transaction, so a database is never left half-migrated.
 from __future__ import annotations
 
 import sqlite3
+import zlib
 
 # Each entry migrates from version i to i + 1.
 MIGRATIONS: list[str] = [
@@ -299,9 +300,55 @@ MIGRATIONS: list[str] = [
         WHERE length(v.term) >= 3 GROUP BY a.team_id, v.term;
     DROP TABLE temp.fts_instances;
     """,
+    # the text stored once, compressed: articles.text holds the cleaned text zlib-compressed
+    #    (a BLOB; copydesk_text() reads either form, and a TEXT value written by an older Copydesk
+    #    stays readable), and the full-text index no longer reads the text back from the table
+    #    (contentless FTS5: it keeps only its index; the triggers hand it the plain text on insert
+    #    and, as a contentless table's 'delete' requires, the same values on delete). The archive
+    #    held its text twice before (table and FTS content reads); the text is about half of an
+    #    archive's size. copydesk_text/copydesk_pack are registered on every connection the
+    #    archive opens (register_functions); a plain sqlite3 shell shows the text as a BLOB.
+    """
+    DROP TRIGGER articles_fts_insert;
+    DROP TRIGGER articles_fts_delete;
+    DROP TABLE articles_fts_vocab;
+    DROP TABLE articles_fts;
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='', tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE VIRTUAL TABLE articles_fts_vocab USING fts5vocab(articles_fts, 'row');
+    INSERT INTO articles_fts(rowid, title, text) SELECT id, coalesce(title, ''), copydesk_text(text) FROM articles;
+    UPDATE articles SET text = copydesk_pack(text) WHERE typeof(text) = 'text';
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, coalesce(new.title, ''), copydesk_text(new.text));
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, coalesce(old.title, ''), copydesk_text(old.text));
+    END;
+    """,
 ]
 
 VERSION = len(MIGRATIONS)
+
+
+def pack_text(text: str | None) -> bytes | None:
+    """An article's text as the archive stores it (zlib-compressed UTF-8)."""
+    return None if text is None else zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack_text(value: bytes | str | None) -> str | None:
+    """An article's text from its stored form: compressed (BLOB) or, as written before compression
+    (or by a tool), plain TEXT."""
+    if isinstance(value, bytes):
+        return zlib.decompress(value).decode("utf-8")
+    return value
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the schema's triggers and migrations use, on one connection."""
+    conn.create_function("copydesk_text", 1, unpack_text, deterministic=True)
+    conn.create_function("copydesk_pack", 1, pack_text, deterministic=True)
 
 
 def version(conn: sqlite3.Connection) -> int:

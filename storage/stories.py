@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from . import schema
 from .archive import Archive
 
 BATCH = 500  # ids per IN (...) list
@@ -104,7 +105,7 @@ def articles_to_assign(conn: sqlite3.Connection, article_ids: list[int]) -> list
                     "team_id": r[1],
                     "channel_id": r[2],
                     "is_private": bool(r[3]),
-                    "text": r[4],
+                    "text": schema.unpack_text(r[4]),
                     "published": r[5],
                     "added_at": r[6],
                 }
@@ -344,7 +345,7 @@ def members(archive: Archive, story_ids: Iterable[int], team_id: str, channel_id
     for chunk, marks in _chunks(list(dict.fromkeys(story_ids))):
         out.extend(
             archive.query(
-                "SELECT sa.story_id, sa.at, a.id, a.outlet, a.title, a.url, a.published, substr(a.text, 1, 400) AS opening "
+                "SELECT sa.story_id, sa.at, a.id, a.outlet, a.title, a.url, a.published, substr(copydesk_text(a.text), 1, 400) AS opening "
                 "FROM story_articles sa "
                 f"JOIN articles a ON a.id = sa.article_id WHERE sa.story_id IN ({marks}) AND sa.team_id = ? "
                 "AND sa.channel IN ('', ?)",

@@ -120,6 +120,58 @@ def test_an_archive_of_the_previous_schema_migrates_and_keeps_its_candidates(tmp
         fresh.close()
 
 
+def test_the_archive_stores_each_text_once_compressed_and_migrates_an_older_archive(tmp_path):
+    """Text is stored once, compressed (the full-text index keeps no copy of it): an archive of
+    the previous schema, its texts plain, migrates to compressed texts that read back the same,
+    finds the same candidates as a fresh archive, and forgets a deleted article in its index."""
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old, isolation_level=None)
+    mine = next(i for i, m in enumerate(schema.MIGRATIONS) if "copydesk_pack(text)" in m)
+    for target, script in enumerate(schema.MIGRATIONS[:mine], start=1):
+        for statement in schema._statements(script):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {target}")
+    articles = _coverage()
+    for i, a in enumerate(articles, start=1):
+        index = terms.index(a)
+        conn.execute(
+            "INSERT INTO articles (id, title, text, text_hash, words, added_at) VALUES (?,?,?,?,?,?)",
+            (i, a.title, a.text, index.text_hash, a.words, "2026-03-01T10:00:00+00:00"),
+        )
+        conn.executemany(
+            'INSERT INTO sentences (article_id, idx, start, "end", fp) VALUES (?,?,?,?,?)',
+            [(i, k, s, e, fp) for k, (s, e, fp) in enumerate(index.sentences)],
+        )
+        conn.executemany(
+            "INSERT INTO term_docs (team_id, term, docs) VALUES ('', ?, 1) "
+            "ON CONFLICT (team_id, term) DO UPDATE SET docs = docs + 1",
+            [(t,) for t in index.terms],
+        )
+    conn.close()
+    migrated, fresh = Archive.open(old), Archive.open(tmp_path / "new.db")
+    try:
+        for a in articles:
+            ingest.add(fresh, Article(text=a.text, title=a.title))
+        for archive in (migrated, fresh):
+            assert [r["t"] for r in archive.query("SELECT DISTINCT typeof(text) AS t FROM articles")] == ["blob"]
+            assert [archive.get(i).text for i in range(1, len(articles) + 1)] == [a.text for a in articles]
+        query = terms.query(articles[3].text)
+        found = migrated.candidates(query, Scope())
+        assert found == fresh.candidates(query, Scope()) and 4 in found
+        migrated.delete(4)
+        assert 4 not in migrated.candidates(query, Scope())
+        word = terms.index(articles[3]).terms[0]
+        hits = migrated.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", (f'"{word}"',))
+        assert 4 not in {r["rowid"] for r in hits}
+        assert migrated.query("PRAGMA integrity_check")[0]["integrity_check"] == "ok"
+    finally:
+        migrated.close()
+        fresh.close()
+    stored = (tmp_path / "new.db").read_bytes()  # closed: the WAL is checkpointed into it
+    sentence = next(s for s in articles[0].text.split(". ") if len(s.split()) >= 6)
+    assert sentence.encode() not in stored and articles[0].text.encode()[:200] not in stored
+
+
 def test_terms_and_sentences_shared_by_too_many_articles_are_left_out(tmp_path, monkeypatch):
     archive = Archive.open(tmp_path / "a.db")
     try:

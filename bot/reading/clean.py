@@ -62,9 +62,10 @@ FURNITURE_MAX_WORDS = 60
 # ---------------------------------------------------------------------------------------------
 
 _LINE_BREAK_RE = re.compile(r"\r\n?|[\u2028\x85\x0b\x0c]")
-_PARA_SEP_RE = re.compile("\u2029")
 _ZERO_WIDTH_RE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]")
-_INLINE_SPACE_RE = re.compile(r"[^\S\n]+")  # every whitespace but the newline: tabs, NBSP, …
+# every run of whitespace but the newline (tabs, NBSP, …) becomes one space: what a run of two or
+# more, or one character other than the space, matches (a lone space, the common case, is left be)
+_INLINE_SPACE_RE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 _BLANK_LINE_RE = re.compile(r"\n\s*\n")
 # Typewriter renderings of typographic quotes, as wire services and old systems send them: two
 # apostrophes or backticks for a double quote mark (``like this''), and a closing double mark where
@@ -511,12 +512,16 @@ class _Unit:
 def _normalise(raw: str) -> str:
     """Line breaks to "\\n", zero-width characters out, typewriter quotes read, other whitespace
     runs to one space."""
-    text = _LINE_BREAK_RE.sub("\n", raw)
-    text = _PARA_SEP_RE.sub("\n\n", text)
-    text = _ZERO_WIDTH_RE.sub("", text)
-    text = _TWO_APOSTROPHES_CLOSE_RE.sub("”", text)
-    text = _TWO_APOSTROPHES_OPEN_RE.sub("“", text)
-    text = _MARK_AS_APOSTROPHE_RE.sub("’", text)
+    # each step runs only where its characters occur (a regex pass per step would cost more than
+    # all the others on a long page)
+    text = _LINE_BREAK_RE.sub("\n", raw) if "\r" in raw or "\x0b" in raw or "\x0c" in raw or not raw.isascii() else raw
+    if not text.isascii():
+        text = _ZERO_WIDTH_RE.sub("", text.replace("\u2029", "\n\n"))
+    if "''" in text or "``" in text:
+        text = _TWO_APOSTROPHES_CLOSE_RE.sub("”", text)
+        text = _TWO_APOSTROPHES_OPEN_RE.sub("“", text)
+    if "”" in text:
+        text = _MARK_AS_APOSTROPHE_RE.sub("’", text)
     text = _INLINE_SPACE_RE.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n"))
 
@@ -680,6 +685,8 @@ def _suffix_counts(units: list[_Unit], start: int, end: int, feature: str) -> li
 def _comment_thread_start(units: list[_Unit], start: int, end: int) -> int | None:
     """A comment marker followed by a thread of readers' comments (paragraphs interleaved with
     "Reply", "X says:", timestamps): everything from the marker on is the comment section."""
+    if not any(units[k].is_comment_marker for k in range(start, end)):
+        return None
     stories = _suffix_counts(units, start, end, "is_story")
     meta = _suffix_counts(units, start, end, "is_comment_meta")
     for k in range(start, end):
@@ -691,6 +698,8 @@ def _comment_thread_start(units: list[_Unit], start: int, end: int) -> int | Non
 def _author_box_start(units: list[_Unit], start: int, end: int) -> int | None:
     """An author box ("About the author", "About Jane Doe 120 Articles") followed by at most a
     short biography and furniture: everything from the box on belongs to the page."""
+    if not any(units[k].is_author_box for k in range(start, end)):
+        return None
     stories = _suffix_counts(units, start, end, "is_story")
     long_stories = _suffix_counts(units, start, end, "is_long_story")
     for k in range(start, end):
