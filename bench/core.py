@@ -1,6 +1,6 @@
 """Core benchmark: a newsroom's backfill through the command line, and the analysis at each size.
 
-    python bench/core.py [--articles 10000] [--runs 5] [--jobs 1] [--enrich 200] [--keep DIR]
+    python bench/core.py [--articles 10000] [--runs 5] [--jobs 0] [--enrich 200] [--keep DIR]
 
 In one run it builds a synthetic archive (bench/synthetic.py `newsroom`: ~830-word articles over
 many events, 5 % wire reprints) with `copydesk ingest` in steps (1,000, 10,000, ... up to
@@ -99,7 +99,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--jobs", type=int, default=1, help="copydesk ingest --jobs")
+    ap.add_argument(
+        "--jobs", type=int, default=0, help="copydesk ingest --jobs (0, its default: automatic; 1: one process)"
+    )
     ap.add_argument("--enrich", type=int, default=200, help="articles `copydesk enrich --limit` computes at the end")
     ap.add_argument("--keep", metavar="DIR", help="build in DIR and keep it (default: a temporary folder)")
     args = ap.parse_args()
@@ -155,7 +157,7 @@ def main() -> None:
             write_articles(folder, items, args.articles)
             added = len(items)
             del items  # 100,000 texts: not kept in this process's memory
-            cmd = exe + ["ingest", str(folder)] + env_db + (["--jobs", str(args.jobs)] if args.jobs > 1 else [])
+            cmd = exe + ["ingest", str(folder)] + env_db + ["--jobs", str(args.jobs)]
             wall, cpu, res = run(cmd)
             ingest_wall += wall
             ingest_cpu += cpu

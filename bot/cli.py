@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -85,26 +86,40 @@ def _start_worker(settings: Settings) -> None:
 
 
 def _read_and_index(src):
-    """In a worker process: the source read (or the reason it cannot be) and what the archive indexes of it."""
-    from copydesk.bot.language import terms
+    """In a worker process: the source read (or the reason it cannot be) and what storing it
+    computes from the article alone (its index and story keys)."""
+    from copydesk.bot.analysis import ingest
     from copydesk.bot.reading import reader
 
     try:
         article = reader.read(src, fetch=_worker["fetch"], min_words=_worker["min_words"])
     except BadInput as exc:
         return src, exc, None
-    return src, article, terms.index(article)
+    return src, article, ingest.prepare(article)
 
 
-def _prepared(items: list, settings: Settings, jobs: int):
-    """(source, Article or BadInput, index or None) for each source, in order; with jobs > 1,
-    read and indexed by that many worker processes (standard input is always read here)."""
-    if jobs > 1 and not any(src.kind == "stdin" for src in items):
+AUTO_JOBS_MIN = 1_000  # sources from which `ingest` reads in worker processes unless told (--jobs)
+
+
+def _readers(jobs: int, items: list) -> int:
+    """How many worker processes read and prepare: --jobs N (1: none, the writer reads); by
+    default (0) one per core but the writer's for a large ingest, none for a small one (starting
+    them costs about a second)."""
+    if jobs:
+        return 0 if jobs == 1 else jobs
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(8, cores - 1) if cores > 1 and len(items) >= AUTO_JOBS_MIN else 0
+
+
+def _prepared(items: list, settings: Settings, readers: int):
+    """(source, Article or BadInput, ingest.Prepared or None) for each source, in order; with
+    readers, read and prepared by that many worker processes (standard input is always read here)."""
+    if readers and not any(src.kind == "stdin" for src in items):
         import multiprocessing
 
         # windows of sources, the next one read while this one is stored: memory stays bounded
         windows = [items[k : k + 2 * INGEST_BATCH] for k in range(0, len(items), 2 * INGEST_BATCH)]
-        with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (settings,)) as pool:
+        with multiprocessing.get_context("spawn").Pool(readers, _start_worker, (settings,)) as pool:
             current = pool.imap(_read_and_index, windows[0], chunksize=8) if windows else iter(())
             for k in range(len(windows)):
                 ahead = pool.imap(_read_and_index, windows[k + 1], chunksize=8) if k + 1 < len(windows) else None
@@ -121,10 +136,10 @@ def _prepared(items: list, settings: Settings, jobs: int):
 @click.argument("sources", nargs=-1, required=True)
 @click.option(
     "--jobs",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Processes reading and indexing articles (the archive is written by one).",
+    type=click.IntRange(0, 64),
+    default=0,
+    show_default="0: one per core for 1,000 sources or more",
+    help="Processes reading and preparing articles (1: the one writing the archive does it all).",
 )
 @db_option
 def ingest(sources: tuple[str, ...], jobs: int, db: str | None) -> None:
@@ -150,7 +165,7 @@ def ingest(sources: tuple[str, ...], jobs: int, db: str | None) -> None:
         transient=True,
     )
     try:
-        results = _prepared(items, settings, jobs)
+        results = _prepared(items, settings, _readers(jobs, items))
         with progress:
             task = progress.add_task("ingest", total=len(items))
             while True:
@@ -159,11 +174,11 @@ def ingest(sources: tuple[str, ...], jobs: int, db: str | None) -> None:
                 if not batch:
                     break
                 with archive.transaction():
-                    for _src, result, index in batch:
+                    for _src, result, prepared in batch:
                         if isinstance(result, BadInput):
                             failures.append(str(result))
                         else:
-                            _, created = store(archive, result, index=index)
+                            _, created = store(archive, result, prepared=prepared)
                             ingested += created
                             skipped += not created
                         progress.advance(task)

@@ -41,7 +41,11 @@ class Article:
 
     @property
     def words(self) -> int:
-        return word_count(self.text)
+        """How many words the text has (counted once per text: reading, storing and reporting ask)."""
+        counted = self.__dict__.get("_words")
+        if counted is None or counted[0] is not self.text:
+            counted = self.__dict__["_words"] = (self.text, word_count(self.text))
+        return counted[1]
 
     def source(self) -> dict:
         """The SOURCE object of the JSON report."""

@@ -56,6 +56,37 @@ def test_newer_schema_refused(tmp_path):
         Archive.open(path)
 
 
+def test_the_stored_hash_and_fingerprints_are_those_of_the_whole_text_and_each_sentence(cli, tmp_path):
+    """Storing normalises each sentence once and derives the text hash from those normal forms:
+    on real coverage (the shared devset and seeds, when beside the project) and the fixtures, what
+    the archive file holds equals the hash of the whole text and each sentence's own fingerprint,
+    so a text pasted again is still recognised by its hash."""
+    from pathlib import Path
+
+    from copydesk.bot.language import text as textmod
+
+    root, shared = Path(__file__).parent, Path(__file__).parent.parent.parent / "shared"
+    sources = [root / "fixtures" / "coverage", *sorted((shared / "devset" / "corpus").glob("*/"))]
+    sources += [shared / "seeds"] if (shared / "seeds").is_dir() else []
+    db = tmp_path / "h.db"
+    result = cli("ingest", *map(str, sources), "--db", str(db))
+    assert result.exit_code == 0, result.stderr
+    archive = Archive.open(db)
+    try:
+        ids = [r["id"] for r in archive.query("SELECT id FROM articles")]
+        assert len(ids) >= 14
+        for article_id in ids:
+            article = archive.get(article_id)
+            stored = archive.query("SELECT text_hash FROM articles WHERE id = ?", (article_id,))[0]["text_hash"]
+            assert stored == textmod.text_hash(article.text)
+            spans = archive.query(
+                'SELECT start, "end", fp FROM sentences WHERE article_id = ? ORDER BY idx', (article_id,)
+            )
+            assert [r["fp"] for r in spans] == [terms.fingerprint(article.text[r["start"] : r["end"]]) for r in spans]
+    finally:
+        archive.close()
+
+
 def test_add_is_idempotent_by_text_and_url(archive):
     first = ingest.add(archive, Article(text=TEXT_A, url="https://a.example/1"))
     assert first[1] is True

@@ -58,6 +58,28 @@ def test_ingest_with_jobs_stores_exactly_what_one_process_stores(cli, tmp_path):
     assert _dump(one)["terms"]
 
 
+def test_a_large_ingest_reads_in_worker_processes_by_default_and_stores_the_same(cli, tmp_path, monkeypatch):
+    """Without --jobs, an ingest of many sources on a machine with several cores reads and
+    prepares them in worker processes (one per core but the writer's); a small one, or --jobs 1,
+    reads in the writing process. Either way the archive holds the same."""
+    from copydesk.bot import cli as climod
+
+    monkeypatch.setattr(climod.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert climod._readers(0, [None] * climod.AUTO_JOBS_MIN) == 3
+    assert climod._readers(0, [None] * (climod.AUTO_JOBS_MIN - 1)) == 0
+    assert climod._readers(1, [None] * 5000) == 0 and climod._readers(2, [None]) == 2
+    monkeypatch.setattr(climod.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert climod._readers(0, [None] * 5000) == 0
+
+    monkeypatch.setattr(climod.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(climod, "AUTO_JOBS_MIN", 10)  # the coverage's 14 files count as many
+    one, auto = tmp_path / "one.db", tmp_path / "auto.db"
+    assert cli("ingest", str(COVERAGE), "--db", str(one), "--jobs", "1").exit_code == 0
+    result = cli("ingest", str(COVERAGE), "--db", str(auto))
+    assert result.exit_code == 0 and result.stdout == "ingested 14, skipped 0, failed 0\n", result.stderr
+    assert _dump(one) == _dump(auto)
+
+
 def test_ingest_with_jobs_reports_bad_files_like_one_process(cli, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

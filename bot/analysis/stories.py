@@ -79,6 +79,15 @@ _GAP_TOKEN_RE = re.compile(r"(\W*)(?:" + _TOKEN_RE.pattern + ")")
 
 
 # ---------------------------------------------------------------- keys and times
+StoryKeys = tuple[dict[str, int], dict[str, str]]  # an article's keys with their counts, and the name of each
+
+
+def story_keys(text: str, sentences: Iterable[tuple[int, int, int]]) -> StoryKeys:
+    """The keys of an article (see extract_keys) with their counts and names, from its sentences
+    as the archive splits and stores them, (start, end, fingerprint)."""
+    return _keys_and_names(text[a:b] for a, b, _ in sentences)
+
+
 def extract_keys(text: str) -> list[str]:
     """The article's names and figures, most frequent first (at most MAX_KEYS): lower-case name
     tokens ("okafor") and figures prefixed with '#' ("#213"). A capitalised word that opens a
@@ -303,14 +312,15 @@ def _weight(count: int) -> float:
     return 1.0 + math.log(count)
 
 
-def _assign(conn: sqlite3.Connection, row: _Row) -> int:
-    """Assign one article inside an open transaction; returns its story."""
+def _assign(conn: sqlite3.Connection, row: _Row, computed: StoryKeys | None = None) -> int:
+    """Assign one article inside an open transaction (with its keys, when the caller computed
+    them: story_keys); returns its story."""
     found = store.story_of(conn, row.id)
     if found is not None:
         return found
     # the sentences as the archive split and fingerprinted them when it stored the article
     spans = store.sentence_spans(conn, row.id)
-    keys, names = _keys_and_names(row.text[a:b] for a, b, _ in spans)
+    keys, names = computed if computed is not None else story_keys(row.text, spans)
     fps = [fp for a, b, fp in spans if row.text.count(" ", a, b) >= 5]  # sentences of about six words or more
     best: dict[int, float] = {}
     similar, norm = _similar(conn, row, keys, names, fps)
@@ -349,13 +359,14 @@ def _merge(conn: sqlite3.Connection, story_ids: list[int]) -> int:
     return keep
 
 
-def assign_story(archive: Archive, article_id: int) -> int:
-    """The story of an archived article, assigning it first if needed (idempotent)."""
+def assign_story(archive: Archive, article_id: int, keys: StoryKeys | None = None) -> int:
+    """The story of an archived article, assigning it first if needed (idempotent); `keys`: its
+    story_keys, when already computed."""
     with archive.transaction() as conn:
         rows = _load_rows(conn, [article_id])
         if not rows:
             raise LookupError(f"no archived article {article_id}")
-        return _assign(conn, rows[0])
+        return _assign(conn, rows[0], keys)
 
 
 def assign_stories(archive: Archive, article_ids: Iterable[int]) -> dict[int, int]:

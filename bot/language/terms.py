@@ -31,8 +31,11 @@ MIN_FINGERPRINT_WORDS = 6  # shorter sentences ("He said no.") are too common to
 
 def fingerprint(sentence: str) -> int:
     """A 63-bit fingerprint of a sentence's normal form (verbatim and typographic variants collide)."""
-    digest = hashlib.blake2b(textmod.normalize(sentence).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
+    return _fingerprint_normal(textmod.normalize(sentence))
+
+
+def _fingerprint_normal(normal: str) -> int:
+    return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest(), "big") >> 1
 
 
 _TERM_RE = re.compile(r"[^\W_]{3,}", re.UNICODE)
@@ -54,9 +57,10 @@ def terms(text: str) -> dict[str, int]:
 def index(article: Article) -> Indexed:
     """What the archive stores and indexes of `article` besides its fields."""
     spans = textmod.sentences(article.text)
+    normals = [textmod.normalize(s.text) for s in spans]  # each sentence normalised once, for both
     return Indexed(
-        text_hash=textmod.text_hash(article.text),
-        sentences=[(s.start, s.end, fingerprint(s.text)) for s in spans],
+        text_hash=textmod.hash_normal(" ".join(n for n in normals if n)),
+        sentences=[(s.start, s.end, _fingerprint_normal(n)) for s, n in zip(spans, normals, strict=True)],
         terms=sorted(terms(article.title or "").keys() | terms(article.text).keys()),
     )
 

@@ -187,4 +187,10 @@ _PUNCT_RE = re.compile(r"[^\w\s]")
 
 
 def text_hash(text: str) -> str:
-    return hashlib.sha1(normalize(text).encode("utf-8")).hexdigest()
+    return hash_normal(normalize(text))
+
+
+def hash_normal(normal: str) -> str:
+    """The text hash of a text's normal form (normalize): also the normal forms of its sentences,
+    the empty ones left out, joined by spaces (normalisation never reaches across a sentence's end)."""
+    return hashlib.sha1(normal.encode("utf-8")).hexdigest()

@@ -136,7 +136,7 @@ def read(source: Source, *, fetch=None, min_words: int = MIN_WORDS) -> Article:
 
 
 def check_length(article: Article, name: str, min_words: int = MIN_WORDS) -> None:
-    n = len(words(article.text))
+    n = article.words
     if n < min_words:
         raise BadInput(
             f"{name}: is too short to be an article ({n} word{'s' if n != 1 else ''}; at least {min_words} are needed)"
