@@ -44,6 +44,7 @@ from copydesk.bot.model import (
     Article,  # noqa: E402
 )
 from copydesk.bot.present.digest import slack_message  # noqa: E402
+from copydesk.storage import schema  # noqa: E402
 from copydesk.storage.archive import Archive  # noqa: E402
 
 DAY = date(2026, 3, 14)
@@ -108,7 +109,7 @@ def build(archive: Archive, items, rng: random.Random) -> None:
                 title,
                 None,
                 stamp,
-                text,
+                schema.pack_text(text),
                 index.text_hash,
                 textmod.word_count(text),
                 stamp,
@@ -132,8 +133,8 @@ def flush(archive: Archive, rows: list, sentence_rows: list, term_counts: Counte
         )
         conn.executemany('INSERT INTO sentences (article_id, idx, start, "end", fp) VALUES (?,?,?,?,?)', sentence_rows)
         conn.executemany(
-            "INSERT INTO term_docs (term, docs) VALUES (?, ?) "
-            "ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs",
+            "INSERT INTO term_docs (team_id, term, docs) VALUES ('', ?, ?) "
+            "ON CONFLICT (team_id, term) DO UPDATE SET docs = docs + excluded.docs",
             term_counts.items(),
         )
     rows.clear()
