@@ -64,6 +64,21 @@ def test_an_epithet_after_two_named_people_stays_unresolved(cli, tmp_path):
     assert quote["speaker_key"] not in ("kellner", "ostberg"), quote
 
 
+def test_an_age_is_an_epithet_too(cli, tmp_path):
+    body = (
+        "{names} signed for Hessel Rovers on Monday after eleven seasons on the mainland.\n\n"
+        "\u201cI am happy to be home at last and I want to win the league here,\u201d the 33-year-old said."
+    )
+    one = _article(tmp_path / "a.txt", "Harbour Gazette", "2026-04-02", body.format(names="Maria Kellner"))
+    quote = _direct(_report(cli, one), "happy to be home")
+    assert quote["speaker_key"] == "kellner", quote
+    two = _article(
+        tmp_path / "b.txt", "Island Post", "2026-04-02", body.format(names="Maria Kellner and Laura Ostberg")
+    )
+    report = _report(cli, two)
+    assert not [a for a in report["attributions"] if a["speaker_key"] in ("kellner", "ostberg") and a["direct"]]
+
+
 def test_a_bare_role_is_no_epithet(cli, tmp_path):
     art = _article(
         tmp_path / "a.txt",

@@ -449,7 +449,7 @@ class Analyzer:
                         diff = quotes.quote_diff(att.content, other.content)
                         if diff.same_remark:
                             if diff.reworded:
-                                here, there, _ = diff.changes[0]
+                                here, there, _ = max(diff.changes, key=lambda c: c[2])  # the largest change
                                 why = _changed_words(mine, theirs) or f"“{here}” here, “{there}” earlier"
                                 changed.append((src, other, why))
                             elif shared is None or diff.matched > shared_words:

@@ -266,6 +266,8 @@ class _Article:
             return None
         # coordinated speakers: "Hall and Lind"
         conjs = [c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+        if self._age_epithet(tok):
+            return self.resolve_epithet(i, tok)  # "Kellner … the 33-year-old said"
         if tok.ent_type_ in _TIME_ENTS:
             # "During a briefing Wednesday, Tedros … said": a date parsed as a coordinated subject
             names = [c for c in conjs if c.ent_type_ not in _TIME_ENTS]
@@ -331,6 +333,16 @@ class _Article:
         if any(t.ent_type_ == "PERSON" for t in doc[lo : hi + 1]):
             return False
         return _norm_phrase(doc[lo : hi + 1].text) not in self.aliases
+
+    @staticmethod
+    def _age_epithet(tok: Token) -> bool:
+        """ "the 33-year-old": a person named by their age (parsed as an adjective over "year")."""
+        kids = list(tok.children)
+        return (
+            tok.lower_ == "old"
+            and any(c.lower_ in ("year", "years") and c.dep_ == "npadvmod" for c in kids)
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in kids)
+        )
 
     def resolve_epithet(self, i: int, tok: Token) -> _Speaker | None:
         """The person an epithet stands for: the one person the article has named in the
