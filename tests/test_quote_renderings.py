@@ -104,6 +104,18 @@ def test_a_misspelt_surname_is_the_person_named_in_full(cli, tmp_path):
     assert quote["speaker_key"] == "halvorsen", quote
 
 
+def test_a_short_bare_name_near_a_full_one_is_another_person(cli, tmp_path):
+    art = _article(
+        tmp_path / "a.txt",
+        "Harbour Gazette",
+        "2026-04-02",
+        "Karl Berge, the harbour engineer, inspected the sea wall on Tuesday.\n\n"
+        "\u201cThe wall has held through the worst storm in twenty years,\u201d Berga said.",
+    )
+    quote = _direct(_report(cli, art), "wall has held")
+    assert quote["speaker_key"] == "berga", quote
+
+
 def test_two_people_with_near_names_stay_apart(cli, tmp_path):
     art = _article(
         tmp_path / "a.txt",

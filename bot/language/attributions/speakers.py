@@ -39,8 +39,9 @@ _TIME_ENTS = ("DATE", "TIME")
 #: How many paragraphs back "he" or "she" may find the person it stands for.
 PERSON_REACH = 4
 #: A surname the article gives only bare, one letter off the surname of a person it names in
-#: full ("Ronaldo" / "Ronald"), is a misspelling of it when it is at least this long.
-TYPO_MIN_LETTERS = 5
+#: full ("Halvorsen" / "Halvorson"), with the same initial, is a misspelling of it when it is at
+#: least this long (shorter names one letter apart are often two people).
+TYPO_MIN_LETTERS = 6
 
 
 @dataclass
@@ -137,7 +138,9 @@ def build_aliases(docs: Iterable[Doc]) -> tuple[dict[str, str], set[str]]:
             aliases.setdefault(role, next(iter(keys)))
     # a misspelt surname: given only bare, one letter off exactly one full name of the article
     for key in persons - full:
-        near = [f for f in full if len(key) >= TYPO_MIN_LETTERS and Levenshtein.distance(key, f) == 1]
+        near = [
+            f for f in full if len(key) >= TYPO_MIN_LETTERS and key[0] == f[0] and Levenshtein.distance(key, f) == 1
+        ]
         if len(near) == 1:
             for phrase, k in list(aliases.items()):
                 if k == key:
