@@ -423,14 +423,20 @@ class Analyzer:
         Returns the sentences these cover."""
         covered: set[int] = set()
         for att in feats.attributions:
-            if not att.direct or word_count(att.content) < QUOTE_MIN_WORDS:
+            if not att.direct or word_count(att.content) < quotes.SHORT_QUOTE_WORDS:
                 continue
             mine = normalize(att.content)
             shared, changed, other_speaker = None, [], []
             shared_words = 0
             for src in earlier:
                 for other in earlier_feats[src.id].attributions:
-                    if not other.direct or word_count(other.content) < QUOTE_MIN_WORDS:
+                    if not other.direct or word_count(other.content) < quotes.SHORT_QUOTE_WORDS:
+                        continue
+                    if min(word_count(att.content), word_count(other.content)) < QUOTE_MIN_WORDS:
+                        # a short quotation: only the same few words with one in another form
+                        variant = quotes.short_variant(att.content, other.content) if _same_person(att, other) else None
+                        if variant:
+                            changed.append((src, other, f"“{variant[0]}” here, “{variant[1]}” earlier"))
                         continue
                     theirs = normalize(other.content)
                     score = (
@@ -443,7 +449,7 @@ class Analyzer:
                         diff = quotes.quote_diff(att.content, other.content)
                         if diff.same_remark:
                             if diff.reworded:
-                                here, there, _ = diff.changes[0]
+                                here, there, _ = max(diff.changes, key=lambda c: c[2])  # the largest change
                                 why = _changed_words(mine, theirs) or f"“{here}” here, “{there}” earlier"
                                 changed.append((src, other, why))
                             elif shared is None or diff.matched > shared_words:
@@ -709,9 +715,17 @@ def _changed_words(a: str, b: str) -> str | None:
     wa = re.sub(r"\bnot only\b", "only", a).split()
     wb = re.sub(r"\bnot only\b", "only", b).split()
     sm = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
+    ops = sm.get_opcodes()
+    equal = [k for k, op in enumerate(ops) if op[0] == "equal"]
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
         if op == "equal":
             continue
+        if (
+            equal
+            and not equal[0] < k < equal[-1]
+            and not (op == "replace" and max(i2 - i1, j2 - j1) <= quotes.EDGE_SWAP)
+        ):
+            continue  # words beyond the other's edge: one outlet quoted more of the remark
         da, db = wa[i1:i2], wb[j1:j2]
         here = " ".join(wa[max(0, i1 - 1) : i2 + 1])
         there = " ".join(wb[max(0, j1 - 1) : j2 + 1])

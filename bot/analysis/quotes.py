@@ -25,6 +25,17 @@ LIGHT_EDIT_WORDS = 3
 #: Words swapped at a quotation's edge that still count as a change (more: the outlets cut the
 #: remark at different places).
 EDGE_SWAP = 3
+#: Two renderings of a remark quoted as whole sentences are the same remark when one sentence of
+#: either has this share of its content words (at least ANCHOR_MIN_WORDS), in order and close
+#: together, in the other: another translation of it, or the same words with other sentences
+#: quoted around them.
+ANCHOR_SHARE = 0.75
+ANCHOR_MIN_WORDS = 6
+#: The fewest words of a short quotation compared with a stretch of another ("That's just
+#: insanity" / "… that's just insane"): all of them but one the same, that one another form of
+#: the same word (a shared stem of STEM_MIN_LETTERS letters at least).
+SHORT_QUOTE_WORDS = 3
+STEM_MIN_LETTERS = 5
 
 
 #: Words whose change alone never alters what a quotation says (articles, pronouns, particles,
@@ -74,6 +85,58 @@ _LIGHT = frozenset(
         "here",
     }
 )
+#: Words that carry no content of a remark for aligning two translations of it (function words,
+#: pronouns, auxiliaries, conjunctions): "When he was alone" / "While he is alone".
+_FUNCTION = _LIGHT | frozenset(
+    {
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "they",
+        "them",
+        "their",
+        "have",
+        "has",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "am",
+        "but",
+        "if",
+        "when",
+        "while",
+        "because",
+        "why",
+        "what",
+        "how",
+        "from",
+        "into",
+        "about",
+        "than",
+        "please",
+    }
+)
+_SENTENCE_END_RE = re.compile(r"[.!?;]+(?=\s|$)|\.\.\.|…")
 _QTOKEN_RE = re.compile(r"[([]|[)\]]|\.\.\.|…|[a-z0-9]+(?:['’][a-z]+)?")
 _ACRO_RE = re.compile(r"\b((?:[a-z]\.){2,})")
 
@@ -127,10 +190,14 @@ class QuoteDiff:
     shorter: int
     changes: list[tuple[str, str, int]]  # (here, there, words changed)
     window: int = 0  # the longer of the two stretches the common words lie in
+    anchored: bool = False  # one rendering's sentences told in the other (see `_anchored`)
 
     @property
     def same_remark(self) -> bool:
-        """Most of the shorter rendering is in the other, in order."""
+        """Most of the shorter rendering is in the other, in order (or, for renderings quoted as
+        whole sentences, most of one of their sentences: `_anchored`)."""
+        if self.anchored:
+            return True
         return (
             self.matched >= QUOTE_MIN_WORDS
             and self.matched >= SAME_REMARK_SHARE * self.shorter
@@ -147,8 +214,27 @@ class QuoteDiff:
 
 
 def quote_diff(a: str, b: str) -> QuoteDiff:
-    """Compares two renderings of a quotation (`a` the later one)."""
+    """Compares two renderings of a quotation (`a` the later one). When most of the shorter is
+    not in the other but both are quoted as whole sentences, the sentences of either that the
+    other tells too (`_anchored`) are compared, each with the other rendering."""
     wa, wb = _quote_words(a), _quote_words(b)
+    diff = _diff(wa, wb)
+    if diff.same_remark or not (_opens_sentence(a) and _opens_sentence(b)):
+        return diff
+    parts = [_diff(seg, wb) for seg in _anchored(a, wb)]
+    parts += [_diff(wa, seg) for seg in _anchored(b, wa)]
+    if not parts:
+        return diff
+    return QuoteDiff(
+        sum(p.matched for p in parts),
+        sum(p.shorter for p in parts),
+        [c for p in parts for c in p.changes],
+        sum(p.window for p in parts),
+        anchored=True,
+    )
+
+
+def _diff(wa: list[tuple[str, int, str]], wb: list[tuple[str, int, str]]) -> QuoteDiff:
     sa, sb = [w for w, _, _ in wa], [w for w, _, _ in wb]
     sm = difflib.SequenceMatcher(a=sa, b=sb, autojunk=False)
     ops = sm.get_opcodes()
@@ -189,6 +275,74 @@ def quote_diff(a: str, b: str) -> QuoteDiff:
         first, last = ops[equal[0]], ops[equal[-1]]
         window = max(last[2] - first[1], last[4] - first[3]) - cut
     return QuoteDiff(matched, shorter, changes, window)
+
+
+def _opens_sentence(text: str) -> bool:
+    """A quotation given as whole sentences (it opens with a capital), not a fragment woven into
+    the reporter's sentence ("… ready to “develop a dialogue …”"), whose wording bends to the
+    reporter's syntax."""
+    first = next((ch for ch in fold(text) if ch.isalpha()), "")
+    return first.isupper()
+
+
+def _sentences(text: str) -> list[list[tuple[str, int, str]]]:
+    """A quotation's sentences (split at ellipses too), each as `_quote_words`."""
+    return [words for piece in _SENTENCE_END_RE.split(text) if (words := _quote_words(piece))]
+
+
+def _content(words: list[tuple[str, int, str]]) -> list[str]:
+    return [w for w, f, _ in words if f == 0 and w not in _FUNCTION]
+
+
+def _anchored(a: str, wb: list[tuple[str, int, str]]) -> list[list[tuple[str, int, str]]]:
+    """The sentences of rendering `a` told in `wb` too: ANCHOR_SHARE of a sentence's content words
+    (ANCHOR_MIN_WORDS at least) found in order in `wb`, in a stretch where they make up
+    SAME_REMARK_DENSITY of its content words."""
+    cb = _content(wb)
+    out = []
+    for seg in _sentences(a):
+        ca = _content(seg)
+        if len(ca) < ANCHOR_MIN_WORDS:
+            continue
+        sm = difflib.SequenceMatcher(a=ca, b=cb, autojunk=False)
+        blocks = [m for m in sm.get_matching_blocks() if m.size]
+        matched = sum(m.size for m in blocks)
+        if matched < ANCHOR_MIN_WORDS or matched < ANCHOR_SHARE * len(ca):
+            continue
+        window = blocks[-1].b + blocks[-1].size - blocks[0].b
+        if matched >= SAME_REMARK_DENSITY * window:
+            out.append(seg)
+    return out
+
+
+def short_variant(a: str, b: str) -> tuple[str, str] | None:
+    """A short quotation (SHORT_QUOTE_WORDS words, fewer than QUOTE_MIN_WORDS) told by the other
+    rendering, or by one of its sentences, word for word but for one word given in another form
+    ("insanity" / "insane"): the words that differ, else None."""
+    wa, wb = _quote_words(a), _quote_words(b)
+    short, long_, flip = (wa, b, False) if len(wa) <= len(wb) else (wb, a, True)
+    sw = [w for w, f, _ in short if f == 0]
+    if not SHORT_QUOTE_WORDS <= len(sw) < QUOTE_MIN_WORDS:
+        return None
+    for seg in _sentences(long_):
+        lw = [w for w, f, _ in seg if f == 0]
+        if len(lw) != len(sw):
+            continue
+        diff = [(x, y) for x, y in zip(sw, lw, strict=True) if x != y]
+        if len(diff) != 1:
+            continue
+        x, y = diff[0]
+        stem = len(_common_prefix(x, y))
+        if stem >= STEM_MIN_LETTERS and stem >= 0.6 * min(len(x), len(y)) and x not in _LIGHT:
+            return (y, x) if flip else (x, y)
+    return None
+
+
+def _common_prefix(x: str, y: str) -> str:
+    n = 0
+    while n < min(len(x), len(y)) and x[n] == y[n]:
+        n += 1
+    return x[:n]
 
 
 #: A quoted term: a phrase of fewer than QUOTE_MIN_WORDS words between quotation marks.

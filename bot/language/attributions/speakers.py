@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import Levenshtein
+
 from copydesk.bot.language.attributions.keys import _clean_name, _norm_phrase, speaker_key
 from copydesk.bot.language.attributions.quotes import _DQ_ALL, _quote_chains
 from copydesk.bot.language.attributions.words import (
@@ -18,6 +20,7 @@ from copydesk.bot.language.attributions.words import (
     _PREPOSITIONS,
     _PRONOUNS,
     DOCUMENT_NOUNS,
+    EPITHET_NOUNS,
     GENERIC_ORG_NOUNS,
     LEADER_TITLES,
     OFFICE_NOUNS,
@@ -35,6 +38,10 @@ if TYPE_CHECKING:  # pragma: no cover
 _TIME_ENTS = ("DATE", "TIME")
 #: How many paragraphs back "he" or "she" may find the person it stands for.
 PERSON_REACH = 4
+#: A surname the article gives only bare, one letter off the surname of a person it names in
+#: full ("Halvorsen" / "Halvorson"), with the same initial, is a misspelling of it when it is at
+#: least this long (shorter names one letter apart are often two people).
+TYPO_MIN_LETTERS = 6
 
 
 @dataclass
@@ -105,6 +112,7 @@ def build_aliases(docs: Iterable[Doc]) -> tuple[dict[str, str], set[str]]:
             if len(words) > len(tw) and words[-len(tw) :] == tw:
                 roles.setdefault(" ".join(words[: -len(tw)] + ["leader"]), set()).add(key)
 
+    full: set[str] = set()  # surnames the article gives with a first name
     for doc in docs:
         for ent in doc.ents:
             if ent.label_ == "PERSON":
@@ -112,6 +120,8 @@ def build_aliases(docs: Iterable[Doc]) -> tuple[dict[str, str], set[str]]:
                 if not key or not ent.text[:1].isupper():
                     continue
                 persons.add(key)
+                if len(_clean_name(ent.text).split()) > 1:
+                    full.add(key)
                 aliases.setdefault(_norm_phrase(ent.text), key)
                 role = _role_before(doc, ent.start)
                 if role:
@@ -126,6 +136,16 @@ def build_aliases(docs: Iterable[Doc]) -> tuple[dict[str, str], set[str]]:
     for role, keys in roles.items():
         if len(keys) == 1 and role:
             aliases.setdefault(role, next(iter(keys)))
+    # a misspelt surname: given only bare, one letter off exactly one full name of the article
+    for key in persons - full:
+        near = [
+            f for f in full if len(key) >= TYPO_MIN_LETTERS and key[0] == f[0] and Levenshtein.distance(key, f) == 1
+        ]
+        if len(near) == 1:
+            for phrase, k in list(aliases.items()):
+                if k == key:
+                    aliases[phrase] = near[0]
+            aliases[key] = near[0]
     return aliases, persons
 
 
@@ -142,6 +162,14 @@ class _Article:
         self.parts = sorted((s, e, ci) for ci, c in enumerate(self.chains) for s, e in c)
         self.part_starts = [p[0] for p in self.parts]
         self.aliases, self.persons = build_aliases(self.docs)
+        # every person the article names: (sentence, token end, key, as written)
+        self.named: list[tuple[int, int, str, str]] = []
+        for i, doc in enumerate(self.docs):
+            for ent in doc.ents:
+                if ent.label_ == "PERSON" and ent.text[:1].isupper():
+                    key = speaker_key(ent.text, self.aliases)
+                    if key in self.persons or key in self.aliases.values():
+                        self.named.append((i, ent.end, key, ent.text))
         self.mentions: list[_Mention] = []
         self._flags: dict[int, list[bool]] = {}
 
@@ -241,6 +269,8 @@ class _Article:
             return None
         # coordinated speakers: "Hall and Lind"
         conjs = [c for c in tok.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
+        if self._age_epithet(tok):
+            return self.resolve_epithet(i, tok)  # "Kellner … the 33-year-old said"
         if tok.ent_type_ in _TIME_ENTS:
             # "During a briefing Wednesday, Tedros … said": a date parsed as a coordinated subject
             names = [c for c in conjs if c.ent_type_ not in _TIME_ENTS]
@@ -281,6 +311,10 @@ class _Article:
             named = self.resolve_named_org(i)
             if named is not None:
                 return named  # "the company" after "Brightwater Ferries …"
+        if self._epithet(tok, lo, hi):
+            named = self.resolve_epithet(i, tok)
+            if named is not None:
+                return named  # "Ronaldo … the five-time award winner said"
         display = doc[lo : hi + 1].text.strip(" ,")
         if not display:
             return None
@@ -290,6 +324,43 @@ class _Article:
         kind = self._kind(tok, key)
         named_org = kind in ("org", "name") and tok.pos_ == "PROPN" and tok.ent_type_ == "ORG" and ":" not in key
         return _Speaker(display, key, kind, named_org)
+
+    def _epithet(self, tok: Token, lo: int, hi: int) -> bool:
+        """ "the five-time award winner", "the veteran striker": a definite description of a person
+        by what they are, modified, with no name in it."""
+        doc = tok.doc
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in EPITHET_NOUNS or hi != tok.i:
+            return False
+        if doc[lo].lower_ != "the" or lo + 1 >= tok.i:
+            return False  # "a winner", "the winner": no description
+        if any(t.ent_type_ == "PERSON" for t in doc[lo : hi + 1]):
+            return False
+        return _norm_phrase(doc[lo : hi + 1].text) not in self.aliases
+
+    @staticmethod
+    def _age_epithet(tok: Token) -> bool:
+        """ "the 33-year-old": a person named by their age (parsed as an adjective over "year")."""
+        kids = list(tok.children)
+        return (
+            tok.lower_ == "old"
+            and any(c.lower_ in ("year", "years") and c.dep_ == "npadvmod" for c in kids)
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in kids)
+        )
+
+    def resolve_epithet(self, i: int, tok: Token) -> _Speaker | None:
+        """The person an epithet stands for: the one person the article has named in the
+        paragraphs before it (none when it has named several there: the epithet is ambiguous)."""
+        para = self.sents[i].para
+        found = [
+            (key, text)
+            for j, end, key, text in self.named
+            if (j < i or (j == i and end <= tok.i)) and para - self.sents[j].para <= PERSON_REACH
+        ]
+        if len({k for k, _ in found}) != 1:
+            return None
+        key = found[0][0]
+        display = max((t for k, t in found if k == key), key=len)
+        return _Speaker(display, key, "person")
 
     def resolve_named_org(self, i: int) -> _Speaker | None:
         """The latest organisation named by its name (as a subject or speaker) before sentence i."""

@@ -441,6 +441,33 @@ PERSON_NOUNS = frozenset(
         "co-pilot",
     }
 )
+#: Person nouns that describe rather than appoint: a definite description headed by one and
+#: modified ("the five-time award winner", "the veteran striker") is an epithet for a person the
+#: article has named, not an unnamed office holder ("the mayor", "a spokesman").
+EPITHET_NOUNS = frozenset(
+    {
+        "winner",
+        "champion",
+        "star",
+        "superstar",
+        "striker",
+        "player",
+        "footballer",
+        "forward",
+        "midfielder",
+        "defender",
+        "goalkeeper",
+        "athlete",
+        "veteran",
+        "billionaire",
+        "entrepreneur",
+        "singer",
+        "actor",
+        "actress",
+        "writer",
+        "author",
+    }
+)
 #: Generic nouns by which an article refers back to an organisation it has named ("Brightwater
 #: Ferries apologised … the company said" → the company is Brightwater Ferries).
 GENERIC_ORG_NOUNS = frozenset(
