@@ -152,6 +152,7 @@ def ingest(sources: tuple[str, ...], jobs: int, db: str | None) -> None:
     settings = _settings(db)
     items = reader.expand(list(sources))
     archive = _open_archive(settings)
+    archive.prepare_bulk_writes()
     ingested = skipped = 0
     failures: list[str] = []
     progress = Progress(
