@@ -223,3 +223,25 @@ def test_a_named_measure_needs_the_same_holder(cli, tmp_path):
     earlier = "Investigators said the Tarrow ferry began a twelve-minute descent into the harbour mud before it sank."
     later = "According to the recording of the 15-minute rescue, the crew stayed calm to the end."
     assert _numbers(_report(cli, tmp_path, [earlier], later)) == []
+
+
+PRICE = "Shares of Korvel Foods rose 4% on Tuesday to $23.40 a share."
+
+
+@pytest.mark.parametrize(
+    "later, expect",
+    [
+        # the level the stock reached, told as a level it stood at: one price, two values
+        ("Korvel Foods stock was up about 4% after the results, hovering around $23.95.", "$23.95"),
+        # "around" a two-decimal price allows a few cents, not more
+        ("Korvel Foods stock was up about 4% after the results, hovering around $23.42.", None),
+        # the size of the move is not the price the stock reached
+        ("Shares of Korvel Foods rose $1.20 on Tuesday after the results.", None),
+    ],
+)
+def test_the_level_a_thing_reached_is_a_value_of_that_thing(cli, tmp_path, later, expect):
+    found = _numbers(_report(cli, tmp_path, [PRICE], later))
+    if expect is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and expect in found[0]["text"] and "$23.40" in found[0]["other_text"], found

@@ -231,6 +231,8 @@ UPDATE_VERBS = {
     "swell",
     "mount",
 }
+# verbs of a thing standing at a level ("shares traded at $8", "the index closed at 4,100")
+LEVEL_VERBS = {"trade", "close", "open", "hover", "stand", "sit", "settle", "end", "finish", "peak", "bottom", "hold"}
 SCALES = {
     "hundred": 1e2,
     "thousand": 1e3,

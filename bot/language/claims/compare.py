@@ -75,6 +75,8 @@ def same_measure(x: Number, y: Number, loose: bool = False) -> bool | None:
         return False
     if x.quals and y.quals and not any(same_name(p, q) for p in x.quals for q in y.quals):
         return False
+    if (_level(x) and _move(y)) or (_level(y) and _move(x)):
+        return False  # "rose $1.20" is the size of the change, "rose to $23.40" the level it reached
     holder, anchor = _match(x.holder, y.holder), _match(x.anchor, y.anchor)
     if (loose or holder) and anchor is False:
         # one thing named by both ("a six-hour search" / "the nine-hour search"), or one
@@ -87,6 +89,16 @@ def same_measure(x: Number, y: Number, loose: bool = False) -> bool | None:
     if holder or anchor:
         return True
     return None
+
+
+def _level(n: Number) -> bool:
+    """A figure that is the level a change reached or a thing stands at ("rose to $8", "trading at $8")."""
+    return n.update.endswith(" to") or n.anchor in lexicon.LEVEL_VERBS
+
+
+def _move(n: Number) -> bool:
+    """A figure that is the size of a change ("rose $1.20", "fell 6%")."""
+    return n.anchor in lexicon.UPDATE_VERBS and not n.update and not n.holder and not n.role
 
 
 def _shared_entities(a: Claim, b: Claim) -> int:

@@ -283,10 +283,18 @@ def _kinds(noun, exclude) -> list[str]:
     return out
 
 
-def _subject(verb, exclude) -> str:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.i not in exclude and child.pos_ in ("NOUN", "PROPN"):
-            return lexicon.canon(child.lemma_.lower())
+def _subject(verb, exclude, inherit: bool = False) -> str:
+    """The noun subject of a verb; with `inherit`, a participle's or infinitive's subject is the
+    one of the clause it hangs on ("the stock was up 6%, hovering around $51" -> stock)."""
+    for _ in range(3):
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i not in exclude and child.pos_ in ("NOUN", "PROPN"):
+                return lexicon.canon(child.lemma_.lower())
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i not in exclude:
+                return ""  # a pronoun's clause: its own subject, unknown here
+        if not inherit or verb.dep_ not in ("advcl", "xcomp", "conj") or verb.head.i == verb.i:
+            break
+        verb = verb.head
     return ""
 
 
@@ -334,6 +342,10 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
                 node = up
                 continue
             subject = _subject(up, mine)
+            if not holder and unit != "age" and _level_of(up, lemma, node, head, update):
+                # the level a thing reached or stands at is a value of that thing: "shares rose
+                # to $51.70", "the stock, hovering around $51.84", "revenue climbed to $6.7 billion"
+                holder = _subject(up, mine, inherit=True)
             anchor = lexicon.canon(lemma)
             if lemma in lexicon.FORECAST_VERBS and not role:
                 role = "forecast"  # a projection is another quantity than the result
@@ -359,6 +371,20 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
         people = {_entity_key(e) for e in doc.ents if e.label_ == "PERSON"}
         holder = people.pop() if len(people) == 1 else "?"  # the one person the sentence names
     return anchor, holder, subject, sorted(set(quals)), role, update
+
+
+def _level_of(verb, lemma: str, node, head, update: str) -> bool:
+    """Whether a figure under `verb` is the level its subject reached or stands at: the value a
+    change went to ("rose to $8"), or the object of a verb of standing at a level ("trading at
+    $8", "hovering around $8", "closed at $8"); not the size of a change ("rose 6%")."""
+    if update.endswith(" to"):
+        return True
+    if lemma not in lexicon.LEVEL_VERBS:
+        return False
+    prep = node if node.dep_ == "prep" else None
+    if prep is None and head.head.dep_ == "prep":
+        prep = head.head
+    return prep is not None and prep.head.i == verb.i and prep.lower_ in ("at", "around", "near", "above", "below")
 
 
 def _reporting_time(tok) -> bool:
