@@ -245,3 +245,27 @@ def test_the_level_a_thing_reached_is_a_value_of_that_thing(cli, tmp_path, later
         assert found == [], found
     else:
         assert len(found) == 1 and expect in found[0]["text"] and "$23.40" in found[0]["other_text"], found
+
+
+DERAILED = "Four carriages of the Norvik express derailed near Halden station on Sunday evening, police said."
+
+
+@pytest.mark.parametrize(
+    "later, expect",
+    [
+        # one event told with other words ("careened off the tracks", "jumped the rails"): a count
+        # of concrete things in one event is one measure, however little else the statements share
+        ("Witnesses saw five carriages careen off the tracks as the train entered the bend.", "five carriages"),
+        ("Five carriages jumped the rails, a railway spokesman told reporters.", "Five carriages"),
+        # the same count agrees
+        ("Witnesses saw four carriages careen off the tracks as the train entered the bend.", None),
+        # carriages that took part in another event are another count
+        ("Five carriages were damaged by fire while the train stood in the sidings.", None),
+    ],
+)
+def test_a_count_of_things_in_one_event_is_one_measure(cli, tmp_path, later, expect):
+    found = _numbers(_report(cli, tmp_path, [DERAILED], later))
+    if expect is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and expect in found[0]["text"] and "Four carriages" in found[0]["other_text"], found

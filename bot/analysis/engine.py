@@ -667,7 +667,8 @@ class Analyzer:
 
 def _measure_terms(claim: claimsmod.Claim, keys: set[tuple[str, str]]) -> set[str]:
     """Index terms for the named measures (of `keys`) a claim gives a figure for."""
-    return {f"#measure:{n.unit}@{n.holder}" for n in claim.numbers if (n.unit, n.holder) in keys}
+    found = (claimsmod.measure_key(n) for n in claim.numbers)
+    return {f"#measure:{k[0]}@{k[1]}" for k in found if k is not None and k in keys}
 
 
 def _within(article: Article, days: int) -> bool:

@@ -233,6 +233,9 @@ UPDATE_VERBS = {
 }
 # verbs of a thing standing at a level ("shares traded at $8", "the index closed at 4,100")
 LEVEL_VERBS = {"trade", "close", "open", "hover", "stand", "sit", "settle", "end", "finish", "peak", "bottom", "hold"}
+# a train (or tram) leaving its track: "careened off the tracks", "jumped the rails", "left the track"
+TRACK_WORDS = {"track", "tracks", "rail", "rails"}
+OFF_TRACK_VERBS = {"jump", "leave"}
 SCALES = {
     "hundred": 1e2,
     "thousand": 1e3,

@@ -195,7 +195,7 @@ def compare(a: Claim, b: Claim, ambiguous: frozenset[tuple[str, str]] = frozense
     # / "carrying 213 passengers ran aground")
     close = shared >= 4 and low >= 0.3
     conflict = _numbers_conflict(a, b, same_fact, close) if shared >= 2 else None
-    if conflict and conflict[0].holder and (conflict[0].unit, conflict[0].holder) in ambiguous:
+    if conflict and measure_key(conflict[0]) in ambiguous:
         conflict = None
     if conflict:
         x, y = conflict
@@ -293,20 +293,30 @@ def _fig(n: Number) -> str:
 _VAGUE_HOLDERS = frozenset("total number figure share amount part half majority rest other some".split())
 
 
+def measure_key(n: Number) -> tuple[str, str] | None:
+    """The named measure a figure gives a value for: (unit, holder) for a specific holder ("a
+    ten-minute descent" -> (minute, descent)); for a count of concrete things with no holder, the
+    event they took part in ("six cars derailed" -> (car, @derail)). None: nothing named."""
+    if not n.unit or n.unit == "age" or n.role or n.conversion:
+        return None
+    if n.holder and n.holder != "?" and n.holder not in _VAGUE_HOLDERS:
+        return n.unit, n.holder
+    if not n.holder and n.unit not in GENERIC_UNITS and n.anchor and n.anchor not in _VAGUE_EVENTS:
+        return n.unit, "@" + n.anchor
+    return None
+
+
+# verbs that tell nothing of what a count took part in ("following", "including", "making")
+_VAGUE_EVENTS = frozenset("follow include make get take give see come go bring put keep leave mean involve".split())
+
+
 def _measures(claims: list[Claim]) -> dict[tuple[str, str], list[Number]]:
     seen: dict[tuple[str, str], list[Number]] = {}
     for c in claims:
         for n in c.numbers:
-            if (
-                n.unit
-                and n.unit != "age"
-                and n.holder
-                and n.holder != "?"
-                and n.holder not in _VAGUE_HOLDERS
-                and not n.role
-                and not n.conversion
-            ):
-                seen.setdefault((n.unit, n.holder), []).append(n)
+            key = measure_key(n)
+            if key is not None:
+                seen.setdefault(key, []).append(n)
     return seen
 
 
@@ -331,10 +341,10 @@ def measure_conflict(a: Claim, b: Claim, keys: set[tuple[str, str]]) -> Verdict 
     if a.periods and b.periods and not set(a.periods) & set(b.periods):
         return None
     for x in a.numbers:
-        key = (x.unit, x.holder)
-        if key not in keys or sum(1 for z in a.numbers if (z.unit, z.holder) == key) != 1:
+        key = measure_key(x)
+        if key not in keys or sum(1 for z in a.numbers if measure_key(z) == key) != 1:
             continue
-        ys = [y for y in b.numbers if (y.unit, y.holder) == key]
+        ys = [y for y in b.numbers if measure_key(y) == key]
         if len(ys) != 1:
             continue
         y = ys[0]

@@ -346,7 +346,7 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
                 # the level a thing reached or stands at is a value of that thing: "shares rose
                 # to $51.70", "the stock, hovering around $51.84", "revenue climbed to $6.7 billion"
                 holder = _subject(up, mine, inherit=True)
-            anchor = lexicon.canon(lemma)
+            anchor = lexicon.canon(_event_lemma(up, lemma))
             if lemma in lexicon.FORECAST_VERBS and not role:
                 role = "forecast"  # a projection is another quantity than the result
             quals += _quals(up)
@@ -371,6 +371,21 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
         people = {_entity_key(e) for e in doc.ents if e.label_ == "PERSON"}
         holder = people.pop() if len(people) == 1 else "?"  # the one person the sentence names
     return anchor, holder, subject, sorted(set(quals)), role, update
+
+
+def _event_lemma(verb, lemma: str) -> str:
+    """The event a verb phrase names, when a phrase names it in other words: "careened off the
+    tracks", "jumped the rails", "left the track" -> derail."""
+    for c in verb.children:
+        if c.dep_ in ("prep", "prt") and c.lower_ == "off":
+            objs = [g for g in c.children if g.dep_ == "pobj"] or [g for g in verb.children if g.dep_ == "dobj"]
+        elif c.dep_ == "dobj" and lemma in lexicon.OFF_TRACK_VERBS:
+            objs = [c]
+        else:
+            continue
+        if any(o.lemma_.lower() in lexicon.TRACK_WORDS for o in objs):
+            return "derail"
+    return lemma
 
 
 def _level_of(verb, lemma: str, node, head, update: str) -> bool:
