@@ -269,3 +269,32 @@ def test_a_count_of_things_in_one_event_is_one_measure(cli, tmp_path, later, exp
         assert found == [], found
     else:
         assert len(found) == 1 and expect in found[0]["text"] and "Four carriages" in found[0]["other_text"], found
+
+
+@pytest.mark.parametrize(
+    "later, expect",
+    [
+        # a headline's count is a claim of its article: an exact count of the same event differs
+        ("Five people were killed when fire swept through the Morlan ferry on Saturday night.", "Five people"),
+        # the same count agrees
+        ("Four people were killed when fire swept through the Morlan ferry on Saturday night.", None),
+        # a headline cannot say "at least": a bound is not compared with it
+        ("At least five people were killed when fire swept through the Morlan ferry on Saturday.", None),
+        # a count of another event (injured, not killed)
+        ("Five people were injured when fire swept through the Morlan ferry on Saturday night.", None),
+    ],
+)
+def test_a_headline_count_is_a_claim_of_its_article(cli, tmp_path, later, expect):
+    f = tmp_path / "earlier.txt"
+    f.write_text(
+        "outlet: Harbour Post\npublished: 2026-01-01\ntitle: 4 dead in Morlan ferry fire\n---\n"
+        "Firefighters worked through the night at the quay after the blaze, the harbour master said.\n"
+    )
+    assert cli("ingest", str(f)).exit_code == 0
+    result = cli("analyze", "-", "--json", input=f"outlet: Later Outlet\npublished: 2026-02-01\n---\n{later}\n")
+    found = _numbers(json.loads(result.stdout))
+    if expect is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and expect in found[0]["text"], found
+        assert found[0]["other_text"] == "4 dead in Morlan ferry fire" and "headline" in found[0]["explanation"]

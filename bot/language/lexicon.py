@@ -236,6 +236,15 @@ LEVEL_VERBS = {"trade", "close", "open", "hover", "stand", "sit", "settle", "end
 # a train (or tram) leaving its track: "careened off the tracks", "jumped the rails", "left the track"
 TRACK_WORDS = {"track", "tracks", "rail", "rails"}
 OFF_TRACK_VERBS = {"jump", "leave"}
+# words right after a bare count that say what happened to the people counted ("6 dead", "7 killed")
+CASUALTY_WORDS = {
+    "dead": "dead",
+    "killed": "kill",
+    "die": "die",
+    "injured": "injure",
+    "hurt": "hurt",
+    "wounded": "wound",
+}
 SCALES = {
     "hundred": 1e2,
     "thousand": 1e3,

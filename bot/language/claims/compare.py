@@ -352,3 +352,29 @@ def measure_conflict(a: Claim, b: Claim, keys: set[tuple[str, str]]) -> Verdict 
             continue
         return Verdict("number", f"{_fig(x)} here, {_fig(y)} in the earlier report")
     return None
+
+
+_CASUALTY_EVENTS = frozenset(lexicon.canon(w) for w in lexicon.CASUALTY_WORDS.values())
+
+
+def headline_conflict(a: Claim, h: Claim) -> Verdict | None:
+    """A statement's count of people killed or hurt against an earlier article's headline
+    (`h`, terse: "6 dead, dozens injured in rail crash"). Only exact counts of one clear event are
+    compared (a headline cannot say "at least"), each the only count of that event on its side,
+    and the two must share a word besides the event (the place, the vehicle, the name)."""
+    if a.periods and h.periods and not set(a.periods) & set(h.periods):
+        return None
+    for x in a.numbers:
+        if x.unit != "person" or x.approx or x.anchor not in _CASUALTY_EVENTS:
+            continue
+        if sum(1 for z in a.numbers if z.unit == x.unit and z.anchor == x.anchor) != 1:
+            continue
+        ys = [y for y in h.numbers if y.unit == x.unit and y.anchor == x.anchor]
+        if len(ys) != 1 or ys[0].approx or same_measure(x, ys[0]) is False:
+            continue
+        if not (a.keyset() & h.keyset()) - {x.anchor}:
+            continue
+        if x.compatible(ys[0]):
+            return None
+        return Verdict("number", f"{_fig(x)} here, {_fig(ys[0])} in the earlier report's headline")
+    return None

@@ -95,6 +95,7 @@ class Claim:
     modifiers: list[list[str]] = field(default_factory=list)  # [word, *its anchors: head, grandhead, neighbours]
     periods: list[str] = field(default_factory=list)  # the periods its figures are for ("the third quarter")
     places: list[str] = field(default_factory=list)  # where a thing happened: "conference@paris"
+    headline: bool = False  # the article's headline (not in its text: start and end are 0)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -509,6 +510,9 @@ def _add_figure(doc, i: int, j: int, parsed, numbers: list[Number], dates: list[
     lo, hi, tol = _interval(value, precision, approx, scaled)
     anchor, holder, subject, quals, role, update = _measure(doc, head, unit_tok, unit)
     end = max(j, unit_tok.i + 1 if unit_tok is not None and unit_tok.i >= j else j)
+    if not unit and j < len(doc) and doc[j].lower_ in lexicon.CASUALTY_WORDS:
+        # a headline's count of people ("6 dead", "7 Killed, 200 Injured"): people killed, hurt
+        unit, anchor, end = "person", lexicon.canon(lexicon.CASUALTY_WORDS[doc[j].lower_]), j + 1
     if unit_tok is not None and unit_tok.lower_ == "per" and end < len(doc) and doc[end].lower_ == "cent":
         end += 1
     if age:
@@ -622,83 +626,97 @@ def extract(parsed, attributions=()) -> list[Claim]:
                 speakers[i] = (a.speaker_key, a.direct and (a.end - a.start) >= 0.5 * (s.end - s.start))
     claims = []
     for i, (span, doc) in enumerate(zip(parsed.sentences, parsed.docs, strict=True)):
-        if not is_claim(doc, span.text):
-            continue
-        numbers, dates = figures(doc)
-        ent_tokens = {t.i for e in doc.ents for t in e}
-        terms = []
-        for t in doc:
-            if (
-                t.pos_ in CONTENT_POS
-                and not t.is_stop
-                and t.lemma_.lower() not in _GENERIC
-                and not t.like_num
-                and len(t.text) > 1
-                and t.ent_type_ not in ("DATE", "TIME")
-            ):
-                terms.append(t.lemma_.lower())
-        entities = sorted({_entity_key(e) for e in doc.ents if e.label_ in _ENT_LABELS})
-        persons = sorted({_entity_key(e) for e in doc.ents if e.label_ == "PERSON"})
-        root = next((t for t in doc if t.dep_ == "ROOT"), doc[0])
-        verbs = sorted(
-            {
-                lexicon.canon(t.lemma_.lower())
-                for t in doc
-                if t.pos_ == "VERB"
-                and t.lemma_.lower() not in SPEECH_LEMMAS
-                and t.lemma_.lower() not in ("be", "have", "do")
-            }
-        )
-        negators = [
-            t
-            for t in doc
-            if t.lower_ in lexicon.NEGATORS
-            and t.dep_ in ("neg", "det", "advmod", "preconj")
-            and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("only", "just", "merely"))
-        ]
-        negations = sorted({_anchor(t) or t.head.lemma_.lower() for t in negators})
-        modifiers = []
-        for t in doc:
-            if t.pos_ in ("ADJ", "VERB", "ADV", "NOUN") and not t.is_stop and t.i not in ent_tokens:
-                head = t.head if t.head.i != t.i else t
-                grand = head.head
-                while grand.pos_ == "ADP" and grand.head.i != grand.i:
-                    grand = grand.head
-                window = [
-                    w.lemma_.lower()
-                    for w in doc[max(0, t.i - 3) : t.i + 4]
-                    if w.i != t.i and not w.is_stop and not w.is_punct and len(w.text) > 1
-                ]
-                anchors = sorted({head.lemma_.lower(), grand.lemma_.lower(), *window} - {t.lemma_.lower()})
-                modifiers.append([t.lemma_.lower(), *anchors])
-        found = {_period_key(e) for e in doc.ents if e.label_ == "DATE" and _period_key(e)}
-        found |= {f"{m.group(1).lower()} quarter" for m in _QUARTER.finditer(span.text)}
-        periods = sorted(found)
-        speaker, direct = speakers.get(i, (None, False))
-        claims.append(
-            Claim(
-                sentence=i,
-                start=span.start,
-                end=span.end,
-                text=span.text,
-                terms=sorted(set(terms)),
-                entities=entities,
-                persons=persons,
-                predicate=root.lemma_.lower(),
-                verbs=verbs,
-                main=main_predicates(root),
-                numbers=numbers,
-                dates=dates,
-                negated=bool(negators),
-                negations=negations,
-                speaker=speaker,
-                direct=direct,
-                modifiers=modifiers,
-                periods=periods,
-                places=_places(doc),
-            )
-        )
+        if is_claim(doc, span.text):
+            claims.append(_claim(i, span, doc, speakers))
     return claims
+
+
+def headline(doc, title: str) -> Claim | None:
+    """The claim of an article's headline (parsed as one sentence), when it gives a figure with a
+    unit: headlines are terse ("6 dead, dozens injured in rail crash"), so only their figures are
+    compared (see compare.headline_conflict)."""
+    claim = _claim(-1, None, doc, {})
+    if not any(n.unit for n in claim.numbers):
+        return None
+    claim.start = claim.end = 0
+    claim.text = title
+    claim.headline = True
+    return claim
+
+
+def _claim(i: int, span, doc, speakers: dict[int, tuple[str, bool]]) -> Claim:
+    numbers, dates = figures(doc)
+    ent_tokens = {t.i for e in doc.ents for t in e}
+    terms = []
+    for t in doc:
+        if (
+            t.pos_ in CONTENT_POS
+            and not t.is_stop
+            and t.lemma_.lower() not in _GENERIC
+            and not t.like_num
+            and len(t.text) > 1
+            and t.ent_type_ not in ("DATE", "TIME")
+        ):
+            terms.append(t.lemma_.lower())
+    entities = sorted({_entity_key(e) for e in doc.ents if e.label_ in _ENT_LABELS})
+    persons = sorted({_entity_key(e) for e in doc.ents if e.label_ == "PERSON"})
+    root = next((t for t in doc if t.dep_ == "ROOT"), doc[0])
+    verbs = sorted(
+        {
+            lexicon.canon(t.lemma_.lower())
+            for t in doc
+            if t.pos_ == "VERB"
+            and t.lemma_.lower() not in SPEECH_LEMMAS
+            and t.lemma_.lower() not in ("be", "have", "do")
+        }
+    )
+    negators = [
+        t
+        for t in doc
+        if t.lower_ in lexicon.NEGATORS
+        and t.dep_ in ("neg", "det", "advmod", "preconj")
+        and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("only", "just", "merely"))
+    ]
+    negations = sorted({_anchor(t) or t.head.lemma_.lower() for t in negators})
+    modifiers = []
+    for t in doc:
+        if t.pos_ in ("ADJ", "VERB", "ADV", "NOUN") and not t.is_stop and t.i not in ent_tokens:
+            head = t.head if t.head.i != t.i else t
+            grand = head.head
+            while grand.pos_ == "ADP" and grand.head.i != grand.i:
+                grand = grand.head
+            window = [
+                w.lemma_.lower()
+                for w in doc[max(0, t.i - 3) : t.i + 4]
+                if w.i != t.i and not w.is_stop and not w.is_punct and len(w.text) > 1
+            ]
+            anchors = sorted({head.lemma_.lower(), grand.lemma_.lower(), *window} - {t.lemma_.lower()})
+            modifiers.append([t.lemma_.lower(), *anchors])
+    found = {_period_key(e) for e in doc.ents if e.label_ == "DATE" and _period_key(e)}
+    found |= {f"{m.group(1).lower()} quarter" for m in _QUARTER.finditer(doc.text)}
+    periods = sorted(found)
+    speaker, direct = speakers.get(i, (None, False))
+    return Claim(
+        sentence=i,
+        start=span.start if span is not None else 0,
+        end=span.end if span is not None else 0,
+        text=span.text if span is not None else doc.text,
+        terms=sorted(set(terms)),
+        entities=entities,
+        persons=persons,
+        predicate=root.lemma_.lower(),
+        verbs=verbs,
+        main=main_predicates(root),
+        numbers=numbers,
+        dates=dates,
+        negated=bool(negators),
+        negations=negations,
+        speaker=speaker,
+        direct=direct,
+        modifiers=modifiers,
+        periods=periods,
+        places=_places(doc),
+    )
 
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
