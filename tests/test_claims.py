@@ -298,3 +298,39 @@ def test_a_headline_count_is_a_claim_of_its_article(cli, tmp_path, later, expect
     else:
         assert len(found) == 1 and expect in found[0]["text"], found
         assert found[0]["other_text"] == "4 dead in Morlan ferry fire" and "headline" in found[0]["explanation"]
+
+
+VOTE = "Okafor won 52.4% of the vote to Mensah's 47.6%, the electoral commission said on Sunday."
+
+
+@pytest.mark.parametrize(
+    "later, expect",
+    [
+        # a named side's share, told with another verb: one measure
+        ("The electoral commission said on Sunday that 52.1 per cent voted for Okafor.", "52.1 per cent"),
+        ("Mensah took 47.9% of the vote, the electoral commission said on Sunday.", "47.9%"),
+        # rounding of the same share
+        ("The electoral commission said on Sunday that Okafor won 52% of the vote.", None),
+        # no named side: a share of something else
+        ("The electoral commission said on Sunday that the ruling party won 52.1% of the vote.", None),
+    ],
+)
+def test_a_share_of_a_vote_belongs_to_its_named_side(cli, tmp_path, later, expect):
+    found = _numbers(_report(cli, tmp_path, [VOTE], later))
+    if expect is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and expect in found[0]["text"], found
+
+
+def test_summary_bullets_above_the_first_paragraph_are_statements_of_the_story(cli, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(
+        "Okafor wins the presidency after a bitter campaign\n\n"
+        "* Okafor's vote leads 52.4 per cent to Mensah's 47.6 per cent\n"
+        "* Share this story\n\n"
+        "Crowds gathered outside the electoral commission in Port Vesna as the last results were read out.\n"
+    )
+    report = json.loads(cli("analyze", str(f), "--json").stdout)
+    assert report["article"]["title"] == "Okafor wins the presidency after a bitter campaign"
+    assert "Okafor's vote leads 52.4 per cent" in report["text"] and "Share this story" not in report["text"]

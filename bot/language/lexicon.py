@@ -245,6 +245,8 @@ CASUALTY_WORDS = {
     "hurt": "hurt",
     "wounded": "wound",
 }
+# verbs whose object is the share a named side won ("Leave won 51.9%", "Okafor took 48% of the vote")
+CONTEST_VERBS = {"win", "lead", "take", "get", "receive", "secure", "capture", "poll", "garner"}
 SCALES = {
     "hundred": 1e2,
     "thousand": 1e3,

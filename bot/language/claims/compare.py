@@ -365,14 +365,28 @@ def headline_conflict(a: Claim, h: Claim) -> Verdict | None:
     if a.periods and h.periods and not set(a.periods) & set(h.periods):
         return None
     for x in a.numbers:
-        if x.unit != "person" or x.approx or x.anchor not in _CASUALTY_EVENTS:
+        if x.approx:
             continue
-        if sum(1 for z in a.numbers if z.unit == x.unit and z.anchor == x.anchor) != 1:
+        key = measure_key(x)
+        if x.unit == "person" and x.anchor in _CASUALTY_EVENTS and not x.holder:
+
+            def same(z: Number, x: Number = x) -> bool:
+                return z.unit == x.unit and z.anchor == x.anchor and not z.holder
+
+        elif key is not None and not key[1].startswith("@"):
+            # a named measure ("Leave" of "Leave won 51.9%"): headline and text name one thing
+
+            def same(z: Number, x: Number = x) -> bool:
+                return measure_key(z) == measure_key(x)
+
+        else:
             continue
-        ys = [y for y in h.numbers if y.unit == x.unit and y.anchor == x.anchor]
+        if sum(1 for z in a.numbers if same(z)) != 1:
+            continue
+        ys = [y for y in h.numbers if same(y)]
         if len(ys) != 1 or ys[0].approx or same_measure(x, ys[0]) is False:
             continue
-        if not (a.keyset() & h.keyset()) - {x.anchor}:
+        if len((a.keyset() & h.keyset()) - {x.anchor, x.holder}) < 1:
             continue
         if x.compatible(ys[0]):
             return None

@@ -318,6 +318,9 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
         ]
     if unit == "age":
         holder = _person_of(node) or _person_of(head)
+    else:
+        holder = _possessor(node) or _possessor(head)  # "Remain's 48.2 per cent"
+    owned = bool(holder)
     for _ in range(8):
         up = node.head
         if up.i == node.i:
@@ -343,6 +346,10 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
                 node = up
                 continue
             subject = _subject(up, mine)
+            if not holder and unit != "age":
+                holder = _contestant(up, lemma, node)
+            if holder and (owned or holder == subject):
+                subject = ""  # the side a share belongs to names it; the verb's subject may be the other side
             if not holder and unit != "age" and _level_of(up, lemma, node, head, update):
                 # the level a thing reached or stands at is a value of that thing: "shares rose
                 # to $51.70", "the stock, hovering around $51.84", "revenue climbed to $6.7 billion"
@@ -387,6 +394,37 @@ def _event_lemma(verb, lemma: str) -> str:
         if any(o.lemma_.lower() in lexicon.TRACK_WORDS for o in objs):
             return "derail"
     return lemma
+
+
+def _possessor(tok) -> str:
+    """Whose share a figure is, when the text says so of the figure itself ("Remain's 48%")."""
+    for c in tok.children:
+        if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN", "VERB"):
+            return lexicon.canon(c.lemma_.lower())
+    return ""
+
+
+def _contestant(verb, lemma: str, node) -> str:
+    """Who a share of a vote or a contest belongs to: the named winner of "Leave won 51.9%" (or
+    the name before its noun: "the Leave vote leads 51.8 per cent"), the side of "51.9 per cent
+    voted to leave" / "voted for Okafor". Only a named side: "the company won 30%" tells nothing."""
+    if lemma in lexicon.CONTEST_VERBS and node.dep_ == "dobj":
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return ""
+        if subj.pos_ == "PROPN":
+            return lexicon.canon(subj.lemma_.lower())
+        named = [c for c in subj.children if c.dep_ == "compound"]
+        return lexicon.canon(named[0].lemma_.lower()) if len(named) == 1 else ""
+    if lemma == "vote" and node.dep_ == "nsubj":
+        for c in verb.children:
+            if c.dep_ == "xcomp" and c.pos_ == "VERB":
+                return lexicon.canon(c.lemma_.lower())  # "voted to leave"
+            if c.dep_ == "prep" and c.lower_ == "for":
+                obj = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN"), None)
+                if obj is not None:
+                    return lexicon.canon(obj.lemma_.lower())  # "voted for Okafor"
+    return ""
 
 
 def _level_of(verb, lemma: str, node, head, update: str) -> bool:
