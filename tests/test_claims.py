@@ -334,3 +334,40 @@ def test_summary_bullets_above_the_first_paragraph_are_statements_of_the_story(c
     report = json.loads(cli("analyze", str(f), "--json").stdout)
     assert report["article"]["title"] == "Okafor wins the presidency after a bitter campaign"
     assert "Okafor's vote leads 52.4 per cent" in report["text"] and "Share this story" not in report["text"]
+
+
+BUYBACK = (
+    "Korvel Foods returned $1.42 billion to shareholders via its share buyback programme during the quarter "
+    "but announced $5 billion in additional repurchases."
+)
+
+
+@pytest.mark.parametrize(
+    "later, expect",
+    [
+        # what an amount went through ("via its buyback programme") is what it measures; "a $1.24
+        # billion share repurchase" measures the repurchase; "the quarter" fits the third quarter
+        (
+            "Korvel Foods said its board approved a new $5 billion buyback plan, following a $1.24 billion "
+            "share repurchase in the third quarter.",
+            "$1.24 billion",
+        ),
+        (
+            "Korvel Foods said its board approved a new $5 billion buyback plan, following a $1.42 billion "
+            "share repurchase in the third quarter.",
+            None,
+        ),
+        # another thing of the same size class: a bond sale is not a buyback
+        (
+            "Korvel Foods said its board approved a new $5 billion buyback plan, following a $1.24 billion "
+            "bond sale in the third quarter.",
+            None,
+        ),
+    ],
+)
+def test_an_amount_measures_what_it_went_through(cli, tmp_path, later, expect):
+    found = _numbers(_report(cli, tmp_path, [BUYBACK], later))
+    if expect is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and expect in found[0]["text"] and "$1.42 billion" in found[0]["other_text"], found

@@ -247,6 +247,8 @@ CASUALTY_WORDS = {
 }
 # verbs whose object is the share a named side won ("Leave won 51.9%", "Okafor took 48% of the vote")
 CONTEST_VERBS = {"win", "lead", "take", "get", "receive", "secure", "capture", "poll", "garner"}
+# nouns named by their kind in a compound ("the buyback programme" is the buybacks)
+GENERIC_HEADS = {"program", "programme", "plan", "scheme", "initiative"}
 SCALES = {
     "hundred": 1e2,
     "thousand": 1e3,

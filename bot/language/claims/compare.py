@@ -73,7 +73,7 @@ def same_measure(x: Number, y: Number, loose: bool = False) -> bool | None:
     if x.unit != y.unit or x.role != y.role or (x.conversion and y.conversion):
         # two conversions of amounts given in another currency differ by exchange rate only
         return False
-    if x.quals and y.quals and not any(same_name(p, q) for p in x.quals for q in y.quals):
+    if x.quals and y.quals and not any(same_name(p, q) or _one_quarter(p, q) for p in x.quals for q in y.quals):
         return False
     if (_level(x) and _move(y)) or (_level(y) and _move(x)):
         return False  # "rose $1.20" is the size of the change, "rose to $23.40" the level it reached
@@ -121,7 +121,7 @@ def _numbers_conflict(a: Claim, b: Claim, same_fact: bool, close: bool = False) 
     rounding are read. The same quantity: the same unit, and the same holder or event with
     nothing telling them apart; a figure with a generic unit (people, dollars, percent) needs
     the statements to be the same fact too, or a named holder."""
-    if a.periods and b.periods and not set(a.periods) & set(b.periods):
+    if not _same_period(a, b):
         return None  # figures of different periods ("the second quarter" / "the third quarter")
     for x in a.numbers:
         if not x.unit:
@@ -133,6 +133,8 @@ def _numbers_conflict(a: Claim, b: Claim, same_fact: bool, close: bool = False) 
         alike = [(y, m) for y, m in alike if m is not False]
         if not alike or any(x.compatible(y) for y, _ in alike):
             continue
+        if len(alike) > 1 and sum(1 for _, m in alike if m) == 1:
+            alike = [(y, m) for y, m in alike if m]  # the one figure known to measure it; the rest say nothing
         if len(alike) != 1 or sum(1 for z in a.numbers if z is x or same_measure(x, z, loose) is not False) != 1:
             continue
         y, measured = alike[0]
@@ -156,6 +158,22 @@ def _numbers_conflict(a: Claim, b: Claim, same_fact: bool, close: bool = False) 
             continue  # "$9.4 billion" and "$1.7 billion" in two loosely related statements: two things
         return x, y
     return None
+
+
+def _one_quarter(p: str, q: str) -> bool:
+    """ "the quarter" (none named) and a named quarter may be one period."""
+    return (p == "quarter" and q.endswith(" quarter")) or (q == "quarter" and p.endswith(" quarter"))
+
+
+def _same_period(a: Claim, b: Claim) -> bool:
+    """Whether two statements' figures may be for one period: they name none, or one in common;
+    "the quarter" (no quarter named) fits any quarter of the other."""
+    if not a.periods or not b.periods or set(a.periods) & set(b.periods):
+        return True
+    pa, pb = set(a.periods), set(b.periods)
+    return ("quarter" in pa and all(p.endswith("quarter") for p in pb)) or (
+        "quarter" in pb and all(p.endswith("quarter") for p in pa)
+    )
 
 
 def _opposed_modifier(a: Claim, b: Claim) -> tuple[str, str] | None:

@@ -347,7 +347,7 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
                 continue
             subject = _subject(up, mine)
             if not holder and unit != "age":
-                holder = _contestant(up, lemma, node)
+                holder = _contestant(up, lemma, node) or _means(up, node)
             if holder and (owned or holder == subject):
                 subject = ""  # the side a share belongs to names it; the verb's subject may be the other side
             if not holder and unit != "age" and _level_of(up, lemma, node, head, update):
@@ -366,7 +366,8 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
             and not holder
             and up.i not in mine
             and (node.dep_ not in ("prep", "pobj") or node.lower_ in ("of", "with"))
-        ):
+            and not (unit != "age" and up.dep_ == "compound" and up.head.pos_ == "NOUN" and up.head.i > up.i)
+        ):  # "a $3.28 billion share repurchase": the figure is of the repurchase, not of the share
             holder = _person_of(up) if unit == "age" else lexicon.canon(up.lemma_.lower())
             quals += _quals(up)
             if unit != "age":
@@ -424,6 +425,24 @@ def _contestant(verb, lemma: str, node) -> str:
                 obj = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN"), None)
                 if obj is not None:
                     return lexicon.canon(obj.lemma_.lower())  # "voted for Okafor"
+    return ""
+
+
+def _means(verb, node) -> str:
+    """What an amount went through, for the verb's object: "returned $3.4 billion via share
+    buybacks", "raised $2 billion through a bond sale" -> buyback, sale ("its buyback programme"
+    is named by its kind: a programme, plan or scheme of buybacks)."""
+    if node.dep_ != "dobj":
+        return ""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("via", "through"):
+            obj = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"), None)
+            if obj is None:
+                return ""
+            kinds = [g for g in obj.children if g.dep_ == "compound" and g.pos_ == "NOUN"]
+            if obj.lemma_.lower() in lexicon.GENERIC_HEADS and kinds:
+                obj = kinds[-1]
+            return lexicon.canon(obj.lemma_.lower())
     return ""
 
 
