@@ -371,3 +371,19 @@ def test_an_amount_measures_what_it_went_through(cli, tmp_path, later, expect):
         assert found == [], found
     else:
         assert len(found) == 1 and expect in found[0]["text"] and "$1.42 billion" in found[0]["other_text"], found
+
+
+@pytest.mark.parametrize(
+    "head, title",
+    [
+        # a section label above the headline is not the headline
+        ("World\n\n3 Dead, 40 Hurt As Morlan Ferry Burns At Quay\n\n", "3 Dead, 40 Hurt As Morlan Ferry Burns At Quay"),
+        # a short headline with a longer subheadline under it stays the headline
+        ("Ferry ablaze\n\nFirefighters fought the fire for hours\n\n", "Ferry ablaze"),
+    ],
+)
+def test_the_headline_below_a_section_label_is_the_title(cli, tmp_path, head, title):
+    f = tmp_path / "a.txt"
+    f.write_text(head + "Firefighters worked through the night at the quay after the blaze, the harbour master said.\n")
+    report = json.loads(cli("analyze", str(f), "--json").stdout)
+    assert report["article"]["title"] == title

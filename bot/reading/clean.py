@@ -45,6 +45,8 @@ __all__ = ["Cleaned", "clean_article"]
 SHORT_WORDS = 12
 #: A headline has at most this many words.
 TITLE_MAX_WORDS = 20
+#: A line of at most this many words right above a longer headline is a section label.
+SECTION_MAX_WORDS = 1
 SUMMARY_MIN_WORDS = 5  # a summary bullet above the first paragraph with at least this many words stays
 #: A unit this long starts the body even without final punctuation (longer than any headline).
 BODY_MIN_UNPUNCTUATED_WORDS = TITLE_MAX_WORDS + 1
@@ -663,6 +665,16 @@ def _detect_title(head: list[_Unit]) -> str | None:
             and (following.is_credit or following.is_date or following.is_byline)
         ):
             continue
+        if (
+            unit.words <= SECTION_MAX_WORDS
+            and following is not None
+            and following.title_like
+            and following.words > 3
+            and not following.is_credit
+            and not following.is_byline
+            and not following.is_date
+        ):
+            continue  # a section label ("Philadelphia", "World") above the headline
         title = _KICKER_RE.sub("", unit.text)
         return title if WORD_RE.search(title) else unit.text
     return None
