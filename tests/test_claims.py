@@ -223,3 +223,167 @@ def test_a_named_measure_needs_the_same_holder(cli, tmp_path):
     earlier = "Investigators said the Tarrow ferry began a twelve-minute descent into the harbour mud before it sank."
     later = "According to the recording of the 15-minute rescue, the crew stayed calm to the end."
     assert _numbers(_report(cli, tmp_path, [earlier], later)) == []
+
+
+PRICE = "Shares of Korvel Foods rose 4% on Tuesday to $23.40 a share."
+
+
+@pytest.mark.parametrize(
+    "later, expect",
+    [
+        # the level the stock reached, told as a level it stood at: one price, two values
+        ("Korvel Foods stock was up about 4% after the results, hovering around $23.95.", "$23.95"),
+        # "around" a two-decimal price allows a few cents, not more
+        ("Korvel Foods stock was up about 4% after the results, hovering around $23.42.", None),
+        # the size of the move is not the price the stock reached
+        ("Shares of Korvel Foods rose $1.20 on Tuesday after the results.", None),
+    ],
+)
+def test_the_level_a_thing_reached_is_a_value_of_that_thing(cli, tmp_path, later, expect):
+    found = _numbers(_report(cli, tmp_path, [PRICE], later))
+    if expect is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and expect in found[0]["text"] and "$23.40" in found[0]["other_text"], found
+
+
+DERAILED = "Four carriages of the Norvik express derailed near Halden station on Sunday evening, police said."
+
+
+@pytest.mark.parametrize(
+    "later, expect",
+    [
+        # one event told with other words ("careened off the tracks", "jumped the rails"): a count
+        # of concrete things in one event is one measure, however little else the statements share
+        ("Witnesses saw five carriages careen off the tracks as the train entered the bend.", "five carriages"),
+        ("Five carriages jumped the rails, a railway spokesman told reporters.", "Five carriages"),
+        # the same count agrees
+        ("Witnesses saw four carriages careen off the tracks as the train entered the bend.", None),
+        # carriages that took part in another event are another count
+        ("Five carriages were damaged by fire while the train stood in the sidings.", None),
+    ],
+)
+def test_a_count_of_things_in_one_event_is_one_measure(cli, tmp_path, later, expect):
+    found = _numbers(_report(cli, tmp_path, [DERAILED], later))
+    if expect is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and expect in found[0]["text"] and "Four carriages" in found[0]["other_text"], found
+
+
+@pytest.mark.parametrize(
+    "later, expect",
+    [
+        # a headline's count is a claim of its article: an exact count of the same event differs
+        ("Five people were killed when fire swept through the Morlan ferry on Saturday night.", "Five people"),
+        # the same count agrees
+        ("Four people were killed when fire swept through the Morlan ferry on Saturday night.", None),
+        # a headline cannot say "at least": a bound is not compared with it
+        ("At least five people were killed when fire swept through the Morlan ferry on Saturday.", None),
+        # a count of another event (injured, not killed)
+        ("Five people were injured when fire swept through the Morlan ferry on Saturday night.", None),
+    ],
+)
+def test_a_headline_count_is_a_claim_of_its_article(cli, tmp_path, later, expect):
+    f = tmp_path / "earlier.txt"
+    f.write_text(
+        "outlet: Harbour Post\npublished: 2026-01-01\ntitle: 4 dead in Morlan ferry fire\n---\n"
+        "Firefighters worked through the night at the quay after the blaze, the harbour master said.\n"
+    )
+    assert cli("ingest", str(f)).exit_code == 0
+    result = cli("analyze", "-", "--json", input=f"outlet: Later Outlet\npublished: 2026-02-01\n---\n{later}\n")
+    found = _numbers(json.loads(result.stdout))
+    if expect is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and expect in found[0]["text"], found
+        assert found[0]["other_text"] == "4 dead in Morlan ferry fire" and "headline" in found[0]["explanation"]
+
+
+VOTE = "Okafor won 52.4% of the vote to Mensah's 47.6%, the electoral commission said on Sunday."
+
+
+@pytest.mark.parametrize(
+    "later, expect",
+    [
+        # a named side's share, told with another verb: one measure
+        ("The electoral commission said on Sunday that 52.1 per cent voted for Okafor.", "52.1 per cent"),
+        ("Mensah took 47.9% of the vote, the electoral commission said on Sunday.", "47.9%"),
+        # rounding of the same share
+        ("The electoral commission said on Sunday that Okafor won 52% of the vote.", None),
+        # no named side: a share of something else
+        ("The electoral commission said on Sunday that the ruling party won 52.1% of the vote.", None),
+    ],
+)
+def test_a_share_of_a_vote_belongs_to_its_named_side(cli, tmp_path, later, expect):
+    found = _numbers(_report(cli, tmp_path, [VOTE], later))
+    if expect is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and expect in found[0]["text"], found
+
+
+def test_summary_bullets_above_the_first_paragraph_are_statements_of_the_story(cli, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(
+        "Okafor wins the presidency after a bitter campaign\n\n"
+        "* Okafor's vote leads 52.4 per cent to Mensah's 47.6 per cent\n"
+        "* Share this story\n\n"
+        "Crowds gathered outside the electoral commission in Port Vesna as the last results were read out.\n"
+    )
+    report = json.loads(cli("analyze", str(f), "--json").stdout)
+    assert report["article"]["title"] == "Okafor wins the presidency after a bitter campaign"
+    assert "Okafor's vote leads 52.4 per cent" in report["text"] and "Share this story" not in report["text"]
+
+
+BUYBACK = (
+    "Korvel Foods returned $1.42 billion to shareholders via its share buyback programme during the quarter "
+    "but announced $5 billion in additional repurchases."
+)
+
+
+@pytest.mark.parametrize(
+    "later, expect",
+    [
+        # what an amount went through ("via its buyback programme") is what it measures; "a $1.24
+        # billion share repurchase" measures the repurchase; "the quarter" fits the third quarter
+        (
+            "Korvel Foods said its board approved a new $5 billion buyback plan, following a $1.24 billion "
+            "share repurchase in the third quarter.",
+            "$1.24 billion",
+        ),
+        (
+            "Korvel Foods said its board approved a new $5 billion buyback plan, following a $1.42 billion "
+            "share repurchase in the third quarter.",
+            None,
+        ),
+        # another thing of the same size class: a bond sale is not a buyback
+        (
+            "Korvel Foods said its board approved a new $5 billion buyback plan, following a $1.24 billion "
+            "bond sale in the third quarter.",
+            None,
+        ),
+    ],
+)
+def test_an_amount_measures_what_it_went_through(cli, tmp_path, later, expect):
+    found = _numbers(_report(cli, tmp_path, [BUYBACK], later))
+    if expect is None:
+        assert found == [], found
+    else:
+        assert len(found) == 1 and expect in found[0]["text"] and "$1.42 billion" in found[0]["other_text"], found
+
+
+@pytest.mark.parametrize(
+    "head, title",
+    [
+        # a section label above the headline is not the headline
+        ("World\n\n3 Dead, 40 Hurt As Morlan Ferry Burns At Quay\n\n", "3 Dead, 40 Hurt As Morlan Ferry Burns At Quay"),
+        # a short headline with a longer subheadline under it stays the headline
+        ("Ferry ablaze\n\nFirefighters fought the fire for hours\n\n", "Ferry ablaze"),
+    ],
+)
+def test_the_headline_below_a_section_label_is_the_title(cli, tmp_path, head, title):
+    f = tmp_path / "a.txt"
+    f.write_text(head + "Firefighters worked through the night at the quay after the blaze, the harbour master said.\n")
+    report = json.loads(cli("analyze", str(f), "--json").stdout)
+    assert report["article"]["title"] == title

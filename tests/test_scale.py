@@ -246,7 +246,8 @@ def test_after_enrichment_an_analysis_parses_only_its_own_article(tmp_path, nlp,
         )
         report = analyzer.analyze(articles[-1])
         assert report.compared_with > 0
-        assert parsed == [articles[-1].text]
+        # its own text, and its headline (parsed apart: it is not in the text)
+        assert parsed == [articles[-1].text] + ([articles[-1].title] if articles[-1].title else [])
     finally:
         archive.close()
 

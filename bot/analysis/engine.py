@@ -64,6 +64,7 @@ class Features:
     attributions: list  # attrib.Attribution
     claims: list  # claimsmod.Claim
     quotes: list[tuple[int, int]]
+    headline: list = field(default_factory=list)  # the headline's claim (claimsmod.Claim), if it gives a figure
 
     def to_dict(self) -> dict:
         return {
@@ -71,6 +72,7 @@ class Features:
             "attributions": [a.to_dict() for a in self.attributions],
             "claims": [c.to_dict() for c in self.claims],
             "quotes": [list(q) for q in self.quotes],
+            "headline": [c.to_dict() for c in self.headline],
         }
 
     @classmethod
@@ -80,6 +82,7 @@ class Features:
             attributions=[attrib.Attribution.from_dict(a) for a in d["attributions"]],
             claims=[claimsmod.Claim.from_dict(c) for c in d["claims"]],
             quotes=[tuple(q) for q in d["quotes"]],
+            headline=[claimsmod.Claim.from_dict(c) for c in d.get("headline", [])],
         )
 
 
@@ -200,10 +203,16 @@ class Analyzer:
         return f"{report_version()}:{self.nlp.meta.get('name', '')}-{self.nlp.meta.get('version', '')}"
 
     # ------------------------------------------------------------ features
-    def features(self, text: str, parsed=None) -> Features:
+    def features(self, text: str, parsed=None, title: str | None = None) -> Features:
         parsed = parsed or docmod.parse(text, self.nlp)
         atts = attrib.extract(parsed)
-        return Features(parsed.sentences, atts, claimsmod.extract(parsed, atts), attrib.quote_spans(text))
+        feats = Features(parsed.sentences, atts, claimsmod.extract(parsed, atts), attrib.quote_spans(text))
+        if title and title.strip():
+            # the headline is not in the text; its figures are claims of the article too
+            title = title.strip()
+            head = claimsmod.headline(docmod.parse(title, self.nlp, [Span(0, len(title), title)]).docs[0], title)
+            feats.headline = [head] if head is not None else []
+        return feats
 
     def features_for(self, articles: Iterable[Article]) -> dict[int, Features]:
         """Features of archived articles: from memory (recently used), else from the cache, else
@@ -225,7 +234,7 @@ class Analyzer:
         if missing:
             computed = {}
             for a, parsed in zip(missing, docmod.parse_many([a.text for a in missing], self.nlp), strict=True):
-                computed[a.id] = self.features(a.text, parsed)
+                computed[a.id] = self.features(a.text, parsed, a.title)
             if self.archive:
                 self.archive.nlp_cache_put({i: f.to_dict() for i, f in computed.items()}, version)
             out.update(computed)
@@ -259,7 +268,7 @@ class Analyzer:
     def _analyze(
         self, article: Article, scope: Scope, store: bool, message_ts: str | None, tuning: ChannelSettings
     ) -> Report:
-        feats = self.features(article.text)
+        feats = self.features(article.text, title=article.title)
         earlier: list[Article] = []
         seen_before = None
         if self.archive is not None:
@@ -323,8 +332,8 @@ class Analyzer:
             # features are keyed by archive id; 0 is never one (SQLite ids start at 1), and a
             # SOURCE with id 0 reports article_id null
             first = dataclasses.replace(first, id=0)
-        pf = self.features(first.text)
-        return self._report(second, self.features(second.text), [first], {first.id: pf})
+        pf = self.features(first.text, title=first.title)
+        return self._report(second, self.features(second.text, title=second.title), [first], {first.id: pf})
 
     # ------------------------------------------------------------ the comparison
     def _report(
@@ -600,6 +609,10 @@ class Analyzer:
                 for t in c.keyset() | _measure_terms(c, theirs):
                     index.setdefault(t, []).append((serial, src, c))
                 serial += 1
+            for c in earlier_feats[src.id].headline:  # compared for its counts only (headline_conflict)
+                for t in c.keyset():
+                    index.setdefault(t, []).append((serial, src, c))
+                serial += 1
         contradicted_sentences = {
             i
             for i, s in enumerate(feats.sentences)
@@ -625,6 +638,11 @@ class Analyzer:
                 {k for k, n in counts.items() if n >= 3 or (n == 2 and claim.numbers and pool[k][1].numbers)} | measured
             ):
                 src, other = pool[key]
+                if other.headline:
+                    verdict = claimsmod.headline_conflict(claim, other)
+                    if verdict is not None:
+                        disagree.setdefault(src.id, (src, other, verdict))
+                    continue
                 verdict = claimsmod.compare(claim, other, ambiguous[src.id])
                 if verdict is None and key in measured and claimsmod.overlap(claim, other)[0] < 2:
                     verdict = claimsmod.measure_conflict(claim, other, shared_measures[src.id])
@@ -673,7 +691,8 @@ class Analyzer:
 
 def _measure_terms(claim: claimsmod.Claim, keys: set[tuple[str, str]]) -> set[str]:
     """Index terms for the named measures (of `keys`) a claim gives a figure for."""
-    return {f"#measure:{n.unit}@{n.holder}" for n in claim.numbers if (n.unit, n.holder) in keys}
+    found = (claimsmod.measure_key(n) for n in claim.numbers)
+    return {f"#measure:{k[0]}@{k[1]}" for k in found if k is not None and k in keys}
 
 
 def _within(article: Article, days: int) -> bool:

@@ -231,6 +231,24 @@ UPDATE_VERBS = {
     "swell",
     "mount",
 }
+# verbs of a thing standing at a level ("shares traded at $8", "the index closed at 4,100")
+LEVEL_VERBS = {"trade", "close", "open", "hover", "stand", "sit", "settle", "end", "finish", "peak", "bottom", "hold"}
+# a train (or tram) leaving its track: "careened off the tracks", "jumped the rails", "left the track"
+TRACK_WORDS = {"track", "tracks", "rail", "rails"}
+OFF_TRACK_VERBS = {"jump", "leave"}
+# words right after a bare count that say what happened to the people counted ("6 dead", "7 killed")
+CASUALTY_WORDS = {
+    "dead": "dead",
+    "killed": "kill",
+    "die": "die",
+    "injured": "injure",
+    "hurt": "hurt",
+    "wounded": "wound",
+}
+# verbs whose object is the share a named side won ("Leave won 51.9%", "Okafor took 48% of the vote")
+CONTEST_VERBS = {"win", "lead", "take", "get", "receive", "secure", "capture", "poll", "garner"}
+# nouns named by their kind in a compound ("the buyback programme" is the buybacks)
+GENERIC_HEADS = {"program", "programme", "plan", "scheme", "initiative"}
 SCALES = {
     "hundred": 1e2,
     "thousand": 1e3,

@@ -45,6 +45,9 @@ __all__ = ["Cleaned", "clean_article"]
 SHORT_WORDS = 12
 #: A headline has at most this many words.
 TITLE_MAX_WORDS = 20
+#: A line of at most this many words right above a longer headline is a section label.
+SECTION_MAX_WORDS = 1
+SUMMARY_MIN_WORDS = 5  # a summary bullet above the first paragraph with at least this many words stays
 #: A unit this long starts the body even without final punctuation (longer than any headline).
 BODY_MIN_UNPUNCTUATED_WORDS = TITLE_MAX_WORDS + 1
 #: Hard-wrapped lines are between these lengths (characters).
@@ -667,9 +670,29 @@ def _detect_title(head: list[_Unit]) -> str | None:
             and (following.is_credit or following.is_date or following.is_byline)
         ):
             continue
+        if (
+            unit.words <= SECTION_MAX_WORDS
+            and following is not None
+            and following.title_like
+            and following.words > 3
+            and not following.is_credit
+            and not following.is_byline
+            and not following.is_date
+        ):
+            continue  # a section label ("Philadelphia", "World") above the headline
         title = _KICKER_RE.sub("", unit.text)
         return title if WORD_RE.search(title) else unit.text
     return None
+
+
+def _summary_point(unit: _Unit) -> bool:
+    """A bullet of the story's summary above its first paragraph ("* Leave leads 51.8 per cent
+    to 48.2 per cent"): a statement of the story, kept in the text as the body's own lines are."""
+    if not _is_bullet(unit.text) or unit.words < SUMMARY_MIN_WORDS or unit.is_labelled_furniture:
+        return False
+    # furniture vocabulary ("vote", "share") in a long line with a figure is the story's ("Leave vote
+    # leads 51.8 per cent"), in a short one a button ("Share this story")
+    return not unit.is_weak or (unit.words >= 2 * SUMMARY_MIN_WORDS - 2 and any(ch.isdigit() for ch in unit.text))
 
 
 def _suffix_counts(units: list[_Unit], start: int, end: int, feature: str) -> list[int]:
@@ -756,7 +779,7 @@ def clean_article(raw: str, title: str | None = None) -> Cleaned:
     keep = [True] * len(units)
     detected = _detect_title(units[:body]) if title is None else None
     for i in range(body):
-        keep[i] = False
+        keep[i] = _summary_point(units[i])
     if title is not None:
         # The given headline repeated at the top (in the head, or as the very first paragraph).
         for i in range(min(body + 1, len(units))):

@@ -6,12 +6,22 @@ from copydesk.bot.language.claims.compare import (
     Verdict,
     ambiguous_measures,
     compare,
+    headline_conflict,
     measure_conflict,
+    measure_key,
     measure_keys,
     overlap,
     same_name,
 )
-from copydesk.bot.language.claims.extract import Claim, Number, extract, figures, is_claim, main_predicates
+from copydesk.bot.language.claims.extract import (
+    Claim,
+    Number,
+    extract,
+    figures,
+    headline,
+    is_claim,
+    main_predicates,
+)
 
 __all__ = [
     "Claim",
@@ -19,11 +29,14 @@ __all__ = [
     "Verdict",
     "ambiguous_measures",
     "compare",
+    "headline",
+    "headline_conflict",
     "extract",
     "figures",
     "is_claim",
     "main_predicates",
     "measure_conflict",
+    "measure_key",
     "measure_keys",
     "overlap",
     "same_name",

@@ -73,8 +73,10 @@ def same_measure(x: Number, y: Number, loose: bool = False) -> bool | None:
     if x.unit != y.unit or x.role != y.role or (x.conversion and y.conversion):
         # two conversions of amounts given in another currency differ by exchange rate only
         return False
-    if x.quals and y.quals and not any(same_name(p, q) for p in x.quals for q in y.quals):
+    if x.quals and y.quals and not any(same_name(p, q) or _one_quarter(p, q) for p in x.quals for q in y.quals):
         return False
+    if (_level(x) and _move(y)) or (_level(y) and _move(x)):
+        return False  # "rose $1.20" is the size of the change, "rose to $23.40" the level it reached
     holder, anchor = _match(x.holder, y.holder), _match(x.anchor, y.anchor)
     if (loose or holder) and anchor is False:
         # one thing named by both ("a six-hour search" / "the nine-hour search"), or one
@@ -87,6 +89,16 @@ def same_measure(x: Number, y: Number, loose: bool = False) -> bool | None:
     if holder or anchor:
         return True
     return None
+
+
+def _level(n: Number) -> bool:
+    """A figure that is the level a change reached or a thing stands at ("rose to $8", "trading at $8")."""
+    return n.update.endswith(" to") or n.anchor in lexicon.LEVEL_VERBS
+
+
+def _move(n: Number) -> bool:
+    """A figure that is the size of a change ("rose $1.20", "fell 6%")."""
+    return n.anchor in lexicon.UPDATE_VERBS and not n.update and not n.holder and not n.role
 
 
 def _shared_entities(a: Claim, b: Claim) -> int:
@@ -109,7 +121,7 @@ def _numbers_conflict(a: Claim, b: Claim, same_fact: bool, close: bool = False) 
     rounding are read. The same quantity: the same unit, and the same holder or event with
     nothing telling them apart; a figure with a generic unit (people, dollars, percent) needs
     the statements to be the same fact too, or a named holder."""
-    if a.periods and b.periods and not set(a.periods) & set(b.periods):
+    if not _same_period(a, b):
         return None  # figures of different periods ("the second quarter" / "the third quarter")
     for x in a.numbers:
         if not x.unit:
@@ -121,6 +133,8 @@ def _numbers_conflict(a: Claim, b: Claim, same_fact: bool, close: bool = False) 
         alike = [(y, m) for y, m in alike if m is not False]
         if not alike or any(x.compatible(y) for y, _ in alike):
             continue
+        if len(alike) > 1 and sum(1 for _, m in alike if m) == 1:
+            alike = [(y, m) for y, m in alike if m]  # the one figure known to measure it; the rest say nothing
         if len(alike) != 1 or sum(1 for z in a.numbers if z is x or same_measure(x, z, loose) is not False) != 1:
             continue
         y, measured = alike[0]
@@ -144,6 +158,22 @@ def _numbers_conflict(a: Claim, b: Claim, same_fact: bool, close: bool = False) 
             continue  # "$9.4 billion" and "$1.7 billion" in two loosely related statements: two things
         return x, y
     return None
+
+
+def _one_quarter(p: str, q: str) -> bool:
+    """ "the quarter" (none named) and a named quarter may be one period."""
+    return (p == "quarter" and q.endswith(" quarter")) or (q == "quarter" and p.endswith(" quarter"))
+
+
+def _same_period(a: Claim, b: Claim) -> bool:
+    """Whether two statements' figures may be for one period: they name none, or one in common;
+    "the quarter" (no quarter named) fits any quarter of the other."""
+    if not a.periods or not b.periods or set(a.periods) & set(b.periods):
+        return True
+    pa, pb = set(a.periods), set(b.periods)
+    return ("quarter" in pa and all(p.endswith("quarter") for p in pb)) or (
+        "quarter" in pb and all(p.endswith("quarter") for p in pa)
+    )
 
 
 def _opposed_modifier(a: Claim, b: Claim) -> tuple[str, str] | None:
@@ -183,7 +213,7 @@ def compare(a: Claim, b: Claim, ambiguous: frozenset[tuple[str, str]] = frozense
     # / "carrying 213 passengers ran aground")
     close = shared >= 4 and low >= 0.3
     conflict = _numbers_conflict(a, b, same_fact, close) if shared >= 2 else None
-    if conflict and conflict[0].holder and (conflict[0].unit, conflict[0].holder) in ambiguous:
+    if conflict and measure_key(conflict[0]) in ambiguous:
         conflict = None
     if conflict:
         x, y = conflict
@@ -281,20 +311,30 @@ def _fig(n: Number) -> str:
 _VAGUE_HOLDERS = frozenset("total number figure share amount part half majority rest other some".split())
 
 
+def measure_key(n: Number) -> tuple[str, str] | None:
+    """The named measure a figure gives a value for: (unit, holder) for a specific holder ("a
+    ten-minute descent" -> (minute, descent)); for a count of concrete things with no holder, the
+    event they took part in ("six cars derailed" -> (car, @derail)). None: nothing named."""
+    if not n.unit or n.unit == "age" or n.role or n.conversion:
+        return None
+    if n.holder and n.holder != "?" and n.holder not in _VAGUE_HOLDERS:
+        return n.unit, n.holder
+    if not n.holder and n.unit not in GENERIC_UNITS and n.anchor and n.anchor not in _VAGUE_EVENTS:
+        return n.unit, "@" + n.anchor
+    return None
+
+
+# verbs that tell nothing of what a count took part in ("following", "including", "making")
+_VAGUE_EVENTS = frozenset("follow include make get take give see come go bring put keep leave mean involve".split())
+
+
 def _measures(claims: list[Claim]) -> dict[tuple[str, str], list[Number]]:
     seen: dict[tuple[str, str], list[Number]] = {}
     for c in claims:
         for n in c.numbers:
-            if (
-                n.unit
-                and n.unit != "age"
-                and n.holder
-                and n.holder != "?"
-                and n.holder not in _VAGUE_HOLDERS
-                and not n.role
-                and not n.conversion
-            ):
-                seen.setdefault((n.unit, n.holder), []).append(n)
+            key = measure_key(n)
+            if key is not None:
+                seen.setdefault(key, []).append(n)
     return seen
 
 
@@ -319,14 +359,54 @@ def measure_conflict(a: Claim, b: Claim, keys: set[tuple[str, str]]) -> Verdict 
     if a.periods and b.periods and not set(a.periods) & set(b.periods):
         return None
     for x in a.numbers:
-        key = (x.unit, x.holder)
-        if key not in keys or sum(1 for z in a.numbers if (z.unit, z.holder) == key) != 1:
+        key = measure_key(x)
+        if key not in keys or sum(1 for z in a.numbers if measure_key(z) == key) != 1:
             continue
-        ys = [y for y in b.numbers if (y.unit, y.holder) == key]
+        ys = [y for y in b.numbers if measure_key(y) == key]
         if len(ys) != 1:
             continue
         y = ys[0]
         if same_measure(x, y) is not True or x.compatible(y):
             continue
         return Verdict("number", f"{_fig(x)} here, {_fig(y)} in the earlier report")
+    return None
+
+
+_CASUALTY_EVENTS = frozenset(lexicon.canon(w) for w in lexicon.CASUALTY_WORDS.values())
+
+
+def headline_conflict(a: Claim, h: Claim) -> Verdict | None:
+    """A statement's count of people killed or hurt against an earlier article's headline
+    (`h`, terse: "6 dead, dozens injured in rail crash"). Only exact counts of one clear event are
+    compared (a headline cannot say "at least"), each the only count of that event on its side,
+    and the two must share a word besides the event (the place, the vehicle, the name)."""
+    if a.periods and h.periods and not set(a.periods) & set(h.periods):
+        return None
+    for x in a.numbers:
+        if x.approx:
+            continue
+        key = measure_key(x)
+        if x.unit == "person" and x.anchor in _CASUALTY_EVENTS and not x.holder:
+
+            def same(z: Number, x: Number = x) -> bool:
+                return z.unit == x.unit and z.anchor == x.anchor and not z.holder
+
+        elif key is not None and not key[1].startswith("@"):
+            # a named measure ("Leave" of "Leave won 51.9%"): headline and text name one thing
+
+            def same(z: Number, x: Number = x) -> bool:
+                return measure_key(z) == measure_key(x)
+
+        else:
+            continue
+        if sum(1 for z in a.numbers if same(z)) != 1:
+            continue
+        ys = [y for y in h.numbers if same(y)]
+        if len(ys) != 1 or ys[0].approx or same_measure(x, ys[0]) is False:
+            continue
+        if len((a.keyset() & h.keyset()) - {x.anchor, x.holder}) < 1:
+            continue
+        if x.compatible(ys[0]):
+            return None
+        return Verdict("number", f"{_fig(x)} here, {_fig(ys[0])} in the earlier report's headline")
     return None

@@ -95,6 +95,7 @@ class Claim:
     modifiers: list[list[str]] = field(default_factory=list)  # [word, *its anchors: head, grandhead, neighbours]
     periods: list[str] = field(default_factory=list)  # the periods its figures are for ("the third quarter")
     places: list[str] = field(default_factory=list)  # where a thing happened: "conference@paris"
+    headline: bool = False  # the article's headline (not in its text: start and end are 0)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -283,10 +284,18 @@ def _kinds(noun, exclude) -> list[str]:
     return out
 
 
-def _subject(verb, exclude) -> str:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.i not in exclude and child.pos_ in ("NOUN", "PROPN"):
-            return lexicon.canon(child.lemma_.lower())
+def _subject(verb, exclude, inherit: bool = False) -> str:
+    """The noun subject of a verb; with `inherit`, a participle's or infinitive's subject is the
+    one of the clause it hangs on ("the stock was up 6%, hovering around $51" -> stock)."""
+    for _ in range(3):
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i not in exclude and child.pos_ in ("NOUN", "PROPN"):
+                return lexicon.canon(child.lemma_.lower())
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i not in exclude:
+                return ""  # a pronoun's clause: its own subject, unknown here
+        if not inherit or verb.dep_ not in ("advcl", "xcomp", "conj") or verb.head.i == verb.i:
+            break
+        verb = verb.head
     return ""
 
 
@@ -309,6 +318,9 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
         ]
     if unit == "age":
         holder = _person_of(node) or _person_of(head)
+    else:
+        holder = _possessor(node) or _possessor(head)  # "Remain's 48.2 per cent"
+    owned = bool(holder)
     for _ in range(8):
         up = node.head
         if up.i == node.i:
@@ -334,7 +346,15 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
                 node = up
                 continue
             subject = _subject(up, mine)
-            anchor = lexicon.canon(lemma)
+            if not holder and unit != "age":
+                holder = _contestant(up, lemma, node) or _means(up, node)
+            if holder and (owned or holder == subject):
+                subject = ""  # the side a share belongs to names it; the verb's subject may be the other side
+            if not holder and unit != "age" and _level_of(up, lemma, node, head, update):
+                # the level a thing reached or stands at is a value of that thing: "shares rose
+                # to $51.70", "the stock, hovering around $51.84", "revenue climbed to $6.7 billion"
+                holder = _subject(up, mine, inherit=True)
+            anchor = lexicon.canon(_event_lemma(up, lemma))
             if lemma in lexicon.FORECAST_VERBS and not role:
                 role = "forecast"  # a projection is another quantity than the result
             quals += _quals(up)
@@ -346,7 +366,8 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
             and not holder
             and up.i not in mine
             and (node.dep_ not in ("prep", "pobj") or node.lower_ in ("of", "with"))
-        ):
+            and not (unit != "age" and up.dep_ == "compound" and up.head.pos_ == "NOUN" and up.head.i > up.i)
+        ):  # "a $3.28 billion share repurchase": the figure is of the repurchase, not of the share
             holder = _person_of(up) if unit == "age" else lexicon.canon(up.lemma_.lower())
             quals += _quals(up)
             if unit != "age":
@@ -359,6 +380,84 @@ def _measure(doc, head, unit_tok, unit: str) -> tuple[str, str, str, list[str], 
         people = {_entity_key(e) for e in doc.ents if e.label_ == "PERSON"}
         holder = people.pop() if len(people) == 1 else "?"  # the one person the sentence names
     return anchor, holder, subject, sorted(set(quals)), role, update
+
+
+def _event_lemma(verb, lemma: str) -> str:
+    """The event a verb phrase names, when a phrase names it in other words: "careened off the
+    tracks", "jumped the rails", "left the track" -> derail."""
+    for c in verb.children:
+        if c.dep_ in ("prep", "prt") and c.lower_ == "off":
+            objs = [g for g in c.children if g.dep_ == "pobj"] or [g for g in verb.children if g.dep_ == "dobj"]
+        elif c.dep_ == "dobj" and lemma in lexicon.OFF_TRACK_VERBS:
+            objs = [c]
+        else:
+            continue
+        if any(o.lemma_.lower() in lexicon.TRACK_WORDS for o in objs):
+            return "derail"
+    return lemma
+
+
+def _possessor(tok) -> str:
+    """Whose share a figure is, when the text says so of the figure itself ("Remain's 48%")."""
+    for c in tok.children:
+        if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN", "VERB"):
+            return lexicon.canon(c.lemma_.lower())
+    return ""
+
+
+def _contestant(verb, lemma: str, node) -> str:
+    """Who a share of a vote or a contest belongs to: the named winner of "Leave won 51.9%" (or
+    the name before its noun: "the Leave vote leads 51.8 per cent"), the side of "51.9 per cent
+    voted to leave" / "voted for Okafor". Only a named side: "the company won 30%" tells nothing."""
+    if lemma in lexicon.CONTEST_VERBS and node.dep_ == "dobj":
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return ""
+        if subj.pos_ == "PROPN":
+            return lexicon.canon(subj.lemma_.lower())
+        named = [c for c in subj.children if c.dep_ == "compound"]
+        return lexicon.canon(named[0].lemma_.lower()) if len(named) == 1 else ""
+    if lemma == "vote" and node.dep_ == "nsubj":
+        for c in verb.children:
+            if c.dep_ == "xcomp" and c.pos_ == "VERB":
+                return lexicon.canon(c.lemma_.lower())  # "voted to leave"
+            if c.dep_ == "prep" and c.lower_ == "for":
+                obj = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN"), None)
+                if obj is not None:
+                    return lexicon.canon(obj.lemma_.lower())  # "voted for Okafor"
+    return ""
+
+
+def _means(verb, node) -> str:
+    """What an amount went through, for the verb's object: "returned $3.4 billion via share
+    buybacks", "raised $2 billion through a bond sale" -> buyback, sale ("its buyback programme"
+    is named by its kind: a programme, plan or scheme of buybacks)."""
+    if node.dep_ != "dobj":
+        return ""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("via", "through"):
+            obj = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"), None)
+            if obj is None:
+                return ""
+            kinds = [g for g in obj.children if g.dep_ == "compound" and g.pos_ == "NOUN"]
+            if obj.lemma_.lower() in lexicon.GENERIC_HEADS and kinds:
+                obj = kinds[-1]
+            return lexicon.canon(obj.lemma_.lower())
+    return ""
+
+
+def _level_of(verb, lemma: str, node, head, update: str) -> bool:
+    """Whether a figure under `verb` is the level its subject reached or stands at: the value a
+    change went to ("rose to $8"), or the object of a verb of standing at a level ("trading at
+    $8", "hovering around $8", "closed at $8"); not the size of a change ("rose 6%")."""
+    if update.endswith(" to"):
+        return True
+    if lemma not in lexicon.LEVEL_VERBS:
+        return False
+    prep = node if node.dep_ == "prep" else None
+    if prep is None and head.head.dep_ == "prep":
+        prep = head.head
+    return prep is not None and prep.head.i == verb.i and prep.lower_ in ("at", "around", "near", "above", "below")
 
 
 def _reporting_time(tok) -> bool:
@@ -468,6 +567,9 @@ def _add_figure(doc, i: int, j: int, parsed, numbers: list[Number], dates: list[
     lo, hi, tol = _interval(value, precision, approx, scaled)
     anchor, holder, subject, quals, role, update = _measure(doc, head, unit_tok, unit)
     end = max(j, unit_tok.i + 1 if unit_tok is not None and unit_tok.i >= j else j)
+    if not unit and j < len(doc) and doc[j].lower_ in lexicon.CASUALTY_WORDS:
+        # a headline's count of people ("6 dead", "7 Killed, 200 Injured"): people killed, hurt
+        unit, anchor, end = "person", lexicon.canon(lexicon.CASUALTY_WORDS[doc[j].lower_]), j + 1
     if unit_tok is not None and unit_tok.lower_ == "per" and end < len(doc) and doc[end].lower_ == "cent":
         end += 1
     if age:
@@ -581,83 +683,97 @@ def extract(parsed, attributions=()) -> list[Claim]:
                 speakers[i] = (a.speaker_key, a.direct and (a.end - a.start) >= 0.5 * (s.end - s.start))
     claims = []
     for i, (span, doc) in enumerate(zip(parsed.sentences, parsed.docs, strict=True)):
-        if not is_claim(doc, span.text):
-            continue
-        numbers, dates = figures(doc)
-        ent_tokens = {t.i for e in doc.ents for t in e}
-        terms = []
-        for t in doc:
-            if (
-                t.pos_ in CONTENT_POS
-                and not t.is_stop
-                and t.lemma_.lower() not in _GENERIC
-                and not t.like_num
-                and len(t.text) > 1
-                and t.ent_type_ not in ("DATE", "TIME")
-            ):
-                terms.append(t.lemma_.lower())
-        entities = sorted({_entity_key(e) for e in doc.ents if e.label_ in _ENT_LABELS})
-        persons = sorted({_entity_key(e) for e in doc.ents if e.label_ == "PERSON"})
-        root = next((t for t in doc if t.dep_ == "ROOT"), doc[0])
-        verbs = sorted(
-            {
-                lexicon.canon(t.lemma_.lower())
-                for t in doc
-                if t.pos_ == "VERB"
-                and t.lemma_.lower() not in SPEECH_LEMMAS
-                and t.lemma_.lower() not in ("be", "have", "do")
-            }
-        )
-        negators = [
-            t
-            for t in doc
-            if t.lower_ in lexicon.NEGATORS
-            and t.dep_ in ("neg", "det", "advmod", "preconj")
-            and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("only", "just", "merely"))
-        ]
-        negations = sorted({_anchor(t) or t.head.lemma_.lower() for t in negators})
-        modifiers = []
-        for t in doc:
-            if t.pos_ in ("ADJ", "VERB", "ADV", "NOUN") and not t.is_stop and t.i not in ent_tokens:
-                head = t.head if t.head.i != t.i else t
-                grand = head.head
-                while grand.pos_ == "ADP" and grand.head.i != grand.i:
-                    grand = grand.head
-                window = [
-                    w.lemma_.lower()
-                    for w in doc[max(0, t.i - 3) : t.i + 4]
-                    if w.i != t.i and not w.is_stop and not w.is_punct and len(w.text) > 1
-                ]
-                anchors = sorted({head.lemma_.lower(), grand.lemma_.lower(), *window} - {t.lemma_.lower()})
-                modifiers.append([t.lemma_.lower(), *anchors])
-        found = {_period_key(e) for e in doc.ents if e.label_ == "DATE" and _period_key(e)}
-        found |= {f"{m.group(1).lower()} quarter" for m in _QUARTER.finditer(span.text)}
-        periods = sorted(found)
-        speaker, direct = speakers.get(i, (None, False))
-        claims.append(
-            Claim(
-                sentence=i,
-                start=span.start,
-                end=span.end,
-                text=span.text,
-                terms=sorted(set(terms)),
-                entities=entities,
-                persons=persons,
-                predicate=root.lemma_.lower(),
-                verbs=verbs,
-                main=main_predicates(root),
-                numbers=numbers,
-                dates=dates,
-                negated=bool(negators),
-                negations=negations,
-                speaker=speaker,
-                direct=direct,
-                modifiers=modifiers,
-                periods=periods,
-                places=_places(doc),
-            )
-        )
+        if is_claim(doc, span.text):
+            claims.append(_claim(i, span, doc, speakers))
     return claims
+
+
+def headline(doc, title: str) -> Claim | None:
+    """The claim of an article's headline (parsed as one sentence), when it gives a figure with a
+    unit: headlines are terse ("6 dead, dozens injured in rail crash"), so only their figures are
+    compared (see compare.headline_conflict)."""
+    claim = _claim(-1, None, doc, {})
+    if not any(n.unit for n in claim.numbers):
+        return None
+    claim.start = claim.end = 0
+    claim.text = title
+    claim.headline = True
+    return claim
+
+
+def _claim(i: int, span, doc, speakers: dict[int, tuple[str, bool]]) -> Claim:
+    numbers, dates = figures(doc)
+    ent_tokens = {t.i for e in doc.ents for t in e}
+    terms = []
+    for t in doc:
+        if (
+            t.pos_ in CONTENT_POS
+            and not t.is_stop
+            and t.lemma_.lower() not in _GENERIC
+            and not t.like_num
+            and len(t.text) > 1
+            and t.ent_type_ not in ("DATE", "TIME")
+        ):
+            terms.append(t.lemma_.lower())
+    entities = sorted({_entity_key(e) for e in doc.ents if e.label_ in _ENT_LABELS})
+    persons = sorted({_entity_key(e) for e in doc.ents if e.label_ == "PERSON"})
+    root = next((t for t in doc if t.dep_ == "ROOT"), doc[0])
+    verbs = sorted(
+        {
+            lexicon.canon(t.lemma_.lower())
+            for t in doc
+            if t.pos_ == "VERB"
+            and t.lemma_.lower() not in SPEECH_LEMMAS
+            and t.lemma_.lower() not in ("be", "have", "do")
+        }
+    )
+    negators = [
+        t
+        for t in doc
+        if t.lower_ in lexicon.NEGATORS
+        and t.dep_ in ("neg", "det", "advmod", "preconj")
+        and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("only", "just", "merely"))
+    ]
+    negations = sorted({_anchor(t) or t.head.lemma_.lower() for t in negators})
+    modifiers = []
+    for t in doc:
+        if t.pos_ in ("ADJ", "VERB", "ADV", "NOUN") and not t.is_stop and t.i not in ent_tokens:
+            head = t.head if t.head.i != t.i else t
+            grand = head.head
+            while grand.pos_ == "ADP" and grand.head.i != grand.i:
+                grand = grand.head
+            window = [
+                w.lemma_.lower()
+                for w in doc[max(0, t.i - 3) : t.i + 4]
+                if w.i != t.i and not w.is_stop and not w.is_punct and len(w.text) > 1
+            ]
+            anchors = sorted({head.lemma_.lower(), grand.lemma_.lower(), *window} - {t.lemma_.lower()})
+            modifiers.append([t.lemma_.lower(), *anchors])
+    found = {_period_key(e) for e in doc.ents if e.label_ == "DATE" and _period_key(e)}
+    found |= {f"{m.group(1).lower()} quarter" for m in _QUARTER.finditer(doc.text)}
+    periods = sorted(found)
+    speaker, direct = speakers.get(i, (None, False))
+    return Claim(
+        sentence=i,
+        start=span.start if span is not None else 0,
+        end=span.end if span is not None else 0,
+        text=span.text if span is not None else doc.text,
+        terms=sorted(set(terms)),
+        entities=entities,
+        persons=persons,
+        predicate=root.lemma_.lower(),
+        verbs=verbs,
+        main=main_predicates(root),
+        numbers=numbers,
+        dates=dates,
+        negated=bool(negators),
+        negations=negations,
+        speaker=speaker,
+        direct=direct,
+        modifiers=modifiers,
+        periods=periods,
+        places=_places(doc),
+    )
 
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
