@@ -227,10 +227,11 @@ def main() -> None:
             ("  the same in CPU seconds (the machine's load aside)", warm_cpu[last], warm_cpu[last] <= TARGETS["warm"]),
             (f"warm ratio {last:,} / {steps[0]:,} <= {TARGETS['ratio']}x", ratio, ratio <= TARGETS["ratio"]),
             (
-                f"cold start on an empty archive <= {TARGETS['cold_start']} s (fastest run)",
-                cold_start,
-                cold_start <= TARGETS["cold_start"],
+                f"cold start on an empty archive <= {TARGETS['cold_start']} s (median run)",
+                empty,
+                empty <= TARGETS["cold_start"],
             ),
+            ("  the fastest run", cold_start, cold_start <= TARGETS["cold_start"]),
             ("  the same in CPU seconds (median)", cold_cpu, cold_cpu <= TARGETS["cold_start"]),
             (
                 f"archive <= {TARGETS['mb_per_1000']} MB per 1,000 articles (after ingest)",
@@ -243,9 +244,12 @@ def main() -> None:
             if n in (10_000, 100_000):
                 goal = TARGETS["ingest_10k" if n == 10_000 else "ingest_100k"]
                 checks.append((f"ingest at {n:,} >= {goal} articles/s (cumulative, wall)", rate, rate >= goal))
-                checks.append(("  the same per CPU second", cpu_rate, cpu_rate >= goal))
+                # with worker processes (ingest's default for a large ingest) the CPU seconds of
+                # all processes add up: a figure to compare runs by, not the target
+                checks.append(("  articles per CPU second, all processes (not a target)", cpu_rate, None))
         for name, value, ok in checks:
-            print(f"target {'met   ' if ok else 'MISSED'} {name}: {value:.2f}")
+            status = "info  " if ok is None else "met   " if ok else "MISSED"
+            print(f"target {status} {name}: {value:.2f}")
 
 
 if __name__ == "__main__":
