@@ -183,6 +183,12 @@ def _whole_sentences(c: _Tokens, lo: int, hi: int, slack: int = 2) -> bool:
     return before <= slack and after <= slack
 
 
+def sentence_tokens(text: str, sents: list[Span], quotes: list[tuple[int, int]]) -> list[_Tokens]:
+    """The compared words of each sentence of an article (what `find` compares of a source; the
+    engine keeps them with an archived article's features, so a warm analysis does not redo them)."""
+    return [tokens(text, s, quotes, j) for j, s in enumerate(sents)]
+
+
 def find(
     new_text: str,
     new_sents: list[Span],
@@ -191,6 +197,7 @@ def find(
     *,
     threshold: float = COPY_THRESHOLD,
     min_words: int = MIN_WORDS,
+    earlier_tokens: list[list[_Tokens]] | None = None,
 ) -> list[Match]:
     """Copy matches of the new sentences (several per sentence: one per source stretch that is
     similar enough). `earlier` is [(text, sentences, quote spans)] per source. `threshold`: the
@@ -200,9 +207,9 @@ def find(
     A cheap first pass (token_set_ratio over whole earlier sentences, which keeps reordered,
     extended and shortened sentences in play, and scores an earlier sentence contained in a merged
     one at 100) picks candidate sentences; each is then aligned alone and with either neighbour
-    (two sentences merged into one)."""
-    queries = [tokens(new_text, s, new_quotes, i) for i, s in enumerate(new_sents)]
-    source_tokens = [[tokens(text, s, quotes, j) for j, s in enumerate(sents)] for text, sents, quotes in earlier]
+    (two sentences merged into one). `earlier_tokens`: each source's sentence_tokens, when known."""
+    queries = sentence_tokens(new_text, new_sents, new_quotes)
+    source_tokens = earlier_tokens or [sentence_tokens(text, sents, quotes) for text, sents, quotes in earlier]
     owners = [(a, j) for a, toks in enumerate(source_tokens) for j, t in enumerate(toks) if len(t.words) >= min_words]
     if not owners:
         return []

@@ -65,6 +65,9 @@ class Features:
     claims: list  # claimsmod.Claim
     quotes: list[tuple[int, int]]
     headline: list = field(default_factory=list)  # the headline's claim (claimsmod.Claim), if it gives a figure
+    # what copy finding compares of each sentence (copying.sentence_tokens), computed on first use
+    # and kept with the features in memory (never cached in the archive: cheap to recompute)
+    copy_tokens: list | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         return {
@@ -380,6 +383,10 @@ class Analyzer:
         tuning: ChannelSettings = DEFAULT_SETTINGS,
     ) -> set[int]:
         sources = [(a.text, earlier_feats[a.id].sentences, earlier_feats[a.id].quotes) for a in earlier]
+        for a in earlier:
+            f = earlier_feats[a.id]
+            if f.copy_tokens is None:
+                f.copy_tokens = copying.sentence_tokens(a.text, f.sentences, f.quotes)
         matches = copying.find(
             article.text,
             feats.sentences,
@@ -387,6 +394,7 @@ class Analyzer:
             sources,
             threshold=tuning.copy_threshold,
             min_words=tuning.min_passage_words,
+            earlier_tokens=[earlier_feats[a.id].copy_tokens for a in earlier],
         )
 
         def earliest(positions: list[int]) -> int:
