@@ -246,8 +246,8 @@ def test_after_enrichment_an_analysis_parses_only_its_own_article(tmp_path, nlp,
         )
         report = analyzer.analyze(articles[-1])
         assert report.compared_with > 0
-        # its own text, and its headline (parsed apart: it is not in the text)
-        assert parsed == [articles[-1].text] + ([articles[-1].title] if articles[-1].title else [])
+        # its own text only (its headline, not part of the text, in the same stream)
+        assert parsed == [articles[-1].text]
     finally:
         archive.close()
 

@@ -207,13 +207,16 @@ class Analyzer:
 
     # ------------------------------------------------------------ features
     def features(self, text: str, parsed=None, title: str | None = None) -> Features:
-        parsed = parsed or docmod.parse(text, self.nlp)
+        title = (title or "").strip()
+        parsed = parsed or docmod.parse(text, self.nlp, title=title or None)
         atts = attrib.extract(parsed)
         feats = Features(parsed.sentences, atts, claimsmod.extract(parsed, atts), attrib.quote_spans(text))
-        if title and title.strip():
+        if title:
             # the headline is not in the text; its figures are claims of the article too
-            title = title.strip()
-            head = claimsmod.headline(docmod.parse(title, self.nlp, [Span(0, len(title), title)]).docs[0], title)
+            doc = parsed.title if parsed.title is not None and parsed.title.text == title else None
+            if doc is None:
+                doc = docmod.parse(title, self.nlp, [Span(0, len(title), title)]).docs[0]
+            head = claimsmod.headline(doc, title)
             feats.headline = [head] if head is not None else []
         return feats
 
@@ -236,7 +239,8 @@ class Analyzer:
         missing = [a for a in articles if a.id not in out]
         if missing:
             computed = {}
-            for a, parsed in zip(missing, docmod.parse_many([a.text for a in missing], self.nlp), strict=True):
+            titles = [(a.title or "").strip() or None for a in missing]
+            for a, parsed in zip(missing, docmod.parse_many([a.text for a in missing], self.nlp, titles), strict=True):
                 computed[a.id] = self.features(a.text, parsed, a.title)
             if self.archive:
                 self.archive.nlp_cache_put({i: f.to_dict() for i, f in computed.items()}, version)
