@@ -72,6 +72,9 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=200, help="archived articles (default 200)")
     ap.add_argument("--runs", type=int, default=7, help="messages posted (default 7)")
     ap.add_argument("--words", type=int, default=1000, help="words per posted article (default 1000)")
+    ap.add_argument(
+        "--no-enrich", action="store_true", help="without serve's background enrichment (COPYDESK_ENRICH=0)"
+    )
     args = ap.parse_args()
     rng = random.Random(5)
     with tempfile.TemporaryDirectory(prefix="copydesk-slack-bench-") as tmp:
@@ -81,7 +84,12 @@ def main() -> None:
         print(f"archive: {args.articles} articles in {time.perf_counter() - t:.1f} s")
         fake = FakeSlack()
         settings = Settings(
-            db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url, tz="UTC"
+            db_path=str(db),
+            slack_bot_token=TOKEN,
+            slack_signing_secret=SECRET,
+            slack_api_url=fake.url,
+            tz="UTC",
+            enrich=not args.no_enrich,
         )
         try:
             t = time.perf_counter()

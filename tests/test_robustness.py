@@ -464,3 +464,34 @@ def test_a_job_that_stopped_the_process_three_times_is_answered_with_an_apology(
     assert job.attempts == 3
     assert [(p["thread_ts"], p["text"]) for p in fake.posts()] == [(ts, SORRY)]
     assert count(db, "articles") == 0 and count(db, "jobs", "state = 'done'") == 1
+
+
+def test_idle_workers_look_at_the_job_queue_about_once_a_second_each(tmp_path):
+    """An idle `serve` must not spin: each idle worker thread looks at the durable queue about
+    once per POLL_SECONDS (and when told a job arrived), not whenever another thread did (which
+    kept every thread busy taking turns, slowing the reply being computed by a quarter)."""
+    from copydesk.bot.app import workers as workersmod
+    from copydesk.storage.archive import Archive
+    from copydesk.storage.jobs import JobQueue
+
+    class CountingQueue(JobQueue):
+        looks = 0
+
+        def take(self, owner):
+            CountingQueue.looks += 1
+            return super().take(owner)
+
+    archive = Archive.open(tmp_path / "w.db")
+    pool = workersmod.Workers(size=4)
+    try:
+        pool.serve(CountingQueue(archive))
+        time.sleep(0.3)  # the threads' first looks
+        start = CountingQueue.looks
+        time.sleep(2.0)
+        looks = CountingQueue.looks - start
+        assert looks <= pool.size * (2.0 / workersmod.POLL_SECONDS + 1), looks
+        done = pool.submit("a task", lambda: 42)
+        assert done.result(timeout=5) == 42 and pool.wait_idle(timeout=5)
+    finally:
+        pool.shutdown(timeout=1)
+        archive.close()

@@ -61,7 +61,11 @@ class Workers:
     def __init__(self, size: int = WORKERS) -> None:
         self.size = size
         self.owner = process_owner()
-        self._cond = threading.Condition()
+        lock = threading.RLock()
+        self._cond = threading.Condition(lock)  # work arrived (or stopping): wakes idle threads
+        # a thread finished something: wakes those waiting for the pool to be idle (never the
+        # idle threads, which would each look at the queue again and wake the others in turn)
+        self._changed = threading.Condition(lock)
         self._tasks: deque[tuple[str, Callable[..., Any], tuple, dict, Future]] = deque()
         self._handlers: dict[str, Callable[[Job], None]] = {}
         self._queue: JobQueue | None = None
@@ -150,7 +154,7 @@ class Workers:
             finally:
                 with self._cond:
                     self._busy -= 1
-                    self._cond.notify_all()
+                    self._changed.notify_all()
                     if task is None and job is None and not self._stopping and self._wakeups == wakeups:
                         self._cond.wait(POLL_SECONDS)
 
@@ -230,8 +234,8 @@ class Workers:
         while not self._idle():
             if deadline is not None and time.monotonic() >= deadline:
                 return False
-            with self._cond:
-                self._cond.wait(0.05)
+            with self._changed:
+                self._changed.wait(0.05)
         return True
 
     def stop_taking(self) -> None:
@@ -252,9 +256,9 @@ class Workers:
         for *_, future in dropped:
             future.cancel()
         deadline = time.monotonic() + timeout
-        with self._cond:
+        with self._changed:
             while self._busy and time.monotonic() < deadline:
-                self._cond.wait(min(0.1, max(0.0, deadline - time.monotonic())))
+                self._changed.wait(min(0.1, max(0.0, deadline - time.monotonic())))
             unfinished = list(self._running.values())
             queue = self._queue
         if unfinished and queue is not None:
