@@ -4,6 +4,7 @@ running in-process share the same cached pipeline)."""
 from __future__ import annotations
 
 import io
+import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,38 @@ def seeds_dir() -> Path:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds is not beside the project")
     return SEEDS
+
+
+@pytest.fixture
+def served(settings, nlp):
+    """The Slack app as `copydesk serve --http` runs it, with the test module's `settings`."""
+    from slack_fake import ServedApp
+
+    app = ServedApp(settings, nlp=nlp)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def slack(served, settings):
+    """Signed Slack requests to the served app's events endpoint."""
+    from slack_fake import SlackSender
+
+    return SlackSender(served.url + "/slack/events", settings.slack_signing_secret)
+
+
+def old_archive(path: Path, before: str) -> sqlite3.Connection:
+    """An archive as an older Copydesk left it: the schema up to, not including, the first
+    migration whose script contains `before`; an open connection (autocommit) to fill it with."""
+    from copydesk.storage import schema
+
+    mine = next(i for i, m in enumerate(schema.MIGRATIONS) if before in m)
+    conn = sqlite3.connect(path, isolation_level=None)
+    for target, script in enumerate(schema.MIGRATIONS[:mine], start=1):
+        for statement in schema._statements(script):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {target}")
+    return conn
 
 
 @dataclass

@@ -57,18 +57,6 @@ def settings(db, fake) -> Settings:
     )
 
 
-@pytest.fixture
-def served(settings, nlp):
-    app = ServedApp(settings, nlp=nlp)
-    yield app
-    app.close()
-
-
-@pytest.fixture
-def slack(served) -> SlackSender:
-    return SlackSender(served.url + "/slack/events", SECRET)
-
-
 # ---------------------------------------------------------------- helpers
 def get(served: ServedApp, path: str, cookie: str | None = None) -> tuple[int, dict, str]:
     conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=20)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import old_archive
 from slack_fake import FakeSlack, ServedApp, ServeProcess, SlackSender, message
 
 from copydesk.bot.settings import Settings
@@ -323,6 +324,19 @@ def test_sigterm_during_work_then_restart_loses_nothing(tmp_path, fake):
     assert TOKEN not in (tmp_path / "serve.log").read_text()
 
 
+def _start_until_idle(db, fake, nlp) -> None:
+    """Start the app on an existing archive, as `serve` starts after a crash or a restart, let it
+    do what it finds queued, and stop it."""
+    settings = Settings(
+        db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url, tz="UTC"
+    )
+    app = ServedApp(settings, nlp=nlp)
+    try:
+        assert app.workers.wait_idle(30)
+    finally:
+        app.close()
+
+
 def test_a_job_resumed_after_posting_its_reply_does_not_post_it_again(tmp_path, fake, nlp):
     """A crash between posting a reply and recording it: the resumed job finds its reply in the
     thread (conversations.replies, the reply's metadata) and posts nothing; a job that recorded
@@ -352,14 +366,7 @@ def test_a_job_resumed_after_posting_its_reply_does_not_post_it_again(tmp_path, 
         text="the reply to 1700000000.000100",
         metadata={"event_type": REPLY_EVENT, "event_payload": {"message_ts": "1700000000.000100"}},
     )
-    settings = Settings(
-        db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url, tz="UTC"
-    )
-    app = ServedApp(settings, nlp=nlp)
-    try:
-        assert app.workers.wait_idle(30)
-    finally:
-        app.close()
+    _start_until_idle(db, fake, nlp)
     assert [(p["thread_ts"], p["text"]) for p in fake.posts()] == [
         ("1700000000.000100", "the reply to 1700000000.000100"),
         ("1700000000.000200", "the reply to 1700000000.000200"),
@@ -414,16 +421,10 @@ def test_a_purge_leaves_no_trace_of_the_workspace(tmp_path, fake, nlp):
 
 
 def test_the_jobs_migration_gives_seen_events_their_workspace(tmp_path):
-    from copydesk.storage import schema
     from copydesk.storage.archive import Archive
 
     db = tmp_path / "old.db"
-    mine = next(i for i, m in enumerate(schema.MIGRATIONS) if "CREATE TABLE jobs" in m)
-    conn = sqlite3.connect(db, isolation_level=None)
-    for script in schema.MIGRATIONS[:mine]:
-        for statement in schema._statements(script):
-            conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {mine}")
+    conn = old_archive(db, before="CREATE TABLE jobs")
     conn.execute("INSERT INTO events (key, seen_at) VALUES ('msg:T9:C1:1.0', 'then'), ('event:Ev1', 'then')")
     conn.close()
     archive = Archive.open(db)
@@ -453,14 +454,7 @@ def test_a_job_that_stopped_the_process_three_times_is_answered_with_an_apology(
         job = queue.take("a-host-that-is-gone:1")
         queue.requeue_abandoned(lambda owner: False)
     archive.close()
-    settings = Settings(
-        db_path=str(db), slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.url, tz="UTC"
-    )
-    app = ServedApp(settings, nlp=nlp)
-    try:
-        assert app.workers.wait_idle(30)
-    finally:
-        app.close()
+    _start_until_idle(db, fake, nlp)
     assert job.attempts == 3
     assert [(p["thread_ts"], p["text"]) for p in fake.posts()] == [(ts, SORRY)]
     assert count(db, "articles") == 0 and count(db, "jobs", "state = 'done'") == 1

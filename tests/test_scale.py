@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import old_archive
 
 from copydesk.bot.analysis import enrich as enrichmod
 from copydesk.bot.analysis import ingest
@@ -106,17 +107,9 @@ def test_term_counts_are_the_fts_vocabulary_counts(tmp_path):
         archive.close()
 
 
-def test_an_archive_of_the_previous_schema_migrates_and_keeps_its_candidates(tmp_path):
-    """An archive built before term_docs existed opens, gets the counts from its FTS vocabulary,
-    and finds the same candidates as an archive built now."""
-    old = tmp_path / "old.db"
-    conn = sqlite3.connect(old, isolation_level=None)
-    before = schema.MIGRATIONS.index(next(m for m in schema.MIGRATIONS if "CREATE TABLE term_docs" in m))
-    for target, script in enumerate(schema.MIGRATIONS[:before], start=1):
-        for statement in schema._statements(script):
-            conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {target}")
-    articles = _coverage()
+def _fill_old(conn: sqlite3.Connection, articles: list[Article], *, term_docs: bool) -> None:
+    """Store `articles` in an older schema's archive as that Copydesk did (plain text; term
+    counts when that schema kept them), then close it."""
     for i, a in enumerate(articles, start=1):
         index = terms.index(a)
         conn.execute(
@@ -127,7 +120,21 @@ def test_an_archive_of_the_previous_schema_migrates_and_keeps_its_candidates(tmp
             'INSERT INTO sentences (article_id, idx, start, "end", fp) VALUES (?,?,?,?,?)',
             [(i, k, s, e, fp) for k, (s, e, fp) in enumerate(index.sentences)],
         )
+        if term_docs:
+            conn.executemany(
+                "INSERT INTO term_docs (team_id, term, docs) VALUES ('', ?, 1) "
+                "ON CONFLICT (team_id, term) DO UPDATE SET docs = docs + 1",
+                [(t,) for t in index.terms],
+            )
     conn.close()
+
+
+def test_an_archive_of_the_previous_schema_migrates_and_keeps_its_candidates(tmp_path):
+    """An archive built before term_docs existed opens, gets the counts from its FTS vocabulary,
+    and finds the same candidates as an archive built now."""
+    old = tmp_path / "old.db"
+    articles = _coverage()
+    _fill_old(old_archive(old, before="CREATE TABLE term_docs"), articles, term_docs=False)
     migrated = Archive.open(old)
     fresh = Archive.open(tmp_path / "new.db")
     try:
@@ -147,29 +154,8 @@ def test_the_archive_stores_each_text_once_compressed_and_migrates_an_older_arch
     the previous schema, its texts plain, migrates to compressed texts that read back the same,
     finds the same candidates as a fresh archive, and forgets a deleted article in its index."""
     old = tmp_path / "old.db"
-    conn = sqlite3.connect(old, isolation_level=None)
-    mine = next(i for i, m in enumerate(schema.MIGRATIONS) if "copydesk_pack(text)" in m)
-    for target, script in enumerate(schema.MIGRATIONS[:mine], start=1):
-        for statement in schema._statements(script):
-            conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {target}")
     articles = _coverage()
-    for i, a in enumerate(articles, start=1):
-        index = terms.index(a)
-        conn.execute(
-            "INSERT INTO articles (id, title, text, text_hash, words, added_at) VALUES (?,?,?,?,?,?)",
-            (i, a.title, a.text, index.text_hash, a.words, "2026-03-01T10:00:00+00:00"),
-        )
-        conn.executemany(
-            'INSERT INTO sentences (article_id, idx, start, "end", fp) VALUES (?,?,?,?,?)',
-            [(i, k, s, e, fp) for k, (s, e, fp) in enumerate(index.sentences)],
-        )
-        conn.executemany(
-            "INSERT INTO term_docs (team_id, term, docs) VALUES ('', ?, 1) "
-            "ON CONFLICT (team_id, term) DO UPDATE SET docs = docs + 1",
-            [(t,) for t in index.terms],
-        )
-    conn.close()
+    _fill_old(old_archive(old, before="copydesk_pack(text)"), articles, term_docs=True)
     migrated, fresh = Archive.open(old), Archive.open(tmp_path / "new.db")
     try:
         for a in articles:

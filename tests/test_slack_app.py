@@ -67,18 +67,6 @@ def settings(db, fake) -> Settings:
 
 
 @pytest.fixture
-def served(settings, nlp):
-    app = ServedApp(settings, nlp=nlp)
-    yield app
-    app.close()
-
-
-@pytest.fixture
-def slack(served) -> SlackSender:
-    return SlackSender(served.url + "/slack/events", SECRET)
-
-
-@pytest.fixture
 def pages():
     site = Pages(
         {

@@ -5,12 +5,12 @@ are respected; deleting and purging leave nothing behind."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import old_archive
 
 from copydesk.bot.analysis import ingest, stories
 from copydesk.bot.model import Article, Scope
@@ -258,15 +258,9 @@ def test_hyphenated_names_give_their_capitalised_parts():
 def test_an_archive_assigned_before_time_axes_migrates_and_keeps_matching(tmp_path):
     """An archive whose stories were assigned by the schema before the two time axes opens, its
     rows get their archive time and dating, and a new article still joins the old story."""
-    from copydesk.storage import schema
 
-    mine = next(i for i, m in enumerate(schema.MIGRATIONS) if "story_keys_added" in m)
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in schema.MIGRATIONS[:mine]:
-        for statement in schema._statements(script):
-            conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {mine}")
+    conn = old_archive(path, before="story_keys_added")
     fire = [a for a in coverage() if a.meta["event"] == "fire"]
     conn.execute(
         "INSERT INTO articles (id, team_id, text, text_hash, words, added_at, published) "

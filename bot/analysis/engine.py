@@ -69,6 +69,13 @@ class Features:
     # and kept with the features in memory (never cached in the archive: cheap to recompute)
     copy_tokens: list | None = field(default=None, repr=False, compare=False)
 
+    def sentence_tokens(self, text: str) -> list:
+        """What copy finding compares of each sentence of `text` (the article these are the
+        features of), computed once."""
+        if self.copy_tokens is None:
+            self.copy_tokens = copying.sentence_tokens(text, self.sentences, self.quotes)
+        return self.copy_tokens
+
     def to_dict(self) -> dict:
         return {
             "sentences": [[s.start, s.end, s.para] for s in self.sentences],
@@ -207,16 +214,14 @@ class Analyzer:
 
     # ------------------------------------------------------------ features
     def features(self, text: str, parsed=None, title: str | None = None) -> Features:
-        title = (title or "").strip()
-        parsed = parsed or docmod.parse(text, self.nlp, title=title or None)
+        """The features of an article from its text and headline (`title`), or from `parsed`
+        (docmod.parse of both)."""
+        parsed = parsed or docmod.parse(text, self.nlp, title=title)
         atts = attrib.extract(parsed)
         feats = Features(parsed.sentences, atts, claimsmod.extract(parsed, atts), attrib.quote_spans(text))
-        if title:
+        if parsed.title is not None:
             # the headline is not in the text; its figures are claims of the article too
-            doc = parsed.title if parsed.title is not None and parsed.title.text == title else None
-            if doc is None:
-                doc = docmod.parse(title, self.nlp, [Span(0, len(title), title)]).docs[0]
-            head = claimsmod.headline(doc, title)
+            head = claimsmod.headline(parsed.title, parsed.title.text)
             feats.headline = [head] if head is not None else []
         return feats
 
@@ -239,9 +244,9 @@ class Analyzer:
         missing = [a for a in articles if a.id not in out]
         if missing:
             computed = {}
-            titles = [(a.title or "").strip() or None for a in missing]
-            for a, parsed in zip(missing, docmod.parse_many([a.text for a in missing], self.nlp, titles), strict=True):
-                computed[a.id] = self.features(a.text, parsed, a.title)
+            parsed_all = docmod.parse_many([a.text for a in missing], self.nlp, [a.title for a in missing])
+            for a, parsed in zip(missing, parsed_all, strict=True):
+                computed[a.id] = self.features(a.text, parsed)
             if self.archive:
                 self.archive.nlp_cache_put({i: f.to_dict() for i, f in computed.items()}, version)
             out.update(computed)
@@ -387,10 +392,6 @@ class Analyzer:
         tuning: ChannelSettings = DEFAULT_SETTINGS,
     ) -> set[int]:
         sources = [(a.text, earlier_feats[a.id].sentences, earlier_feats[a.id].quotes) for a in earlier]
-        for a in earlier:
-            f = earlier_feats[a.id]
-            if f.copy_tokens is None:
-                f.copy_tokens = copying.sentence_tokens(a.text, f.sentences, f.quotes)
         matches = copying.find(
             article.text,
             feats.sentences,
@@ -398,7 +399,7 @@ class Analyzer:
             sources,
             threshold=tuning.copy_threshold,
             min_words=tuning.min_passage_words,
-            earlier_tokens=[earlier_feats[a.id].copy_tokens for a in earlier],
+            earlier_tokens=[earlier_feats[a.id].sentence_tokens(a.text) for a in earlier],
         )
 
         def earliest(positions: list[int]) -> int:
@@ -444,16 +445,18 @@ class Analyzer:
         Returns the sentences these cover."""
         covered: set[int] = set()
         for att in feats.attributions:
-            if not att.direct or word_count(att.content) < quotes.SHORT_QUOTE_WORDS:
+            n_mine = word_count(att.content) if att.direct else 0
+            if n_mine < quotes.SHORT_QUOTE_WORDS:
                 continue
             mine = normalize(att.content)
             shared, changed, other_speaker = None, [], []
             shared_words = 0
             for src in earlier:
                 for other in earlier_feats[src.id].attributions:
-                    if not other.direct or word_count(other.content) < quotes.SHORT_QUOTE_WORDS:
+                    n_theirs = word_count(other.content) if other.direct else 0
+                    if n_theirs < quotes.SHORT_QUOTE_WORDS:
                         continue
-                    if min(word_count(att.content), word_count(other.content)) < QUOTE_MIN_WORDS:
+                    if min(n_mine, n_theirs) < QUOTE_MIN_WORDS:
                         # a short quotation: only the same few words with one in another form
                         variant = quotes.short_variant(att.content, other.content) if _same_person(att, other) else None
                         if variant:

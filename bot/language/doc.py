@@ -24,9 +24,10 @@ class Parsed:
 
 def parse(text: str, nlp, sentences: list[Span] | None = None, title: str | None = None) -> Parsed:
     """Parse an article's sentences, and its headline (`title`, not part of the text) in the same
-    stream: one pass through the pipeline instead of a second one for a few words, whose fixed
-    cost was as large as all of the article's extraction."""
+    stream (its Doc in `title`, None without a headline): one pass through the pipeline instead of
+    a second one for a few words, whose fixed cost was as large as all of the article's extraction."""
     sents = sentences if sentences is not None else textmod.sentences(text)
+    title = (title or "").strip()
     extra = [title] if title else []
     with PIPE_LOCK:
         docs = list(nlp.pipe([*(s.text for s in sents), *extra], batch_size=64))
